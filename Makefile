@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0
+# rxscope top-level Makefile: deps, all, module, test, demo, bench, vmlinux, clean.
+# Quiet unless V=1. Build output goes to build/ (ignored).
+
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+include versions.env
+# The kernel that `make deps` actually chose (the pinned one, or a fallback).
+-include .cache/guest-kernel.env
+KVER ?= $(GUEST_KVER)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+
+BUILD := build
+OUT := $(abspath $(BUILD))
+ARCH := x86
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) -Ibpf -Isrc
+LDLIBS_STATIC := -static -lbpf -lelf -lz -lzstd -ljson-c
+LDLIBS_DYN := -lbpf -lelf -lz -lzstd -ljson-c
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS += --no-print-directory
+endif
+
+# --- sources -------------------------------------------------------------------------
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+# src/: the rxscope CLI (main in src/main.c), the traffic generator (src/rxgen.c) and the
+# guest-side test receiver (src/rxsink.c); the frame code (src/frame.c) is shared by both.
+TOOL_MAINS := src/main.c src/rxgen.c src/rxsink.c
+FRAME_SRCS := src/frame.c
+LIB_SRCS := $(filter-out $(TOOL_MAINS) $(FRAME_SRCS),$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
+FRAME_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(FRAME_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+BINS := $(BUILD)/rxscope $(BUILD)/rxgen $(BUILD)/rxsink
+
+.PHONY: all deps module vmlinux test unit-test host-test vm-test demo bench clean \
+	ci-check
+all: $(BINS)
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+# --- BPF: clang -> bpftool gen object -> bpftool gen skeleton ---------------------------
+$(BUILD)/%.tmp.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-Ivmlinux/$(ARCH) -Ibpf -c $< -o $@
+
+$(BUILD)/%.bpf.o: $(BUILD)/%.tmp.bpf.o
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# --- userspace ---------------------------------------------------------------------------
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(wildcard bpf/*.h) $(SKELS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/rxscope: $(BUILD)/main.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_STATIC)
+
+$(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -static -lm
+
+$(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -static
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(FRAME_OBJS) | $(BUILD)/tests
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_DYN) -lm
+
+$(BUILD) $(BUILD)/tests:
+	$(Q)mkdir -p $@
+
+# --- kernel module -----------------------------------------------------------------------
+module:
+	$(call msg,MODULE,module/rxscope_igb.ko)
+	$(Q)test -d $(KDIR) || { echo "module: no kernel build tree at KDIR=$(KDIR) (run make deps)" >&2; exit 2; }
+	$(Q)$(MAKE) -C $(KDIR) M=$(abspath module) $(if $(filter 1,$(V)),V=1) modules
+
+# --- vmlinux.h from the guest kernel's BTF --------------------------------------------------
+vmlinux:
+	$(Q)bash scripts/gen-vmlinux.sh $(KDIR)/vmlinux $(KVER) vmlinux/$(ARCH)
+
+# --- tests ---------------------------------------------------------------------------------
+unit-test: $(UNIT_BINS)
+	$(Q)bash tests/run-unit.sh $(UNIT_BINS)
+
+test: deps
+	$(Q)$(MAKE) all module
+	$(Q)bash tests/run-all.sh
+
+demo: deps
+	$(Q)$(MAKE) all module
+	$(Q)bash tests/vm/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) all module
+	$(Q)bash tests/vm/bench.sh
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -rf $(BUILD)
+	$(Q)if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(abspath module) clean >/dev/null; fi

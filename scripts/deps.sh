@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs everything rxscope needs on Debian 12 (bookworm), idempotently:
+# the bookworm-backports apt source, the toolchain and libraries, QEMU, and the pinned
+# guest kernel (headers installed as the module build tree, image extracted into .cache/).
+# A second run checks what is there, does no work and takes well under 5 s.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache="$top/.cache"
+# shellcheck source=../versions.env
+. "$top/versions.env"
+
+say() { printf 'deps: %s\n' "$*"; }
+die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
+
+BPO_SOURCE=/etc/apt/sources.list.d/bookworm-backports.sources
+
+# Packages from bookworm (priority 500) and from bookworm-backports.
+BASE_PKGS=(make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pahole libjson-c-dev
+	   libcmocka-dev busybox-static cpio tcpdump iproute2 kmod xz-utils zstd
+	   ca-certificates)
+BPO_PKGS=(qemu-system-x86 libbpf-dev bpftool)
+
+have_pkg() {
+	dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^ii'
+}
+
+pkg_version() {
+	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true
+}
+
+# --- fast path: everything present? -------------------------------------------------
+kernel_env="$cache/guest-kernel.env"
+fast_ok() {
+	[ -f "$BPO_SOURCE" ] || grep -rqs bookworm-backports /etc/apt/sources.list \
+		/etc/apt/sources.list.d/ || return 1
+	local p
+	for p in "${BASE_PKGS[@]}" "${BPO_PKGS[@]}"; do
+		have_pkg "$p" || return 1
+	done
+	[ "$(pkg_version libelf-dev)" = "$LIBELF_VERSION" ] || return 1
+	[ -f "$kernel_env" ] || return 1
+	# shellcheck disable=SC1090
+	. "$kernel_env"
+	have_pkg "linux-headers-$KVER" || return 1
+	[ -f "$cache/guest/$KVER/vmlinuz" ] || return 1
+	[ -d "$cache/guest/$KVER/lib/modules/$KVER" ] || return 1
+	return 0
+}
+
+if fast_ok; then
+	say "all dependencies present (guest kernel $KVER)"
+	exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root to install packages (try: sudo make deps)"
+command -v apt-get >/dev/null || die "apt-get not found: rxscope's set-up needs Debian 12"
+
+export DEBIAN_FRONTEND=noninteractive
+APT_OPTS=(-y -q -o Dpkg::Use-Pty=0)
+
+# --- bookworm-backports --------------------------------------------------------------
+if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	say "adding the bookworm-backports apt source ($BPO_SOURCE)"
+	cat > "$BPO_SOURCE" <<'EOS'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+fi
+
+say "apt-get update"
+apt-get update -q -o Dpkg::Use-Pty=0 >/dev/null
+
+# Exact pinned version if the mirror still has it, else the suite's newest (said aloud).
+pick() {
+	local pkg=$1 want=$2
+	if apt-cache show "$pkg=$want" >/dev/null 2>&1; then
+		echo "$pkg=$want"
+	else
+		say "warning: $pkg $want is gone from the mirror; using backports' newest" >&2
+		echo "$pkg/bookworm-backports"
+	fi
+}
+
+# --- toolchain, libraries, QEMU ------------------------------------------------------
+say "installing packages from bookworm"
+apt-get install "${APT_OPTS[@]}" "${BASE_PKGS[@]}" "libelf-dev=$LIBELF_VERSION" \
+	"libelf1=$LIBELF_VERSION" >/dev/null
+say "installing packages from bookworm-backports"
+apt-get install "${APT_OPTS[@]}" \
+	"$(pick qemu-system-x86 "$QEMU_VERSION")" \
+	"$(pick libbpf-dev "$LIBBPF_VERSION")" \
+	"$(pick bpftool "$BPFTOOL_VERSION")" >/dev/null
+
+# --- guest kernel: pinned headers/image pair, or the newest pair both present ----------
+KVER=$GUEST_KVER
+if ! apt-cache show "linux-headers-$KVER" >/dev/null 2>&1 ||
+   ! apt-cache show "linux-image-$KVER" >/dev/null 2>&1; then
+	KVER=$(apt-cache pkgnames linux-headers-6.12. | grep -E '^linux-headers-6\.12\.[0-9]+\+deb12[.0-9]*-amd64$' |
+		sed 's/^linux-headers-//' | sort -V | while read -r v; do
+			apt-cache show "linux-image-$v" >/dev/null 2>&1 && echo "$v"
+		done | tail -n 1)
+	[ -n "$KVER" ] || die "no linux-headers/linux-image 6.12 amd64 pair found on the mirror"
+	say "warning: pinned guest kernel $GUEST_KVER is gone from the mirror; using $KVER"
+fi
+
+say "installing linux-headers-$KVER (the module build tree)"
+apt-get install "${APT_OPTS[@]}" "linux-headers-$KVER" >/dev/null
+
+gdir="$cache/guest/$KVER"
+if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
+	say "downloading linux-image-$KVER for the guest"
+	tmp=$(mktemp -d "$cache/dl.XXXXXX" 2>/dev/null || { mkdir -p "$cache"; mktemp -d "$cache/dl.XXXXXX"; })
+	(cd "$tmp" && apt-get download -q "linux-image-$KVER" >/dev/null)
+	deb=$(ls "$tmp"/linux-image-*.deb)
+	mkdir -p "$tmp/x"
+	dpkg-deb -x "$deb" "$tmp/x"
+	rm -rf "$gdir"
+	mkdir -p "$gdir/lib"
+	cp "$tmp/x/boot/vmlinuz-$KVER" "$gdir/vmlinuz"
+	cp "$tmp/x/boot/config-$KVER" "$gdir/config" 2>/dev/null || true
+	mv "$tmp/x/lib/modules" "$gdir/lib/modules" 2>/dev/null ||
+		mv "$tmp/x/usr/lib/modules" "$gdir/lib/modules"
+	rm -rf "$tmp"
+fi
+
+mkdir -p "$cache"
+printf 'KVER=%s\n' "$KVER" > "$kernel_env.tmp"
+mv "$kernel_env.tmp" "$kernel_env"
+say "done (guest kernel $KVER)"

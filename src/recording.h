@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * recording.h - the collector's in-memory picture of one recording: what `trace` fills
+ * from the BPF maps, what `record` writes, what `report` and `compare` read back.
+ */
+#ifndef RXS_RECORDING_H
+#define RXS_RECORDING_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "../bpf/rxscope.h"
+
+#define RXS_SCHEMA		"rxscope/1"
+#define RXS_SOFTNET_MAX_COLS	32
+#define RXS_MAX_CPUS		1024
+
+struct rxs_stage {
+	char name[40];		/* "hardirq", "irq_to_rx", ... (see rxs_stage_name()) */
+	char unit[8];		/* "ns" or "packets" */
+	char hook[96];		/* "fentry:rxscope_igb_poll", "tracepoint:net:netif_receive_skb"... */
+	bool available;		/* false: the kernel offered no hook; hist is empty */
+	struct rxs_hist hist;	/* merged over CPUs */
+};
+
+struct rxs_cpu_stat {
+	int cpu;
+	struct rxs_cpu_counters bpf;		/* what the BPF side counted */
+	int softnet_ncols;			/* columns /proc/net/softnet_stat had */
+	__u64 softnet[RXS_SOFTNET_MAX_COLS];	/* deltas over the recording */
+};
+
+struct rxs_recording {
+	char kernel[128];	/* uname -r of the traced kernel */
+	char driver[32];	/* rxscope_igb, igb or generic */
+	char dev[32];		/* interface filter, "" for any */
+	int port;		/* UDP port filter, 0 for any */
+	double duration_s;
+	long long start_unix;	/* seconds since the epoch */
+	int ncpus;
+	struct rxs_stage stages[RXS_H_NR];
+	struct rxs_cpu_stat *cpus;	/* ncpus entries, owned */
+	__u64 drop_reasons[RXS_MAX_DROP_REASONS];
+	char drop_reason_names[RXS_MAX_DROP_REASONS][48];	/* "" if unknown */
+};
+
+#endif /* RXS_RECORDING_H */
