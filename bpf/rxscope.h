@@ -18,6 +18,56 @@
 #define RXS_HIST_MAX_EXP	42
 #define RXS_HIST_BUCKETS	((RXS_HIST_MAX_EXP - RXS_HIST_SUB_BITS + 1) * RXS_HIST_SUBS)
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/*
+ * rxs_hist_slot - the bucket index of value @v, shared by the BPF programs and hist.c.
+ * No loops, no division, no builtins: a branchy log2 written with shifts, which the
+ * verifier accepts and which clang 14 compiles for the BPF target. The result is always
+ * below RXS_HIST_BUCKETS (values at or above 2^RXS_HIST_MAX_EXP land in the last bucket).
+ *
+ *   v < 2^SUB_BITS:        slot = v
+ *   2^e <= v < 2^(e+1):    slot = (e - SUB_BITS + 1) * SUBS + ((v >> (e - SUB_BITS)) & (SUBS - 1))
+ */
+static __always_inline __u32 rxs_hist_slot(__u64 v)
+{
+	__u64 x = v;
+	__u32 e = 0, slot;
+
+	if (v < RXS_HIST_SUBS)
+		return (__u32)v;
+	if (v >= (1ULL << RXS_HIST_MAX_EXP))
+		return RXS_HIST_BUCKETS - 1;
+	if (x >> 32) {
+		x >>= 32;
+		e += 32;
+	}
+	if (x >> 16) {
+		x >>= 16;
+		e += 16;
+	}
+	if (x >> 8) {
+		x >>= 8;
+		e += 8;
+	}
+	if (x >> 4) {
+		x >>= 4;
+		e += 4;
+	}
+	if (x >> 2) {
+		x >>= 2;
+		e += 2;
+	}
+	if (x >> 1)
+		e += 1;
+	/* here RXS_HIST_SUB_BITS <= e < RXS_HIST_MAX_EXP */
+	slot = (e - RXS_HIST_SUB_BITS + 1) * RXS_HIST_SUBS +
+	       (__u32)((v >> (e - RXS_HIST_SUB_BITS)) & (RXS_HIST_SUBS - 1));
+	return slot < RXS_HIST_BUCKETS ? slot : RXS_HIST_BUCKETS - 1;
+}
+
 struct rxs_hist {
 	__u64 count;
 	__u64 sum;
