@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * hist.c - userspace histogram math: bucket bounds (the inverse of rxs_hist_slot()),
+ * merging per-CPU copies, quantiles, bar charts, and the stage name/unit table.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "hist.h"
+
+static const char *const stage_names[RXS_H_NR] = {
+	[RXS_H_HARDIRQ] = "hardirq",
+	[RXS_H_IRQ_TO_SOFTIRQ] = "irq_to_softirq",
+	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = "irq_to_softirq_inline",
+	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = "irq_to_softirq_ksoftirqd",
+	[RXS_H_SOFTIRQ_TO_POLL] = "softirq_to_poll",
+	[RXS_H_POLL] = "poll",
+	[RXS_H_POLL_PKTS] = "poll_pkts",
+	[RXS_H_IRQ_TO_RX] = "irq_to_rx",
+	[RXS_H_GRO] = "gro",
+	[RXS_H_L2_TO_IP] = "l2_to_ip",
+	[RXS_H_IP_TO_UDP] = "ip_to_udp",
+	[RXS_H_SOCKET] = "socket",
+	[RXS_H_TOTAL] = "total",
+};
+
+const char *rxs_stage_name(enum rxs_hist_id id)
+{
+	if ((int)id < 0 || id >= RXS_H_NR)
+		return "?";
+	return stage_names[id];
+}
+
+const char *rxs_stage_unit(enum rxs_hist_id id)
+{
+	return id == RXS_H_POLL_PKTS ? "packets" : "ns";
+}
+
+int rxs_stage_from_name(const char *name)
+{
+	for (int i = 0; i < RXS_H_NR; i++)
+		if (strcmp(stage_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+__u64 rxs_hist_slot_lo(__u32 slot)
+{
+	__u32 e, sub;
+
+	if (slot < RXS_HIST_SUBS)
+		return slot;
+	if (slot >= RXS_HIST_BUCKETS)
+		slot = RXS_HIST_BUCKETS - 1;
+	/* inverse of: slot = (e - SUB_BITS + 1) * SUBS + sub */
+	e = slot / RXS_HIST_SUBS + RXS_HIST_SUB_BITS - 1;
+	sub = slot % RXS_HIST_SUBS;
+	return (1ULL << e) + ((__u64)sub << (e - RXS_HIST_SUB_BITS));
+}
+
+__u64 rxs_hist_slot_hi(__u32 slot)
+{
+	if (slot >= RXS_HIST_BUCKETS - 1)
+		return UINT64_MAX;
+	return rxs_hist_slot_lo(slot + 1);
+}
+
+void rxs_hist_init(struct rxs_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void rxs_hist_add(struct rxs_hist *h, __u64 v)
+{
+	if (h->count == 0 || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->count++;
+	h->sum += v;
+	h->slots[rxs_hist_slot(v)]++;
+}
+
+void rxs_hist_merge(struct rxs_hist *dst, const struct rxs_hist *src)
+{
+	if (src->count == 0)
+		return;
+	if (dst->count == 0 || src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->sum += src->sum;
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
+		dst->slots[i] += src->slots[i];
+}
+
+__u64 rxs_hist_slot_total(const struct rxs_hist *h)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
+		n += h->slots[i];
+	return n;
+}
+
+double rxs_hist_mean(const struct rxs_hist *h)
+{
+	return h->count ? (double)h->sum / (double)h->count : 0.0;
+}
+
+double rxs_hist_quantile(const struct rxs_hist *h, double q)
+{
+	__u64 total = rxs_hist_slot_total(h), rank, seen = 0;
+	double lo, width, v;
+
+	if (total == 0)
+		return 0.0;
+	if (q < 0)
+		q = 0;
+	if (q > 1)
+		q = 1;
+	rank = (__u64)ceil(q * (double)total);
+	/* the extremes are kept exactly */
+	if (rank <= 1 && h->count)
+		return (double)h->min;
+	if (rank >= total && h->count)
+		return (double)h->max;
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++) {
+		if (h->slots[i] == 0 || seen + h->slots[i] < rank) {
+			seen += h->slots[i];
+			continue;
+		}
+		lo = (double)rxs_hist_slot_lo(i);
+		if (i == (int)RXS_HIST_BUCKETS - 1)
+			width = h->max > lo ? (double)h->max - lo + 1 : 1;
+		else
+			width = (double)(rxs_hist_slot_hi(i) - rxs_hist_slot_lo(i));
+		/* spread the bucket's values evenly over its width */
+		v = lo + width * ((double)(rank - seen) - 0.5) / (double)h->slots[i];
+		if (width <= 1)
+			v = lo;
+		if (h->count && v < (double)h->min)
+			v = (double)h->min;
+		if (h->count && v > (double)h->max)
+			v = (double)h->max;
+		return v;
+	}
+	return (double)h->max;
+}
+
+char *rxs_fmt_value(char *buf, size_t len, double v, const char *unit)
+{
+	static const char *const units[] = { "ns", "us", "ms", "s" };
+	int u = 0;
+
+	if (strcmp(unit, "ns") != 0) {
+		if (v == floor(v) && v < 1e15)
+			snprintf(buf, len, "%.0f", v);
+		else
+			snprintf(buf, len, "%.3g", v);
+		return buf;
+	}
+	while (u < 3 && v >= 1000.0) {
+		v /= 1000.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f%s", v, units[u]);
+	else if (v >= 100)
+		snprintf(buf, len, "%.0f%s", v, units[u]);
+	else if (v >= 10)
+		snprintf(buf, len, "%.1f%s", v, units[u]);
+	else
+		snprintf(buf, len, "%.2f%s", v, units[u]);
+	return buf;
+}
+
+#define BAR_WIDTH 30
+
+/* Row r of the folded view covers [2^(r-1), 2^r) for r >= 1, and [0, 1) for r == 0. */
+static __u64 row_lo(int r)
+{
+	return r == 0 ? 0 : 1ULL << (r - 1);
+}
+
+static int slot_row(int slot)
+{
+	__u64 lo = rxs_hist_slot_lo(slot);
+	int r = 0;
+
+	while (lo) {
+		lo >>= 1;
+		r++;
+	}
+	return r;
+}
+
+void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit)
+{
+	__u64 rows[RXS_HIST_MAX_EXP + 2] = { 0 }, peak = 0;
+	int first = -1, last = -1;
+	char lo_s[24], hi_s[24], bar[BAR_WIDTH + 1];
+
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
+		rows[slot_row(i)] += h->slots[i];
+	for (int r = 0; r < RXS_HIST_MAX_EXP + 2; r++) {
+		if (!rows[r])
+			continue;
+		if (first < 0)
+			first = r;
+		last = r;
+		if (rows[r] > peak)
+			peak = rows[r];
+	}
+	if (first < 0) {
+		fprintf(f, "%*s(no events)\n", 8, "");
+		return;
+	}
+	fprintf(f, "%30s : %-11s %s\n", unit, "count", "distribution");
+	for (int r = first; r <= last; r++) {
+		int n = (int)((rows[r] * BAR_WIDTH + peak - 1) / peak);
+
+		memset(bar, '*', n);
+		bar[n] = '\0';
+		snprintf(lo_s, sizeof(lo_s), "%llu", (unsigned long long)row_lo(r));
+		if (r >= RXS_HIST_MAX_EXP)
+			snprintf(hi_s, sizeof(hi_s), "inf");
+		else
+			snprintf(hi_s, sizeof(hi_s), "%llu",
+				 (unsigned long long)(row_lo(r + 1) - 1));
+		fprintf(f, "%13s -> %-13s : %-11llu |%-*s|\n", lo_s, hi_s,
+			(unsigned long long)rows[r], BAR_WIDTH, bar);
+	}
+}

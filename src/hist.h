@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * hist.h - userspace side of the log-linear histogram of bpf/rxscope.h: bucket bounds,
+ * adding and merging, quantiles, bcc-style bar charts, and the stage names and units.
+ */
+#ifndef RXS_HIST_H
+#define RXS_HIST_H
+
+#include <stdio.h>
+#include <stdbool.h>
+#include <linux/types.h>
+#include "../bpf/rxscope.h"
+
+/* Lowest value that lands in @slot. */
+__u64 rxs_hist_slot_lo(__u32 slot);
+/* One past the highest value of @slot; UINT64_MAX for the last (open-ended) slot. */
+__u64 rxs_hist_slot_hi(__u32 slot);
+
+void rxs_hist_init(struct rxs_hist *h);
+/* Add one value (what the BPF side does per event; used by tests and synthetic data). */
+void rxs_hist_add(struct rxs_hist *h, __u64 v);
+/* dst += src: counts, sums and slots add, min/max combine. */
+void rxs_hist_merge(struct rxs_hist *dst, const struct rxs_hist *src);
+
+/*
+ * The q-quantile (0 <= q <= 1) read from the buckets: the value of rank ceil(q * count)
+ * (1-based, at least 1), interpolated inside its bucket and clamped to [min, max].
+ * It lies in the same bucket as the exact sample quantile, so its relative error is below
+ * 1/8. Returns 0 for an empty histogram.
+ */
+double rxs_hist_quantile(const struct rxs_hist *h, double q);
+/* Mean, 0 when empty. */
+double rxs_hist_mean(const struct rxs_hist *h);
+/* Sum of slots[], which should equal count. */
+__u64 rxs_hist_slot_total(const struct rxs_hist *h);
+
+/*
+ * bcc-style bar histogram, one row per power of two (the log-linear sub-buckets of that
+ * power are folded together), from the first to the last non-empty row; 79 columns wide.
+ * @unit names the values ("ns", "packets").
+ */
+void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit);
+
+/* "hardirq", "irq_to_softirq", ... for RXS_H_* ids; "?" if out of range. */
+const char *rxs_stage_name(enum rxs_hist_id id);
+/* "ns" for the latency stages, "packets" for poll_pkts. */
+const char *rxs_stage_unit(enum rxs_hist_id id);
+/* The id of stage @name, or -1. */
+int rxs_stage_from_name(const char *name);
+
+/*
+ * Format @v (in @unit) for a table: ns values get ns/us/ms/s with 3 significant digits,
+ * other units print as plain numbers. Returns @buf.
+ */
+char *rxs_fmt_value(char *buf, size_t len, double v, const char *unit);
+
+#endif /* RXS_HIST_H */

@@ -1,0 +1,5 @@
+# Which objects each unit test links, besides cmocka and the libraries:
+#   TEST_OBJS_<name> := <object names in build/>   for tests/unit/test_<name>.c
+# One line per test, kept by whoever owns the test, so that one test's build never depends
+# on unrelated code.
+TEST_OBJS_hist := hist.o
