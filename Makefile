@@ -89,9 +89,11 @@ $(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -static
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(FRAME_OBJS) | $(BUILD)/tests
+include tests/unit/deps.mk
+.SECONDEXPANSION:
+$(BUILD)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILD)/,$$(TEST_OBJS_$$*)) | $(BUILD)/tests
 	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_DYN) -lm
+	$(Q)$(CC) $(CFLAGS) $(filter %.c %.o,$^) -o $@ -lcmocka $(LDLIBS_DYN) -lm
 
 $(BUILD) $(BUILD)/tests:
 	$(Q)mkdir -p $@

@@ -45,7 +45,7 @@ fast_ok() {
 	. "$kernel_env"
 	have_pkg "linux-headers-$KVER" || return 1
 	[ -f "$cache/guest/$KVER/vmlinuz" ] || return 1
-	[ -d "$cache/guest/$KVER/lib/modules/$KVER" ] || return 1
+	[ -f "$cache/guest/$KVER/lib/modules/$KVER/modules.dep" ] || return 1
 	return 0
 }
 
@@ -88,8 +88,9 @@ pick() {
 
 # --- toolchain, libraries, QEMU ------------------------------------------------------
 say "installing packages from bookworm"
-apt-get install "${APT_OPTS[@]}" "${BASE_PKGS[@]}" "libelf-dev=$LIBELF_VERSION" \
-	"libelf1=$LIBELF_VERSION" >/dev/null
+# --allow-downgrades: puts libelf back to 0.188 if something pulled 0.192 from backports.
+apt-get install "${APT_OPTS[@]}" --allow-downgrades "${BASE_PKGS[@]}" \
+	"libelf-dev=$LIBELF_VERSION" "libelf1=$LIBELF_VERSION" "libdw1=$LIBELF_VERSION" >/dev/null
 say "installing packages from bookworm-backports"
 apt-get install "${APT_OPTS[@]}" \
 	"$(pick qemu-system-x86 "$QEMU_VERSION")" \
@@ -115,6 +116,7 @@ gdir="$cache/guest/$KVER"
 if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
 	say "downloading linux-image-$KVER for the guest"
 	tmp=$(mktemp -d "$cache/dl.XXXXXX" 2>/dev/null || { mkdir -p "$cache"; mktemp -d "$cache/dl.XXXXXX"; })
+	chmod 755 "$tmp"
 	(cd "$tmp" && apt-get download -q "linux-image-$KVER" >/dev/null)
 	deb=$(ls "$tmp"/linux-image-*.deb)
 	mkdir -p "$tmp/x"
@@ -126,6 +128,10 @@ if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
 	mv "$tmp/x/lib/modules" "$gdir/lib/modules" 2>/dev/null ||
 		mv "$tmp/x/usr/lib/modules" "$gdir/lib/modules"
 	rm -rf "$tmp"
+fi
+# The package leaves modules.dep to its postinst; the guest's modprobe needs it.
+if [ ! -f "$gdir/lib/modules/$KVER/modules.dep" ]; then
+	depmod -b "$gdir" "$KVER"
 fi
 
 mkdir -p "$cache"

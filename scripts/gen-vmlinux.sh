@@ -11,6 +11,7 @@ mkdir -p "$out"
 tmp=$(mktemp "$out/.vmlinux.h.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 bpftool btf dump file "$src" format c > "$tmp"
+chmod 644 "$tmp"
 mv "$tmp" "$out/vmlinux.h"
 trap - EXIT
 cat > "$out/SOURCE" <<EOS

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for scenarios' guest.sh (busybox sh). Sourced by /init before the scenario runs;
+# scenarios may source it again. The host's results folder is $RESULTS.
+RESULTS=/results
+GUEST_IP=198.18.0.2
+GUEST_PREFIX=15
+RXS_FAILS=0
+
+rxs_log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+# rxs_check DESCRIPTION COMMAND...: runs COMMAND, prints PASS/FAIL, counts failures.
+rxs_check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "PASS: $what"
+	else
+		echo "FAIL: $what"
+		RXS_FAILS=$((RXS_FAILS + 1))
+	fi
+}
+
+# rxs_ready: tells the host to start its part (traffic).
+rxs_ready() { : > "$RESULTS/ready.tmp" && mv "$RESULTS/ready.tmp" "$RESULTS/ready"; }
+
+# rxs_wait_file FILE SECONDS: waits until FILE exists.
+rxs_wait_file() {
+	local f=$1 n=$(($2 * 10))
+	while [ ! -e "$f" ]; do
+		n=$((n - 1))
+		[ "$n" -le 0 ] && return 1
+		usleep 100000
+	done
+	return 0
+}
+
+# rxs_wait_host [SECONDS]: waits until the host part has finished (default 600 s).
+rxs_wait_host() { rxs_wait_file "$RESULTS/host-done" "${1:-600}"; }
+
+# rxs_netdev DRIVER: the interface bound to DRIVER (first match), or nothing.
+rxs_netdev() {
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$d/device/driver" 2>/dev/null)")" = "$1" ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# rxs_up DRIVER: loads DRIVER (igb or rxscope_igb), brings its interface up with the guest
+# address, waits for link, and prints the interface name.
+rxs_up() {
+	local drv=$1 ifc n=100
+	if [ "$drv" = rxscope_igb ]; then
+		insmod /lib/modules/rxscope_igb.ko $RXS_MODULE_ARGS || return 1
+	else
+		modprobe "$drv" || return 1
+	fi
+	while ! ifc=$(rxs_netdev "$drv"); do
+		n=$((n - 1)); [ "$n" -le 0 ] && { echo "no interface for $drv" >&2; return 1; }
+		usleep 100000
+	done
+	ip link set "$ifc" up || return 1
+	ip addr add "$GUEST_IP/$GUEST_PREFIX" dev "$ifc" || return 1
+	n=100
+	while [ "$(cat /sys/class/net/$ifc/carrier 2>/dev/null)" != 1 ]; do
+		n=$((n - 1)); [ "$n" -le 0 ] && { echo "$ifc: no link" >&2; return 1; }
+		usleep 100000
+	done
+	echo "$ifc"
+}
+
+# rxs_done: exit status for the scenario from the checks made.
+rxs_done() {
+	echo "guest checks: $RXS_FAILS failed"
+	[ "$RXS_FAILS" -eq 0 ]
+}
