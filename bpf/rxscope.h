@@ -121,6 +121,24 @@ struct rxs_cpu_counters {
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128
 
+/*
+ * The hook points of the receive path. Each is attached in one flavour (enum rxs_hook_kind)
+ * or not at all; userspace tells the BPF side which ones it attached (rodata `hooked`).
+ */
+enum rxs_point {
+	RXS_P_ISR,		/* driver ISR entry and exit */
+	RXS_P_SOFTIRQ,		/* softirq raise, entry and exit */
+	RXS_P_POLL_ENTRY,	/* driver poll entry and exit (duration) */
+	RXS_P_POLL_EXIT,	/* poll exit with work and budget (napi:napi_poll) */
+	RXS_P_GRO,		/* skb handed to GRO */
+	RXS_P_NETIF_RX,		/* netif_receive_skb */
+	RXS_P_IP_RCV,		/* ip_rcv */
+	RXS_P_UDP_QUEUE,	/* udp_queue_rcv_skb */
+	RXS_P_SOCK_DEQ,		/* dequeue by recvmsg */
+	RXS_P_SKB_FREE,		/* kfree_skb / consume_skb */
+	RXS_P_NR,
+};
+
 /* How a stage was hooked; userspace records this in every output. */
 enum rxs_hook_kind {
 	RXS_HOOK_NONE,		/* unavailable */

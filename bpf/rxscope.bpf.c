@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rxscope.bpf.c - the BPF side of rxscope: every program that times a stage of the
+ * receive path, in every hook flavour we may fall back to (fentry/fexit, kprobe/kretprobe,
+ * tp_btf, raw_tp). Userspace (src/attach.c) keeps one flavour per hook point and turns
+ * the others' autoload off before load.
+ *
+ * Everything aggregates in the kernel: per-CPU log-linear histograms (one per
+ * enum rxs_hist_id), per-CPU counters and per-CPU drop-reason counts. Packets are
+ * followed by skb address in the bounded hash map `pkts`; an insert that finds the map
+ * full is counted as an eviction, an end event without a start as unmatched.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "rxscope.h"
+
+#define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
+#define ETH_P_IP_BE	0x0008	/* htons(ETH_P_IP) on little-endian */
+#define IPPROTO_UDP_NR	17
+
+/* Filters, set by userspace before load. 0 / -1 mean "any". */
+const volatile int targ_ifindex = 0;
+const volatile int targ_port = 0;
+const volatile int targ_cpu = -1;
+/* Where a packet's tracking starts: the GRO hook if it is attached, else netif_receive_skb. */
+const volatile bool track_at_gro = true;
+/* The generic ISR hooks (irq tracepoints) only count the irqs listed in irq_filter. */
+const volatile bool isr_needs_filter = false;
+/* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
+const volatile __u32 hooked = 0;
+
+static __always_inline bool has(enum rxs_point p)
+{
+	return hooked & (1U << p);
+}
+
+/* The per-CPU state of the NAPI cycle and softirq run in progress. */
+struct cpu_state {
+	__u64 isr_entry_ts;	/* current ISR invocation */
+	__u64 isr_pending_ts;	/* first ISR not yet claimed by a poll */
+	__u64 cur_isr_ts;	/* ISR time of the NAPI cycle now polling */
+	__u64 raise_ts;		/* first NET_RX raise not yet run */
+	__u64 softirq_ts;	/* NET_RX run in progress */
+	__u64 poll_ts;		/* driver poll in progress */
+	void *poll_napi;	/* kretprobe: the napi of the poll in progress */
+	__u32 poll_budget;	/* kretprobe: its budget */
+	__u32 polled;		/* this NET_RX run has reached a driver poll */
+};
+
+/* One followed packet. */
+struct pkt_track {
+	__u64 isr_ts;		/* ISR entry of its NAPI cycle, 0 if unknown */
+	__u64 gro_ts;
+	__u64 nrs_ts;		/* netif_receive_skb */
+	__u64 ip_ts;
+	__u64 udp_ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RXS_H_NR);
+	__type(key, __u32);
+	__type(value, struct rxs_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rxs_cpu_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RXS_MAX_DROP_REASONS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drop_reasons SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_state);
+} cpu_states SEC(".maps");
+
+/* skb address -> its timestamps. Userspace may resize it before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct pkt_track);
+} pkts SEC(".maps");
+
+/* napi address -> ISR entry time of its NAPI cycle (driver profiles). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} napi_cycle SEC(".maps");
+
+/* irq numbers of the traced device, for the generic (tracepoint) ISR hooks. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u8);
+} irq_filter SEC(".maps");
+
+static __always_inline struct cpu_state *state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_states, &zero);
+}
+
+static __always_inline struct rxs_cpu_counters *cnt(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline bool cpu_ok(void)
+{
+	return targ_cpu < 0 || bpf_get_smp_processor_id() == (__u32)targ_cpu;
+}
+
+/**
+ * hist_add - count @v in the per-CPU histogram @id.
+ * @id: enum rxs_hist_id
+ * @v: the value (ns, or packets for RXS_H_POLL_PKTS)
+ *
+ * Per-CPU values, and a program does not nest with itself on one CPU, so plain
+ * increments do not lose counts.
+ */
+static __always_inline void hist_add(__u32 id, __u64 v)
+{
+	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
+	__u32 slot;
+
+	if (!h)
+		return;
+	slot = rxs_hist_slot(v);
+	if (slot >= RXS_HIST_BUCKETS)
+		slot = RXS_HIST_BUCKETS - 1;
+	h->slots[slot]++;
+	h->count++;
+	h->sum += v;
+	if (h->count == 1 || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
+{
+	if (start && now >= start)
+		hist_add(id, now - start);
+}
+
+/* ---- hardirq: the driver's ISR ------------------------------------------------------- */
+
+static __always_inline int on_isr_entry(void)
+{
+	struct cpu_state *s = state();
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!s || !cpu_ok())
+		return 0;
+	s->isr_entry_ts = now;
+	if (!s->isr_pending_ts)
+		s->isr_pending_ts = now;
+	return 0;
+}
+
+static __always_inline int on_isr_exit(void)
+{
+	struct rxs_cpu_counters *c = cnt();
+	struct cpu_state *s = state();
+
+	if (!s || !c || !s->isr_entry_ts)
+		return 0;
+	hist_delta(RXS_H_HARDIRQ, s->isr_entry_ts, bpf_ktime_get_ns());
+	s->isr_entry_ts = 0;
+	c->hardirqs++;
+	return 0;
+}
+
+static __always_inline bool irq_wanted(int irq)
+{
+	__u32 key = irq;
+
+	return !isr_needs_filter || bpf_map_lookup_elem(&irq_filter, &key);
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_isr, int irq, void *data)
+{
+	return on_isr_entry();
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_isr, int irq, void *data, int ret)
+{
+	return on_isr_exit();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_isr, int irq)
+{
+	return on_isr_entry();
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_isr)
+{
+	return on_isr_exit();
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(tpbtf_irq_entry, int irq, void *action)
+{
+	return irq_wanted(irq) ? on_isr_entry() : 0;
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(tpbtf_irq_exit, int irq, void *action, int ret)
+{
+	return irq_wanted(irq) ? on_isr_exit() : 0;
+}
+
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(rawtp_irq_entry, int irq, void *action)
+{
+	return irq_wanted(irq) ? on_isr_entry() : 0;
+}
+
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(rawtp_irq_exit, int irq, void *action, int ret)
+{
+	return irq_wanted(irq) ? on_isr_exit() : 0;
+}
+
+/* ---- NET_RX softirq: raise -> entry -> exit ------------------------------------------- */
+
+static __always_inline int on_softirq_raise(unsigned int vec)
+{
+	struct rxs_cpu_counters *c;
+	struct cpu_state *s;
+
+	if (vec != NET_RX_VEC || !cpu_ok())
+		return 0;
+	s = state();
+	c = cnt();
+	if (!s || !c)
+		return 0;
+	if (!s->raise_ts)
+		s->raise_ts = bpf_ktime_get_ns();
+	c->netrx_raised++;
+	return 0;
+}
+
+/* ksoftirqd/N runs the softirqs that irq exit left over; everything else is inline. */
+static __always_inline bool in_ksoftirqd(void)
+{
+	char comm[16];
+
+	if (bpf_get_current_comm(comm, sizeof(comm)))
+		return false;
+	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[3] == 'f' &&
+	       comm[4] == 't' && comm[5] == 'i' && comm[6] == 'r' && comm[7] == 'q' &&
+	       comm[8] == 'd';
+}
+
+static __always_inline int on_softirq_entry(unsigned int vec)
+{
+	struct rxs_cpu_counters *c;
+	struct cpu_state *s;
+	__u64 now;
+
+	if (vec != NET_RX_VEC || !cpu_ok())
+		return 0;
+	s = state();
+	c = cnt();
+	if (!s || !c)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (in_ksoftirqd()) {
+		c->netrx_runs_ksoftirqd++;
+		hist_delta(RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD, s->raise_ts, now);
+	} else {
+		c->netrx_runs_inline++;
+		hist_delta(RXS_H_IRQ_TO_SOFTIRQ_INLINE, s->raise_ts, now);
+	}
+	hist_delta(RXS_H_IRQ_TO_SOFTIRQ, s->raise_ts, now);
+	s->raise_ts = 0;
+	s->softirq_ts = now;
+	s->polled = 0;
+	return 0;
+}
+
+static __always_inline int on_softirq_exit(unsigned int vec)
+{
+	struct cpu_state *s;
+
+	if (vec != NET_RX_VEC)
+		return 0;
+	s = state();
+	if (s)
+		s->softirq_ts = 0;
+	return 0;
+}
+
+SEC("tp_btf/softirq_raise")
+int BPF_PROG(tpbtf_softirq_raise, unsigned int vec)
+{
+	return on_softirq_raise(vec);
+}
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(tpbtf_softirq_entry, unsigned int vec)
+{
+	return on_softirq_entry(vec);
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(tpbtf_softirq_exit, unsigned int vec)
+{
+	return on_softirq_exit(vec);
+}
+
+SEC("raw_tp/softirq_raise")
+int BPF_PROG(rawtp_softirq_raise, unsigned int vec)
+{
+	return on_softirq_raise(vec);
+}
+
+SEC("raw_tp/softirq_entry")
+int BPF_PROG(rawtp_softirq_entry, unsigned int vec)
+{
+	return on_softirq_entry(vec);
+}
+
+SEC("raw_tp/softirq_exit")
+int BPF_PROG(rawtp_softirq_exit, unsigned int vec)
+{
+	return on_softirq_exit(vec);
+}
+
+/* ---- NAPI poll ------------------------------------------------------------------------ */
+
+static __always_inline bool napi_wanted(struct napi_struct *napi)
+{
+	if (!targ_ifindex)
+		return true;
+	return BPF_CORE_READ(napi, dev, ifindex) == targ_ifindex;
+}
+
+/**
+ * on_poll_entry - a driver poll starts.
+ * @napi: its NAPI instance
+ *
+ * The first poll of a NAPI cycle claims the CPU's pending ISR time for that napi; later
+ * polls of the same cycle (work == budget, repolled) find it in napi_cycle.
+ */
+static __always_inline int on_poll_entry(struct napi_struct *napi)
+{
+	__u64 key = (__u64)napi, now, *isr;
+	struct cpu_state *s;
+
+	if (!cpu_ok() || !napi_wanted(napi))
+		return 0;
+	s = state();
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	isr = bpf_map_lookup_elem(&napi_cycle, &key);
+	if (!isr && s->isr_pending_ts) {
+		bpf_map_update_elem(&napi_cycle, &key, &s->isr_pending_ts, BPF_ANY);
+		s->isr_pending_ts = 0;
+		isr = bpf_map_lookup_elem(&napi_cycle, &key);
+	}
+	s->cur_isr_ts = isr ? *isr : 0;
+	if (s->softirq_ts && !s->polled)
+		hist_delta(RXS_H_SOFTIRQ_TO_POLL, s->softirq_ts, now);
+	s->polled = 1;
+	s->poll_ts = now;
+	return 0;
+}
+
+/**
+ * on_poll_exit - a poll returned @work packets of @budget.
+ * @napi: its NAPI instance
+ * @work: packets it handled
+ * @budget: its budget
+ * @timed: whether a poll entry hook ran (fentry/kprobe); the tracepoint has exit only
+ */
+static __always_inline int on_poll_exit(struct napi_struct *napi, int work, int budget,
+					bool timed)
+{
+	struct rxs_cpu_counters *c;
+	__u64 key = (__u64)napi;
+	struct cpu_state *s;
+
+	if (!cpu_ok() || !napi_wanted(napi))
+		return 0;
+	s = state();
+	c = cnt();
+	if (!s || !c)
+		return 0;
+	if (timed) {
+		hist_delta(RXS_H_POLL, s->poll_ts, bpf_ktime_get_ns());
+		s->poll_ts = 0;
+	}
+	if (work >= 0)
+		hist_add(RXS_H_POLL_PKTS, work);
+	c->polls++;
+	if (work >= budget && budget > 0) {
+		c->polls_budget_exhausted++;
+	} else {
+		/* napi_complete_done: the NAPI cycle is over */
+		bpf_map_delete_elem(&napi_cycle, &key);
+		if (!timed)
+			s->isr_pending_ts = 0;
+	}
+	s->cur_isr_ts = 0;
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_poll, struct napi_struct *napi, int budget)
+{
+	return on_poll_entry(napi);
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_poll, struct napi_struct *napi, int budget, int ret)
+{
+	return on_poll_exit(napi, ret, budget, true);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_poll, struct napi_struct *napi, int budget)
+{
+	struct cpu_state *s = state();
+
+	if (s) {
+		s->poll_napi = napi;
+		s->poll_budget = budget;
+	}
+	return on_poll_entry(napi);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_poll, int ret)
+{
+	struct cpu_state *s = state();
+
+	if (!s || !s->poll_napi)
+		return 0;
+	on_poll_exit(s->poll_napi, ret, s->poll_budget, true);
+	s->poll_napi = 0;
+	return 0;
+}
+
+SEC("tp_btf/napi_poll")
+int BPF_PROG(tpbtf_napi_poll, struct napi_struct *napi, int work, int budget)
+{
+	return on_poll_exit(napi, work, budget, false);
+}
+
+SEC("raw_tp/napi_poll")
+int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
+{
+	return on_poll_exit(napi, work, budget, false);
+}
+
+/* ---- per-packet: GRO -> netif_receive_skb -> ip_rcv -> UDP queue -> recvmsg ---------- */
+
+/* Does @skb pass the interface and UDP port filters? skb->data is at the IP header. */
+static __always_inline bool skb_wanted(struct sk_buff *skb)
+{
+	unsigned char *data;
+	__u8 vihl, proto;
+	__u16 frag, dport;
+
+	if (targ_ifindex && BPF_CORE_READ(skb, dev, ifindex) != targ_ifindex)
+		return false;
+	if (BPF_CORE_READ(skb, protocol) != ETH_P_IP_BE)
+		return !targ_port;
+	data = BPF_CORE_READ(skb, data);
+	if (bpf_probe_read_kernel(&vihl, 1, data) ||
+	    bpf_probe_read_kernel(&proto, 1, data + 9) ||
+	    bpf_probe_read_kernel(&frag, 2, data + 6))
+		return false;
+	if (proto != IPPROTO_UDP_NR)
+		return false;
+	if (!targ_port)
+		return true;
+	/* only the first fragment carries the UDP header: offset bits, big-endian */
+	if (frag & 0xff1f)
+		return false;
+	if (bpf_probe_read_kernel(&dport, 2, data + (vihl & 0xf) * 4 + 2))
+		return false;
+	return ((dport >> 8) | ((dport & 0xff) << 8)) == (__u16)targ_port;
+}
+
+/* The ISR time of the NAPI cycle the current packet belongs to, 0 if unknown. */
+static __always_inline __u64 cycle_isr_ts(struct cpu_state *s)
+{
+	return s->cur_isr_ts ? s->cur_isr_ts : s->isr_pending_ts;
+}
+
+/**
+ * track_start - begin following @skb at @now (its first per-packet hook).
+ * @skb: the packet
+ * @now: the time of this event
+ * @gro: true at napi_gro_receive, false at netif_receive_skb
+ */
+static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro)
+{
+	struct pkt_track t = {};
+	__u64 key = (__u64)skb;
+	struct rxs_cpu_counters *c;
+	struct cpu_state *s;
+
+	c = cnt();
+	s = state();
+	if (!c || !s)
+		return;
+	t.isr_ts = cycle_isr_ts(s);
+	if (gro) {
+		t.gro_ts = now;
+		c->pkts[RXS_F_GRO]++;
+		if (!t.isr_ts && has(RXS_P_ISR))
+			c->unmatched++;
+		hist_delta(RXS_H_IRQ_TO_RX, t.isr_ts, now);
+	} else {
+		t.nrs_ts = now;
+		c->pkts[RXS_F_NETIF_RECEIVE]++;
+	}
+	/* BPF_ANY: an old entry at this address belongs to an skb freed unseen */
+	if (bpf_map_update_elem(&pkts, &key, &t, BPF_ANY))
+		c->track_evictions++;
+}
+
+static __always_inline int on_gro(struct sk_buff *skb)
+{
+	if (!track_at_gro || !cpu_ok() || !skb_wanted(skb))
+		return 0;
+	track_start(skb, bpf_ktime_get_ns(), true);
+	return 0;
+}
+
+static __always_inline int on_netif_receive(struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	struct rxs_cpu_counters *c;
+	struct pkt_track *t;
+
+	t = bpf_map_lookup_elem(&pkts, &key);
+	if (!t) {
+		if (!track_at_gro && cpu_ok() && skb_wanted(skb))
+			track_start(skb, now, false);
+		return 0;
+	}
+	c = cnt();
+	if (!c)
+		return 0;
+	hist_delta(RXS_H_GRO, t->gro_ts, now);
+	t->nrs_ts = now;
+	c->pkts[RXS_F_NETIF_RECEIVE]++;
+	return 0;
+}
+
+static __always_inline int on_ip_rcv(struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	struct rxs_cpu_counters *c;
+	struct pkt_track *t;
+
+	t = bpf_map_lookup_elem(&pkts, &key);
+	c = cnt();
+	if (!t || !c)
+		return 0;
+	if (!t->nrs_ts)
+		c->unmatched++;
+	hist_delta(RXS_H_L2_TO_IP, t->nrs_ts, now);
+	t->ip_ts = now;
+	c->pkts[RXS_F_IP_RCV]++;
+	return 0;
+}
+
+static __always_inline int on_udp_queue(struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	struct rxs_cpu_counters *c;
+	struct pkt_track *t;
+
+	t = bpf_map_lookup_elem(&pkts, &key);
+	c = cnt();
+	if (!t || !c)
+		return 0;
+	if (!t->ip_ts && has(RXS_P_IP_RCV))
+		c->unmatched++;
+	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
+	hist_delta(RXS_H_TOTAL, t->isr_ts, now);
+	t->udp_ts = now;
+	c->pkts[RXS_F_UDP_QUEUE]++;
+	return 0;
+}
+
+static __always_inline int on_socket_dequeue(struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb;
+	struct rxs_cpu_counters *c;
+	struct pkt_track *t;
+
+	if (!skb)
+		return 0;
+	t = bpf_map_lookup_elem(&pkts, &key);
+	c = cnt();
+	if (!t || !c)
+		return 0;
+	if (!t->udp_ts && has(RXS_P_UDP_QUEUE))
+		c->unmatched++;
+	hist_delta(RXS_H_SOCKET, t->udp_ts, bpf_ktime_get_ns());
+	c->pkts[RXS_F_SOCKET]++;
+	bpf_map_delete_elem(&pkts, &key);
+	return 0;
+}
+
+static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
+{
+	__u64 key = (__u64)skb, *slot;
+	struct rxs_cpu_counters *c;
+	__u32 r = reason;
+
+	if (!bpf_map_lookup_elem(&pkts, &key))
+		return 0;
+	bpf_map_delete_elem(&pkts, &key);
+	c = cnt();
+	if (c)
+		c->drops++;
+	if (r >= RXS_MAX_DROP_REASONS)
+		r = RXS_MAX_DROP_REASONS - 1;
+	slot = bpf_map_lookup_elem(&drop_reasons, &r);
+	if (slot)
+		(*slot)++;
+	return 0;
+}
+
+static __always_inline int on_consume_skb(struct sk_buff *skb)
+{
+	__u64 key = (__u64)skb;
+
+	bpf_map_delete_elem(&pkts, &key);
+	return 0;
+}
+
+/* GRO entry: napi_gro_receive(napi, skb) up to 6.14, gro_receive_skb(gro, skb) after. */
+SEC("fentry")
+int BPF_PROG(fentry_gro, void *napi, struct sk_buff *skb)
+{
+	return on_gro(skb);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_gro, void *napi, struct sk_buff *skb)
+{
+	return on_gro(skb);
+}
+
+SEC("tp_btf/napi_gro_receive_entry")
+int BPF_PROG(tpbtf_gro, struct sk_buff *skb)
+{
+	return on_gro(skb);
+}
+
+SEC("raw_tp/napi_gro_receive_entry")
+int BPF_PROG(rawtp_gro, struct sk_buff *skb)
+{
+	return on_gro(skb);
+}
+
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(tpbtf_netif_receive, struct sk_buff *skb)
+{
+	return on_netif_receive(skb);
+}
+
+SEC("raw_tp/netif_receive_skb")
+int BPF_PROG(rawtp_netif_receive, struct sk_buff *skb)
+{
+	return on_netif_receive(skb);
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_ip_rcv, struct sk_buff *skb)
+{
+	return on_ip_rcv(skb);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_ip_rcv, struct sk_buff *skb)
+{
+	return on_ip_rcv(skb);
+}
+
+/* udp_queue_rcv_skb(sk, skb) or __udp_enqueue_schedule_skb(sk, skb) */
+SEC("fentry")
+int BPF_PROG(fentry_udp_queue, struct sock *sk, struct sk_buff *skb)
+{
+	return on_udp_queue(skb);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_udp_queue, struct sock *sk, struct sk_buff *skb)
+{
+	return on_udp_queue(skb);
+}
+
+/* __skb_recv_udp() returns the dequeued skb; its argument list differs between kernels. */
+SEC("fexit")
+int fexit_sock_dequeue(void *ctx)
+{
+	__u64 ret = 0;
+
+	if (bpf_get_func_ret(ctx, &ret))
+		return 0;
+	return on_socket_dequeue((struct sk_buff *)ret);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
+{
+	return on_socket_dequeue(skb);
+}
+
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(tpbtf_sock_dequeue, struct sk_buff *skb, int len)
+{
+	return on_socket_dequeue(skb);
+}
+
+SEC("raw_tp/skb_copy_datagram_iovec")
+int BPF_PROG(rawtp_sock_dequeue, struct sk_buff *skb, int len)
+{
+	return on_socket_dequeue(skb);
+}
+
+/* kfree_skb(skb, location, reason, ...): the reason argument exists since 5.17. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	return on_kfree_skb(skb, reason);
+}
+
+SEC("raw_tp/kfree_skb")
+int BPF_PROG(rawtp_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	return on_kfree_skb(skb, reason);
+}
+
+SEC("tp_btf/consume_skb")
+int BPF_PROG(tpbtf_consume_skb, struct sk_buff *skb)
+{
+	return on_consume_skb(skb);
+}
+
+SEC("raw_tp/consume_skb")
+int BPF_PROG(rawtp_consume_skb, struct sk_buff *skb)
+{
+	return on_consume_skb(skb);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
