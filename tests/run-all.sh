@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole suite, as `make test` runs it: unit tests, host-side checks (tests/host/*.sh),
+# then the VM scenarios listed in tests/vm/suite.list. Unit cases, and the PASS:/FAIL:
+# lines of host scripts and scenarios, are counted one each; a script or VM run that fails
+# without a FAIL: line counts as one failure. Ends with "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mkdir -p results
+passed=0 failed=0
+failures=()
+
+count_lines() {	# count_lines LABEL RC LOG
+	local label=$1 rc=$2 log=$3 p f
+	p=$(grep -cE '^PASS: ' "$log")
+	f=$(grep -cE '^FAIL: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures+=("$label")
+		echo "== $label: FAILED ($p passed, $f failed)"
+	else
+		echo "== $label: ok ($p passed)"
+	fi
+}
+
+echo "== unit tests"
+log=results/unit.log
+make -s unit-test > "$log" 2>&1
+rc=$?
+cat "$log"
+p=$(sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$log")
+f=$(sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$log")
+[ -z "$p" ] && { p=0; f=1; }
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+passed=$((passed + p)) failed=$((failed + f))
+[ "$f" -ne 0 ] && failures+=("unit tests")
+
+for t in tests/host/*.sh; do
+	[ -f "$t" ] || continue
+	name=host/$(basename "$t" .sh)
+	log=results/$(basename "$t" .sh).host.log
+	bash "$t" > "$log" 2>&1
+	rc=$?
+	grep -E '^(PASS|FAIL): ' "$log" | sed 's/^/   /'
+	[ "$rc" -ne 0 ] && tail -n 15 "$log" | sed 's/^/   | /'
+	count_lines "$name" "$rc" "$log"
+done
+
+while read -r scen args; do
+	case $scen in ''|'#'*) continue ;; esac
+	name=vm/$scen
+	log=results/$scen.vm.log
+	# shellcheck disable=SC2086
+	bash tests/vm/run-vm.sh $args "$scen" > "$log" 2>&1
+	rc=$?
+	cat "results/$scen/guest.log" "results/$scen/host.log" 2>/dev/null |
+		grep -E '^(PASS|FAIL): ' > "$log.checks"
+	sed 's/^/   /' "$log.checks"
+	sed 's/^/   | /' "$log"
+	count_lines "$name" "$rc" "$log.checks"
+done < tests/vm/suite.list
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
