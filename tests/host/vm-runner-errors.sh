@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The VM runner's bad-input and failure paths: each gives a clear message and the documented
+# exit status (2 bad input, 124 time-out), and a hung guest is powered off.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run=$top/tests/vm/run-vm.sh
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() {	# expect DESCRIPTION STATUS PATTERN -- COMMAND...
+	local what=$1 want=$2 pat=$3 rc
+	shift 4
+	"$@" > "$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ] && grep -qE -e "$pat" "$tmp/out"; then
+		echo "PASS: $what (exit $rc)"
+	else
+		echo "FAIL: $what: exit $rc (want $want), output:"
+		sed 's/^/    /' "$tmp/out"
+		fails=$((fails + 1))
+	fi
+}
+
+expect "missing kernel is refused" 2 "guest kernel /nonexistent/vmlinuz not found" -- \
+	"$run" --kernel /nonexistent/vmlinuz boot
+expect "missing module is refused" 2 "module /nonexistent.ko not found" -- \
+	"$run" --module /nonexistent.ko boot
+expect "unknown scenario is refused" 2 "scenario 'no-such-scenario' not found" -- \
+	"$run" no-such-scenario
+expect "bad time limit is refused" 2 "timeout must be a positive number" -- \
+	"$run" --timeout abc boot
+expect "unknown option is refused" 2 "unknown option -+bogus" -- \
+	"$run" --bogus boot
+start=$(date +%s)
+expect "a hung scenario times out and is killed" 124 "scenario timed out after 20s" -- \
+	"$run" --no-module --timeout 20 --out "$tmp/hang" hang
+took=$(( $(date +%s) - start ))
+if [ "$took" -lt 40 ] && ! pgrep -f "$tmp/hang" >/dev/null; then
+	echo "PASS: the hung guest is gone within the limit (${took}s)"
+else
+	echo "FAIL: the hung guest took ${took}s or is still running"
+	fails=$((fails + 1))
+fi
+[ "$fails" -eq 0 ]
