@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rxgen.c - main of build/rxgen, the host-side traffic generator: option parsing, the
+ * send schedule (which kind and flow each unit is, paced against an absolute clock), the
+ * two transports (QEMU socket/dgram netdev over UDP, or a real interface via AF_PACKET),
+ * and the per-kind report and summary file. The frames themselves come from frame.c.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <math.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frame.h"
+
+#define BATCH_MAX	256
+#define EXIT_USAGE	2
+#define EXIT_PRIV	3
+
+struct opts {
+	struct rxg_frame_cfg fc;
+	uint64_t count;		/* units; UINT64_MAX = until --duration or a signal */
+	double rate;		/* units per second; 0 = as fast as possible */
+	double duration;	/* seconds; 0 = no limit */
+	unsigned int mal_mask;
+	uint64_t good;
+	bool good_set;
+	double good_ratio;
+	bool ratio_set;
+	const char *iface;
+	const char *qemu;
+	const char *qemu_local;
+	const char *summary;
+	unsigned int batch;
+	bool quiet;
+	bool count_set;
+};
+
+/* Per kind: units built, frames the transport accepted, bytes, frames it rejected. */
+struct kind_stats {
+	uint64_t units;
+	uint64_t frames;
+	uint64_t bytes;
+	uint64_t errors;
+};
+
+struct sender {
+	int fd;
+	bool packet;		/* AF_PACKET: needs an address per message */
+	int ifindex;
+	char target[128];
+};
+
+static volatile sig_atomic_t stop_flag;
+
+const char *argp_program_version = "rxgen (rxscope)";
+static const char doc[] =
+"Craft Ethernet/IPv4/UDP test frames and send them into a QEMU guest NIC (socket/dgram\n"
+"netdev) or onto a real interface (AF_PACKET).\n"
+"\n"
+"USAGE: rxgen (--qemu HOST:PORT | --iface IF) [--count N] [--rate PPS|max] [OPTIONS]\n"
+"\n"
+"EXAMPLES:\n"
+"  rxgen --qemu 127.0.0.1:10001 --count 10000 --rate 5000\n"
+"  rxgen --qemu 127.0.0.1:10001 --duration 10 --rate max --flows 8 --size 18\n"
+"  rxgen --iface veth0 --dst-mac 02:00:00:00:00:02 --count 90 --malformed all --good 10\n"
+"  rxgen --qemu 127.0.0.1:10001 --count 100 --size 8000 --summary sent.txt\n"
+"\n"
+"Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp bad-udp-csum frag vlan\n"
+"non-ip (or all). Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
+"\vOptions";
+
+enum {
+	OPT_DST_MAC = 1000, OPT_SRC_MAC, OPT_DST_IP, OPT_SRC_IP, OPT_DST_PORT, OPT_SRC_PORT,
+	OPT_GOOD, OPT_GOOD_RATIO, OPT_OVERSIZE, OPT_VLAN, OPT_BATCH, OPT_SUMMARY,
+	OPT_QEMU_LOCAL,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Where to send:", 1 },
+	{ "qemu", 'Q', "HOST:PORT", 0, "QEMU socket/dgram netdev address: each UDP datagram "
+	  "is one frame for the guest NIC" , 1 },
+	{ "qemu-local", OPT_QEMU_LOCAL, "HOST:PORT", 0, "bind the sending socket to this "
+	  "address (for a netdev that expects a fixed peer)", 1 },
+	{ "iface", 'i', "IF", 0, "send on this interface through AF_PACKET (root)", 1 },
+	{ NULL, 0, NULL, 0, "How much and how fast:", 2 },
+	{ "count", 'c', "N", 0, "units to send (k/M suffix ok); default: until --duration "
+	  "or Ctrl-C. A frag unit is two frames", 2 },
+	{ "rate", 'r', "PPS", 0, "units per second, or max (or 0) for as fast as "
+	  "possible; default 1000", 2 },
+	{ "duration", 'd', "SEC", 0, "stop after SEC seconds", 2 },
+	{ "batch", OPT_BATCH, "N", 0, "frames per sendmmsg call, 1..256 (default 32)", 2 },
+	{ NULL, 0, NULL, 0, "The frames:", 3 },
+	{ "size", 's', "BYTES", 0, "UDP payload of good frames, 24..8972 (default 64)", 3 },
+	{ "flows", 'f', "N", 0, "flows 1..4096: flow f comes from src-ip + f, src-port + f "
+	  "(default 1)", 3 },
+	{ "dst-mac", OPT_DST_MAC, "MAC", 0, "default 52:54:00:12:34:56 (the guest NIC)", 3 },
+	{ "src-mac", OPT_SRC_MAC, "MAC", 0, "default 02:00:00:00:00:01", 3 },
+	{ "dst-ip", OPT_DST_IP, "IP", 0, "default 198.18.0.2", 3 },
+	{ "src-ip", OPT_SRC_IP, "IP", 0, "base source address, default 198.18.1.1", 3 },
+	{ "dst-port", OPT_DST_PORT, "PORT", 0, "default 9000", 3 },
+	{ "src-port", OPT_SRC_PORT, "PORT", 0, "base source port, default 10000", 3 },
+	{ NULL, 0, NULL, 0, "Malformed frames:", 4 },
+	{ "malformed", 'm', "KINDS", 0, "comma list of kinds, or all; sent round-robin", 4 },
+	{ "good", OPT_GOOD, "N", 0, "of the --count units, N are good frames, spread "
+	  "evenly among the malformed ones", 4 },
+	{ "good-ratio", OPT_GOOD_RATIO, "F", 0, "fraction 0..1 of units that are good "
+	  "(default 0 with --malformed)", 4 },
+	{ "oversize", OPT_OVERSIZE, "BYTES", 0, "frame length of the oversize kind, "
+	  "66..16000 (default 1600)", 4 },
+	{ "vlan", OPT_VLAN, "ID", 0, "VLAN id of the vlan kind (default 100)", 4 },
+	{ NULL, 0, NULL, 0, "Output:", 5 },
+	{ "quiet", 'q', NULL, 0, "print nothing but errors", 5 },
+	{ "summary", OPT_SUMMARY, "FILE", 0, "write key=value results to FILE (atomically)",
+	  5 },
+	{ 0 },
+};
+
+static void bad_value(struct argp_state *state, const char *opt, const char *val,
+		      const char *want)
+{
+	argp_failure(state, EXIT_USAGE, 0, "invalid %s '%s': %s", opt, val, want);
+}
+
+static uint64_t parse_count_arg(struct argp_state *state, const char *opt, const char *arg,
+				uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (rxg_parse_u64(arg, max, &v) || v < min) {
+		char want[80];
+
+		snprintf(want, sizeof(want), "want an integer %llu..%llu",
+			 (unsigned long long)min, (unsigned long long)max);
+		bad_value(state, opt, arg, want);
+	}
+	return v;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct opts *o = state->input;
+	struct rxg_frame_cfg *fc = &o->fc;
+	const char *bad;
+	size_t bad_len;
+
+	switch (key) {
+	case 'Q':
+		o->qemu = arg;
+		break;
+	case OPT_QEMU_LOCAL:
+		o->qemu_local = arg;
+		break;
+	case 'i':
+		o->iface = arg;
+		break;
+	case 'c':
+		o->count = parse_count_arg(state, "--count", arg, 1, UINT64_MAX / 2);
+		o->count_set = true;
+		break;
+	case 'r':
+		if (rxg_parse_rate(arg, &o->rate))
+			bad_value(state, "--rate", arg,
+				  "want packets per second (k/M suffix ok) or max");
+		break;
+	case 'd':
+		if (rxg_parse_seconds(arg, &o->duration))
+			bad_value(state, "--duration", arg, "want seconds, > 0");
+		break;
+	case OPT_BATCH:
+		o->batch = (unsigned int)parse_count_arg(state, "--batch", arg, 1, BATCH_MAX);
+		break;
+	case 's':
+		fc->payload_len = (uint32_t)parse_count_arg(state, "--size", arg, RXG_HDR_LEN,
+							    RXG_PAYLOAD_MAX);
+		break;
+	case 'f':
+		fc->flows = (uint32_t)parse_count_arg(state, "--flows", arg, 1, RXG_FLOWS_MAX);
+		break;
+	case OPT_DST_MAC:
+	case OPT_SRC_MAC:
+		if (rxg_parse_mac(arg, key == OPT_DST_MAC ? fc->dst_mac : fc->src_mac))
+			bad_value(state, key == OPT_DST_MAC ? "--dst-mac" : "--src-mac", arg,
+				  "want a MAC address like 52:54:00:12:34:56");
+		break;
+	case OPT_DST_IP:
+	case OPT_SRC_IP:
+		if (rxg_parse_ipv4(arg, key == OPT_DST_IP ? &fc->dst_ip : &fc->src_ip))
+			bad_value(state, key == OPT_DST_IP ? "--dst-ip" : "--src-ip", arg,
+				  "want a dotted IPv4 address like 198.18.0.2");
+		break;
+	case OPT_DST_PORT:
+		fc->dst_port = (uint16_t)parse_count_arg(state, "--dst-port", arg, 1, 65535);
+		break;
+	case OPT_SRC_PORT:
+		fc->src_port = (uint16_t)parse_count_arg(state, "--src-port", arg, 1, 65535);
+		break;
+	case 'm':
+		if (rxg_kind_parse_list(arg, &o->mal_mask, &bad, &bad_len))
+			argp_failure(state, EXIT_USAGE, 0,
+				     "invalid --malformed '%s': unknown kind '%.*s' (kinds: runt "
+				     "oversize bad-ip-csum bad-ip-len trunc-udp bad-udp-csum frag "
+				     "vlan non-ip, or all)", arg, (int)bad_len, bad);
+		break;
+	case OPT_GOOD:
+		o->good = parse_count_arg(state, "--good", arg, 0, UINT64_MAX / 2);
+		o->good_set = true;
+		break;
+	case OPT_GOOD_RATIO: {
+		char *end;
+
+		errno = 0;
+		o->good_ratio = strtod(arg, &end);
+		if (errno || end == arg || *end || !(o->good_ratio >= 0 && o->good_ratio <= 1))
+			bad_value(state, "--good-ratio", arg, "want a fraction 0..1");
+		o->ratio_set = true;
+		break;
+	}
+	case OPT_OVERSIZE:
+		fc->oversize_len = (uint32_t)parse_count_arg(state, "--oversize", arg,
+							     RXG_HDRS_LEN + RXG_HDR_LEN,
+							     RXG_OVERSIZE_MAX);
+		break;
+	case OPT_VLAN:
+		fc->vlan_id = (uint16_t)parse_count_arg(state, "--vlan", arg, 0, 4095);
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case OPT_SUMMARY:
+		o->summary = arg;
+		break;
+	case ARGP_KEY_ARG:
+		argp_failure(state, EXIT_USAGE, 0, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!!o->qemu == !!o->iface)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "give exactly one of --qemu HOST:PORT and --iface IF");
+		if ((o->good_set || o->ratio_set) && !o->mal_mask)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "--good and --good-ratio need --malformed");
+		if (o->good_set && o->ratio_set)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "give only one of --good and --good-ratio");
+		if (o->good_set && !o->count_set)
+			argp_failure(state, EXIT_USAGE, 0, "--good N needs --count");
+		if (o->good_set && o->good > o->count)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "invalid --good '%llu': more than --count '%llu'",
+				     (unsigned long long)o->good,
+				     (unsigned long long)o->count);
+		if ((uint32_t)fc->src_port + fc->flows - 1 >= RXG_MAL_PORT_BASE)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "invalid --src-port '%u': with %u flows it reaches the "
+				     "malformed ports (%u and up)", fc->src_port, fc->flows,
+				     RXG_MAL_PORT_BASE);
+		if ((uint64_t)fc->src_ip + fc->flows - 1 > 0xffffffffu)
+			argp_failure(state, EXIT_USAGE, 0,
+				     "invalid --src-ip: %u flows run past 255.255.255.255",
+				     fc->flows);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_until(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L)
+		ts.tv_nsec = 999999999L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+	       !stop_flag)
+		;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* Open the transport. Returns 0, or an exit status (2 bad input, 3 privilege, 1 other). */
+static int open_sender(const struct opts *o, struct sender *s)
+{
+	if (o->qemu) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		uint32_t ip;
+		uint16_t port;
+		int sndbuf = 4 << 20;
+
+		if (rxg_parse_hostport(o->qemu, &ip, &port)) {
+			fprintf(stderr, "rxgen: invalid --qemu '%s': want HOST:PORT, e.g. "
+				"127.0.0.1:10001\n", o->qemu);
+			return EXIT_USAGE;
+		}
+		s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s->fd < 0) {
+			fprintf(stderr, "rxgen: failed to open UDP socket: %s\n", strerror(errno));
+			return 1;
+		}
+		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		if (o->qemu_local) {
+			struct sockaddr_in lin = { .sin_family = AF_INET };
+			uint32_t lip;
+			uint16_t lport;
+
+			if (rxg_parse_hostport(o->qemu_local, &lip, &lport)) {
+				fprintf(stderr, "rxgen: invalid --qemu-local '%s': want "
+					"HOST:PORT\n", o->qemu_local);
+				return EXIT_USAGE;
+			}
+			lin.sin_addr.s_addr = htonl(lip);
+			lin.sin_port = htons(lport);
+			if (bind(s->fd, (struct sockaddr *)&lin, sizeof(lin))) {
+				fprintf(stderr, "rxgen: failed to bind UDP socket to %s: %s\n",
+					o->qemu_local, strerror(errno));
+				return 1;
+			}
+		}
+		sin.sin_addr.s_addr = htonl(ip);
+		sin.sin_port = htons(port);
+		if (connect(s->fd, (struct sockaddr *)&sin, sizeof(sin))) {
+			fprintf(stderr, "rxgen: failed to connect UDP socket to %s: %s\n",
+				o->qemu, strerror(errno));
+			return 1;
+		}
+		snprintf(s->target, sizeof(s->target), "qemu:%s", o->qemu);
+		return 0;
+	}
+
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+
+	if (strlen(o->iface) >= IFNAMSIZ || !(s->ifindex = (int)if_nametoindex(o->iface))) {
+		fprintf(stderr, "rxgen: invalid --iface '%s': no such interface\n", o->iface);
+		return EXIT_USAGE;
+	}
+	/* Protocol 0: the socket sends but never receives. */
+	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "rxgen: failed to open AF_PACKET socket on %s: %s%s\n",
+			o->iface, strerror(err),
+			err == EPERM || err == EACCES ? " (needs root or CAP_NET_RAW)" : "");
+		return err == EPERM || err == EACCES ? EXIT_PRIV : 1;
+	}
+	sll.sll_ifindex = s->ifindex;
+	if (bind(s->fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		fprintf(stderr, "rxgen: failed to bind AF_PACKET socket to %s: %s\n", o->iface,
+			strerror(errno));
+		return 1;
+	}
+	s->packet = true;
+	snprintf(s->target, sizeof(s->target), "iface:%s", o->iface);
+	return 0;
+}
+
+/* The schedule: is unit @i good? Spreads the good units evenly (Bresenham). */
+static bool unit_is_good(const struct opts *o, uint64_t i)
+{
+	if (!o->mal_mask)
+		return true;
+	if (o->good_set) {
+		/* floor((i+1)*G/N) > floor(i*G/N), in 128-bit arithmetic */
+		unsigned __int128 g = o->good, n = o->count;
+
+		return (i + 1) * g / n > i * g / n;
+	}
+	return floor((double)(i + 1) * o->good_ratio) > floor((double)i * o->good_ratio);
+}
+
+struct schedule {
+	int kinds[RXG_KIND_MAX];
+	int nkinds;
+	uint64_t mal_next;		/* malformed units so far: picks the next kind */
+	uint64_t good_next;		/* good units so far: picks flow and seq */
+	uint64_t kind_seq[RXG_KIND_MAX];
+};
+
+static void next_unit(const struct opts *o, struct schedule *sc, uint64_t i,
+		      enum rxg_kind *kind, uint32_t *flow, uint64_t *seq)
+{
+	if (unit_is_good(o, i)) {
+		*kind = RXG_GOOD;
+		*flow = (uint32_t)(sc->good_next % o->fc.flows);
+		*seq = sc->good_next / o->fc.flows;
+		sc->good_next++;
+		return;
+	}
+	*kind = sc->kinds[sc->mal_next++ % sc->nkinds];
+	*seq = sc->kind_seq[*kind]++;
+	*flow = (uint32_t)(*seq % o->fc.flows);
+}
+
+static bool retryable(int err)
+{
+	return err == ENOBUFS || err == EAGAIN || err == EINTR;
+}
+
+/*
+ * Send @n messages; a message that the transport rejects for its size (EMSGSIZE) is
+ * counted against its unit's kind and skipped. Returns 0, or -errno on a fatal error.
+ */
+static int send_batch(struct sender *s, struct mmsghdr *msgs, const int *msg_kind,
+		      unsigned int n, struct kind_stats *ks)
+{
+	unsigned int done = 0;
+
+	while (done < n) {
+		int r = sendmmsg(s->fd, msgs + done, n - done, 0);
+
+		if (r < 0) {
+			int err = errno;
+
+			if (retryable(err)) {
+				if (stop_flag)
+					return -EINTR;
+				usleep(50);
+				continue;
+			}
+			if (err == EMSGSIZE) {
+				ks[msg_kind[done]].errors++;
+				done++;
+				continue;
+			}
+			return -err;
+		}
+		for (int k = 0; k < r; k++) {
+			struct kind_stats *st = &ks[msg_kind[done + k]];
+
+			st->frames++;
+			st->bytes += msgs[done + k].msg_hdr.msg_iov->iov_len;
+		}
+		done += (unsigned int)r;
+	}
+	return 0;
+}
+
+/* Units that went out whole. Only single-frame units can be rejected (for their size). */
+static uint64_t units_sent(const struct kind_stats *k)
+{
+	return k->units > k->errors ? k->units - k->errors : 0;
+}
+
+static void key_name(enum rxg_kind k, char *out, size_t n)
+{
+	snprintf(out, n, "%s", rxg_kind_name(k));
+	for (char *p = out; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+static int write_summary(const struct opts *o, const struct sender *s,
+			 const struct kind_stats *ks, double elapsed)
+{
+	struct kind_stats t = { 0 };
+	char tmp[4096], name[32];
+	FILE *f;
+	int fd;
+
+	for (int k = 0; k < RXG_KIND_MAX; k++) {
+		t.units += units_sent(&ks[k]);
+		t.frames += ks[k].frames;
+		t.bytes += ks[k].bytes;
+		t.errors += ks[k].errors;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o->summary) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "rxgen: failed to write summary %s: name too long\n", o->summary);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "rxgen: failed to create %s: %s\n", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(f, "target=%s\nunits=%llu\nframes=%llu\nbytes=%llu\nerrors=%llu\n",
+		s->target, (unsigned long long)t.units, (unsigned long long)t.frames,
+		(unsigned long long)t.bytes, (unsigned long long)t.errors);
+	fprintf(f, "elapsed_s=%.6f\nrate_pps=%.1f\nrate_target=%.1f\nflows=%u\nsize=%u\n",
+		elapsed, elapsed > 0 ? t.units / elapsed : 0.0, o->rate, o->fc.flows,
+		o->fc.payload_len);
+	for (int k = 0; k < RXG_KIND_MAX; k++) {
+		key_name(k, name, sizeof(name));
+		fprintf(f, "sent_%s=%llu\nframes_%s=%llu\nerr_%s=%llu\n", name,
+			(unsigned long long)units_sent(&ks[k]), name,
+			(unsigned long long)ks[k].frames, name,
+			(unsigned long long)ks[k].errors);
+	}
+	fprintf(f, "interrupted=%d\n", stop_flag ? 1 : 0);
+	fchmod(fd, 0644);
+	if (fflush(f) || ferror(f) || fsync(fd)) {
+		fprintf(stderr, "rxgen: failed to write %s: %s\n", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	fclose(f);
+	if (rename(tmp, o->summary)) {
+		fprintf(stderr, "rxgen: failed to rename %s to %s: %s\n", tmp, o->summary,
+			strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_report(const struct kind_stats *ks, double elapsed)
+{
+	struct kind_stats t = { 0 };
+
+	printf("rxgen: %-13s %10s %10s %12s %8s\n", "kind", "sent", "frames", "bytes",
+	       "errors");
+	for (int k = 0; k < RXG_KIND_MAX; k++) {
+		if (!ks[k].units && !ks[k].errors)
+			continue;
+		printf("rxgen: %-13s %10llu %10llu %12llu %8llu\n", rxg_kind_name(k),
+		       (unsigned long long)units_sent(&ks[k]), (unsigned long long)ks[k].frames,
+		       (unsigned long long)ks[k].bytes, (unsigned long long)ks[k].errors);
+		t.units += units_sent(&ks[k]);
+		t.frames += ks[k].frames;
+		t.bytes += ks[k].bytes;
+		t.errors += ks[k].errors;
+	}
+	printf("rxgen: sent %llu units (%llu frames, %llu bytes, %llu errors) in %.3f s: "
+	       "%.1f pps, %.2f Mbit/s\n", (unsigned long long)t.units,
+	       (unsigned long long)t.frames, (unsigned long long)t.bytes,
+	       (unsigned long long)t.errors, elapsed,
+	       elapsed > 0 ? t.frames / elapsed : 0.0,
+	       elapsed > 0 ? t.bytes * 8 / elapsed / 1e6 : 0.0);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct opts o = { .rate = 1000, .count = UINT64_MAX, .batch = 32 };
+	struct kind_stats ks[RXG_KIND_MAX] = { 0 };
+	struct sender s = { .fd = -1 };
+	struct schedule sc = { 0 };
+	struct mmsghdr *msgs = NULL;
+	struct iovec *iovs = NULL;
+	struct sockaddr_ll *slls = NULL;
+	int *msg_kind = NULL;
+	uint8_t *bufs = NULL;
+	double t0, t_end, elapsed;
+	uint64_t next = 0;
+	int ret = 1, err;
+	char a[16], b[16];
+
+	argp_err_exit_status = EXIT_USAGE;
+	rxg_frame_cfg_default(&o.fc);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+	for (int k = 1; k < RXG_KIND_MAX; k++)
+		if (o.mal_mask & (1u << k))
+			sc.kinds[sc.nkinds++] = k;
+
+	ret = open_sender(&o, &s);
+	if (ret)
+		goto cleanup;
+	ret = 1;
+
+	bufs = malloc((size_t)o.batch * 2 * RXG_FRAME_MAX);
+	msgs = calloc(2 * o.batch, sizeof(*msgs));
+	iovs = calloc(2 * o.batch, sizeof(*iovs));
+	slls = calloc(2 * o.batch, sizeof(*slls));
+	msg_kind = calloc(2 * o.batch, sizeof(*msg_kind));
+	if (!bufs || !msgs || !iovs || !slls || !msg_kind) {
+		fprintf(stderr, "rxgen: failed to allocate send buffers: %s\n", strerror(ENOMEM));
+		goto cleanup;
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (!o.quiet) {
+		rxg_format_ipv4(o.fc.src_ip, a);
+		rxg_format_ipv4(o.fc.dst_ip, b);
+		printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s%.0f\n",
+		       s.target, a, b, o.fc.dst_port, o.fc.flows, o.fc.payload_len,
+		       o.rate ? "" : "max ", o.rate);
+		fflush(stdout);
+	}
+
+	t0 = now_sec();
+	t_end = o.duration > 0 ? t0 + o.duration : INFINITY;
+	while (!stop_flag && next < o.count) {
+		double now = now_sec();
+		uint64_t n = o.batch;
+		unsigned int nm = 0;
+
+		if (now >= t_end)
+			break;
+		if (o.rate > 0) {
+			/* Units due by now on the absolute schedule t0 + i / rate. */
+			double due_f = floor((now - t0) * o.rate) + 1;
+			uint64_t due = due_f > (double)next ? (uint64_t)due_f - next : 0;
+
+			if (!due) {
+				double t_next = t0 + (double)next / o.rate;
+
+				sleep_until(t_next < t_end ? t_next : t_end);
+				continue;
+			}
+			if (due < n)
+				n = due;
+		}
+		if (n > o.count - next)
+			n = o.count - next;
+
+		for (uint64_t u = 0; u < n; u++) {
+			uint8_t *buf = bufs + u * 2 * RXG_FRAME_MAX;
+			struct rxg_unit unit;
+			enum rxg_kind kind;
+			uint32_t flow;
+			uint64_t seq;
+
+			next_unit(&o, &sc, next + u, &kind, &flow, &seq);
+			if (rxg_build_unit(&o.fc, kind, flow, seq, buf, 2 * RXG_FRAME_MAX,
+					   &unit)) {
+				fprintf(stderr, "rxgen: failed to build %s frame: %s\n",
+					rxg_kind_name(kind), strerror(EINVAL));
+				goto cleanup;
+			}
+			ks[kind].units++;
+			for (int f = 0; f < unit.nframes; f++, nm++) {
+				struct msghdr *mh = &msgs[nm].msg_hdr;
+				const uint8_t *fr = unit.frame[f].iov_base;
+
+				memset(mh, 0, sizeof(*mh));
+				iovs[nm] = unit.frame[f];
+				mh->msg_iov = &iovs[nm];
+				mh->msg_iovlen = 1;
+				msg_kind[nm] = kind;
+				if (s.packet) {
+					memset(&slls[nm], 0, sizeof(slls[nm]));
+					slls[nm].sll_family = AF_PACKET;
+					slls[nm].sll_ifindex = s.ifindex;
+					slls[nm].sll_protocol = htons((uint16_t)(fr[12] << 8 |
+										 fr[13]));
+					slls[nm].sll_halen = 6;
+					memcpy(slls[nm].sll_addr, fr, 6);
+					mh->msg_name = &slls[nm];
+					mh->msg_namelen = sizeof(slls[nm]);
+				}
+			}
+		}
+		err = send_batch(&s, msgs, msg_kind, nm, ks);
+		if (err == -EINTR)
+			break;
+		if (err) {
+			fprintf(stderr, "rxgen: failed to send to %s: %s%s\n", s.target,
+				strerror(-err), err == -ECONNREFUSED ?
+				" (is QEMU listening on that address?)" : "");
+			goto cleanup;
+		}
+		next += n;
+	}
+	elapsed = now_sec() - t0;
+
+	ret = 0;
+	for (int k = 0; k < RXG_KIND_MAX; k++) {
+		if (ks[k].errors) {
+			fprintf(stderr, "rxgen: failed to send %llu %s frame(s) on %s: %s\n",
+				(unsigned long long)ks[k].errors, rxg_kind_name(k), s.target,
+				strerror(EMSGSIZE));
+			ret = 1;
+		}
+	}
+	if (!o.quiet)
+		print_report(ks, elapsed);
+	if (o.summary && write_summary(&o, &s, ks, elapsed))
+		ret = 1;
+
+cleanup:
+	if (s.fd >= 0)
+		close(s.fd);
+	free(bufs);
+	free(msgs);
+	free(iovs);
+	free(slls);
+	free(msg_kind);
+	return ret;
+}
