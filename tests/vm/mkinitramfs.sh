@@ -8,7 +8,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kver= moddir= scenario= out= module=
+kver= moddir= scenario= out= module= params=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) kver=$2; shift 2 ;;
@@ -16,6 +16,7 @@ while [ $# -gt 0 ]; do
 	--scenario) scenario=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
+	--params) params=$2; shift 2 ;;
 	*) echo "mkinitramfs: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -92,6 +93,7 @@ cp "$top/tests/vm/init" "$root/init"
 chmod 755 "$root/init"
 cp "$top/tests/vm/guest-lib.sh" "$root/lib/rxs/guest-lib.sh"
 cp -r "$scenario"/. "$root/scenario/"
+[ -n "$params" ] && cp "$params" "$root/scenario/params.env"
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out.tmp"

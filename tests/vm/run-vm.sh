@@ -24,6 +24,8 @@ usage: $prog [options] SCENARIO
   --no-module         carry no module of ours
   --smp N, --mem MB   guest CPUs (default 2) and memory (default 1024)
   --accel auto|kvm|tcg  (default auto: KVM where /dev/kvm and vmx/svm exist, else TCG)
+  --env KEY=VALUE     a parameter for the scenario, set in guest.sh's and host.sh's
+                      environment (repeatable)
   --interactive       console on this terminal, no time limit (for a shell: SCENARIO=shell)
 EOF
 }
@@ -31,6 +33,7 @@ die() { echo "$prog: error: $*" >&2; exit 2; }
 
 out= timeout= kernel= module= no_module=0 smp= mem= accel=${RXS_ACCEL:-auto} interactive=0
 scenario=
+params=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=${2:?}; shift 2 ;;
@@ -41,6 +44,9 @@ while [ $# -gt 0 ]; do
 	--smp) smp=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--accel) accel=${2:?}; shift 2 ;;
+	--env)
+		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "--env wants KEY=VALUE, not '${2:-}'"
+		params+=("$2"); shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	-*) usage >&2; die "unknown option $1" ;;
@@ -93,8 +99,14 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 initrd=$top/build/vm/$name.cpio
-mod_args=()
-[ -n "$module" ] && mod_args=(--module "$module")
+mkdir -p "$top/build/vm"
+penv=$top/build/vm/$name.env
+: > "$penv"
+for kv in "${params[@]}"; do
+	printf '%s=%q\n' "${kv%%=*}" "${kv#*=}" >> "$penv"
+done
+mod_args=(--params "$penv")
+[ -n "$module" ] && mod_args+=(--module "$module")
 bash "$top/tests/vm/mkinitramfs.sh" --kver "$KVER" --moddir "$top/.cache/guest/$KVER" \
 	--scenario "$sdir" --out "$initrd" "${mod_args[@]}"
 
@@ -133,6 +145,7 @@ if [ -f "$sdir/host.sh" ]; then
 	(
 		export OUT=$out RXGEN=$top/build/rxgen QEMU_RX=127.0.0.1:$rx_port
 		export GUEST_MAC GUEST_IP=198.18.0.2 TOP=$top
+		for kv in "${params[@]}"; do export "${kv?}"; done
 		set +e
 		bash "$sdir/host.sh" > "$out/host.log" 2>&1
 		echo $? > "$out/host-status"
