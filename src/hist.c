@@ -36,6 +36,21 @@ const char *rxs_stage_unit(enum rxs_hist_id id)
 	return id == RXS_H_POLL_PKTS ? "packets" : "ns";
 }
 
+const char *rxs_funnel_name(enum rxs_funnel id)
+{
+	static const char *const names[RXS_F_NR] = {
+		[RXS_F_GRO] = "gro",
+		[RXS_F_NETIF_RECEIVE] = "netif_receive",
+		[RXS_F_IP_RCV] = "ip_rcv",
+		[RXS_F_UDP_QUEUE] = "udp_queue",
+		[RXS_F_SOCKET] = "socket",
+	};
+
+	if ((int)id < 0 || id >= RXS_F_NR)
+		return "?";
+	return names[id];
+}
+
 int rxs_stage_from_name(const char *name)
 {
 	for (int i = 0; i < RXS_H_NR; i++)

@@ -47,6 +47,8 @@ const char *rxs_stage_name(enum rxs_hist_id id);
 const char *rxs_stage_unit(enum rxs_hist_id id);
 /* The id of stage @name, or -1. */
 int rxs_stage_from_name(const char *name);
+/* "gro", "netif_receive", "ip_rcv", "udp_queue", "socket" for RXS_F_* ids. */
+const char *rxs_funnel_name(enum rxs_funnel id);
 
 /*
  * Format @v (in @unit) for a table: ns values get ns/us/ms/s with 3 significant digits,

@@ -3,3 +3,4 @@
 # One line per test, kept by whoever owns the test, so that one test's build never depends
 # on unrelated code.
 TEST_OBJS_hist := hist.o
+TEST_OBJS_export := hist.o recording.o softnet.o export.o export_json.o export_csv.o export_prom.o

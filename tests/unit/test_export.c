@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_export.c - JSON write -> read round trip, the strict reader's error messages,
+ * the atomic write, CSV rows, and Prometheus output (through promtool when installed).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "synth.h"
+
+static char dir[] = "/tmp/rxs-test-export-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static char *path_of(const char *name)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static void write_text(const char *name, const char *text)
+{
+	FILE *f = fopen(path_of(name), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void assert_recordings_equal(const struct rxs_recording *a,
+				    const struct rxs_recording *b)
+{
+	assert_string_equal(a->kernel, b->kernel);
+	assert_string_equal(a->driver, b->driver);
+	assert_string_equal(a->dev, b->dev);
+	assert_int_equal(a->port, b->port);
+	assert_true(a->duration_s == b->duration_s);
+	assert_int_equal(a->start_unix, b->start_unix);
+	assert_int_equal(a->ncpus, b->ncpus);
+	for (int i = 0; i < RXS_H_NR; i++) {
+		assert_string_equal(a->stages[i].name, b->stages[i].name);
+		assert_string_equal(a->stages[i].unit, b->stages[i].unit);
+		assert_string_equal(a->stages[i].hook, b->stages[i].hook);
+		assert_int_equal(a->stages[i].available, b->stages[i].available);
+		assert_memory_equal(&a->stages[i].hist, &b->stages[i].hist,
+				    sizeof(a->stages[i].hist));
+	}
+	for (int c = 0; c < a->ncpus; c++)
+		assert_memory_equal(&a->cpus[c], &b->cpus[c], sizeof(a->cpus[c]));
+	assert_memory_equal(a->drop_reasons, b->drop_reasons, sizeof(a->drop_reasons));
+	assert_memory_equal(a->drop_reason_names, b->drop_reason_names,
+			    sizeof(a->drop_reason_names));
+}
+
+static void test_json_round_trip(void **state)
+{
+	struct rxs_recording a, b;
+	char err[512] = "";
+
+	(void)state;
+	synth_recording(&a, 3, 20000, NULL, 1);
+	a.stages[RXS_H_SOCKET].available = false;	/* an unavailable stage survives */
+	memset(&a.stages[RXS_H_SOCKET].hist, 0, sizeof(a.stages[RXS_H_SOCKET].hist));
+	a.stages[RXS_H_SOCKET].hook[0] = '\0';
+	a.stages[RXS_H_TOTAL].hist.slots[RXS_HIST_BUCKETS - 1] += 1;	/* overflow slot */
+	a.stages[RXS_H_TOTAL].hist.count += 1;
+	a.stages[RXS_H_TOTAL].hist.max = 1ULL << 45;
+	a.stages[RXS_H_TOTAL].hist.sum += 1ULL << 45;
+	assert_int_equal(rxs_export_write(&a, path_of("rt.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	assert_int_equal(rxs_json_read(path_of("rt.json"), &b, err, sizeof(err)), 0);
+	assert_recordings_equal(&a, &b);
+	rxs_recording_free(&a);
+	rxs_recording_free(&b);
+}
+
+/* the write leaves exactly the target file: no temp file behind, readable mode */
+static void test_atomic_write(void **state)
+{
+	struct rxs_recording a;
+	char err[512] = "";
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int tmp_left = 0;
+
+	(void)state;
+	synth_recording(&a, 1, 100, NULL, 2);
+	write_text("atomic.json", "old content");
+	assert_int_equal(rxs_export_write(&a, path_of("atomic.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	assert_int_equal(stat(path_of("atomic.json"), &st), 0);
+	assert_true(st.st_size > 1000);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".tmp"))
+			tmp_left++;
+	closedir(d);
+	assert_int_equal(tmp_left, 0);
+	/* a directory that does not exist: an error naming the path, no file */
+	assert_true(rxs_export_write(&a, "/nonexistent-rxs/x.json", RXS_FMT_JSON, err,
+				     sizeof(err)) < 0);
+	assert_non_null(strstr(err, "failed to create /nonexistent-rxs/x.json"));
+	rxs_recording_free(&a);
+}
+
+/* write a valid file, then apply one textual edit and expect an error naming @field */
+static void expect_bad(const char *name, const char *from, const char *to, const char *want)
+{
+	struct rxs_recording a, b;
+	char err[512] = "", *buf = NULL, *hit, *edited;
+	size_t len = 0;
+	FILE *f, *m;
+	int c;
+
+	synth_recording(&a, 2, 50, NULL, 3);
+	assert_int_equal(rxs_export_write(&a, path_of(name), RXS_FMT_JSON, err, sizeof(err)),
+			 0);
+	rxs_recording_free(&a);
+	f = fopen(path_of(name), "r");
+	m = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	hit = strstr(buf, from);
+	if (!hit)
+		fail_msg("test setup: \"%s\" not in the written JSON", from);
+	edited = malloc(len + strlen(to) + 1);
+	memcpy(edited, buf, hit - buf);
+	strcpy(edited + (hit - buf), to);
+	strcat(edited, hit + strlen(from));
+	write_text(name, edited);
+	free(buf);
+	free(edited);
+	assert_int_equal(rxs_json_read(path_of(name), &b, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want) || !strstr(err, name))
+		fail_msg("error \"%s\" does not contain \"%s\" and the file name", err, want);
+	rxs_recording_free(&b);
+}
+
+static void test_json_errors(void **state)
+{
+	struct rxs_recording b;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(rxs_json_read(path_of("missing.json"), &b, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "missing.json"));
+	rxs_recording_free(&b);
+
+	write_text("corrupt.json", "{ \"schema\": \"rxscope/1\", ");
+	assert_int_equal(rxs_json_read(path_of("corrupt.json"), &b, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "corrupt.json: (document): not valid JSON"));
+	rxs_recording_free(&b);
+
+	write_text("array.json", "[1, 2]");
+	assert_int_equal(rxs_json_read(path_of("array.json"), &b, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "expected a JSON object"));
+	rxs_recording_free(&b);
+
+	expect_bad("schema.json", "\"rxscope/1\"", "\"rxscope/2\"",
+		   "schema: unknown schema version \"rxscope/2\"");
+	expect_bad("noschema.json", "\"schema\"", "\"schemo\"", "schema: missing");
+	expect_bad("stage.json", "\"name\": \"gro\"", "\"name\": \"grow\"",
+		   "stages[8]: unknown stage name \"grow\"");
+	expect_bad("dup.json", "\"name\": \"gro\"", "\"name\": \"poll\"",
+		   "stages[8]: stage \"poll\" appears twice");
+	expect_bad("unit.json", "\"unit\": \"ns\"", "\"unit\": \"ms\"",
+		   "stages[0].unit: unknown unit \"ms\"");
+	expect_bad("count.json", "\"count\": 50", "\"count\": 51",
+		   "stages[0].hist: count 51 but the buckets hold 50");
+	expect_bad("slot.json", "\"buckets\": [[", "\"buckets\": [[999",
+		   "stages[0].hist.buckets[0]: slot 999");
+	expect_bad("neg.json", "\"sum\": ", "\"sum\": -",
+		   "stages[0].hist.sum: negative value");
+	expect_bad("type.json", "\"available\": true", "\"available\": \"yes\"",
+		   "stages[0].available: expected boolean, found string");
+	expect_bad("ncpus.json", "\"ncpus\": 2", "\"ncpus\": 3", "cpus: 2 entries for ncpus 3");
+	expect_bad("funnel.json", "\"ip_rcv\"", "\"ip_recv\"",
+		   "cpus[0].bpf.funnel.ip_rcv: missing");
+	expect_bad("layout.json", "\"sub_bits\": 3", "\"sub_bits\": 4",
+		   "hist_layout: buckets 4/42/320 differ");
+	expect_bad("trail.json", "\"drops\"", "\"drops\": [], \"x\": 1 } {\"drops\"",
+		   "not valid JSON");
+}
+
+static int count_lines(const char *p, int *data_rows, unsigned long long *sum_first)
+{
+	char line[1024];
+	FILE *f = fopen(p, "r");
+	int n = 0;
+
+	assert_non_null(f);
+	*data_rows = 0;
+	*sum_first = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char stage[48];
+		unsigned long long slot, lo, hi, cnt, cum;
+		int avail;
+
+		assert_true(strlen(line) < sizeof(line) - 1);
+		n++;
+		if (n == 1) {
+			assert_string_equal(line, "stage,unit,hook,available,slot,lower,upper,"
+					    "count,cumulative\n");
+			continue;
+		}
+		assert_int_equal(sscanf(line, "%47[^,],%*[^,],\"%*[^\"]\",%d,%llu,%llu,%llu,"
+					"%llu,%llu", stage, &avail, &slot, &lo, &hi, &cnt, &cum),
+				 7);
+		assert_true(lo <= hi);
+		assert_int_equal(rxs_hist_slot(lo), slot);
+		assert_int_equal(rxs_hist_slot(hi), slot);
+		if (strcmp(stage, "hardirq") == 0)
+			*sum_first += cnt;
+		(*data_rows)++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void test_csv(void **state)
+{
+	struct rxs_recording a;
+	char err[512];
+	int rows, expect = 0;
+	unsigned long long first;
+
+	(void)state;
+	synth_recording(&a, 2, 5000, NULL, 4);
+	assert_int_equal(rxs_export_write(&a, path_of("r.csv"), RXS_FMT_CSV, err, sizeof(err)),
+			 0);
+	for (int i = 0; i < RXS_H_NR; i++)
+		for (int b = 0; b < (int)RXS_HIST_BUCKETS; b++)
+			expect += a.stages[i].hist.slots[b] != 0;
+	count_lines(path_of("r.csv"), &rows, &first);
+	assert_int_equal(rows, expect);
+	assert_int_equal(first, a.stages[RXS_H_HARDIRQ].hist.count);
+	rxs_recording_free(&a);
+}
+
+static bool have_promtool(void)
+{
+	return system("command -v promtool >/dev/null 2>&1") == 0;
+}
+
+static void test_prom(void **state)
+{
+	struct rxs_recording a;
+	char err[512], line[512], cmd[512];
+	unsigned long long prev = 0, inf = 0, count = 0, v;
+	int buckets = 0;
+	FILE *f;
+
+	(void)state;
+	synth_recording(&a, 2, 5000, NULL, 5);
+	snprintf(a.kernel, sizeof(a.kernel), "6.12 \"quoted\" \\ name");
+	assert_int_equal(rxs_export_write(&a, path_of("r.prom"), RXS_FMT_PROM, err,
+					  sizeof(err)), 0);
+	f = fopen(path_of("r.prom"), "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char le[32];
+
+		if (sscanf(line, "rxscope_stage_latency_seconds_bucket{stage=\"poll\",le=\"%31[^\"]\"} %llu",
+			   le, &v) == 2) {
+			assert_true(v >= prev);	/* cumulative */
+			prev = v;
+			buckets++;
+			if (strcmp(le, "+Inf") == 0)
+				inf = v;
+		}
+		if (sscanf(line, "rxscope_stage_latency_seconds_count{stage=\"poll\"} %llu", &v) == 1)
+			count = v;
+	}
+	fclose(f);
+	assert_int_equal(buckets, RXS_HIST_MAX_EXP - RXS_HIST_SUB_BITS + 1);
+	assert_int_equal(inf, a.stages[RXS_H_POLL].hist.count);
+	assert_int_equal(count, a.stages[RXS_H_POLL].hist.count);
+	if (have_promtool()) {
+		snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s'", path_of("r.prom"));
+		assert_int_equal(system(cmd), 0);
+	} else {
+		print_message("promtool not installed: checked the structure only\n");
+	}
+	rxs_recording_free(&a);
+}
+
+static void test_format_parse(void **state)
+{
+	enum rxs_format f;
+
+	(void)state;
+	assert_int_equal(rxs_format_parse("json", &f), 0);
+	assert_int_equal(f, RXS_FMT_JSON);
+	assert_int_equal(rxs_format_parse("prom", &f), 0);
+	assert_int_equal(f, RXS_FMT_PROM);
+	assert_int_equal(rxs_format_parse("csv", &f), 0);
+	assert_int_equal(f, RXS_FMT_CSV);
+	assert_int_equal(rxs_format_parse("xml", &f), -EINVAL);
+	assert_int_equal(rxs_format_parse(NULL, &f), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_json_errors),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_prom),
+		cmocka_unit_test(test_format_parse),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
