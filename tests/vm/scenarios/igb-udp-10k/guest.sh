@@ -1,0 +1,25 @@
+# The first end-to-end test: the in-tree igb driver receives 10,000 UDP datagrams sent by
+# rxgen from the host at a low rate, and a UDP socket in the guest gets every one of them.
+DRIVER=${DRIVER:-igb}
+COUNT=${COUNT:-10000}
+ifc=$(rxs_up "$DRIVER") || { echo "FAIL: $DRIVER did not come up"; exit 1; }
+rxs_log "$DRIVER is up on $ifc"
+rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 240 \
+	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
+sink=$!
+rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
+ip -s link show "$ifc" > "$RESULTS/link-before.txt"
+rxs_ready
+rxs_check "host part finished" rxs_wait_host 300
+wait "$sink"
+ip -s link show "$ifc" > "$RESULTS/link-after.txt"
+cat /tmp/sink.log
+
+val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+sent=$(val good "$RESULTS/rxgen.txt")
+got=$(val received "$RESULTS/sink.txt")
+bad=$(val bad_payload "$RESULTS/sink.txt")
+rxs_check "rxgen sent $COUNT good frames (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
+rxs_check "the socket received all $COUNT datagrams (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
+rxs_check "no payload was corrupted (bad ${bad:-none})" [ "${bad:-x}" = 0 ]
+rxs_done
