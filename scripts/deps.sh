@@ -46,6 +46,7 @@ fast_ok() {
 	have_pkg "linux-headers-$KVER" || return 1
 	[ -f "$cache/guest/$KVER/vmlinuz" ] || return 1
 	[ -f "$cache/guest/$KVER/lib/modules/$KVER/modules.dep" ] || return 1
+	[ -x "$cache/bin/promtool" ] || return 1
 	return 0
 }
 
@@ -58,6 +59,7 @@ fi
 command -v apt-get >/dev/null || die "apt-get not found: rxscope's set-up needs Debian 12"
 
 export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$cache"
 APT_OPTS=(-y -q -o Dpkg::Use-Pty=0)
 
 # --- bookworm-backports --------------------------------------------------------------
@@ -117,7 +119,7 @@ if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
 	say "downloading linux-image-$KVER for the guest"
 	tmp=$(mktemp -d "$cache/dl.XXXXXX" 2>/dev/null || { mkdir -p "$cache"; mktemp -d "$cache/dl.XXXXXX"; })
 	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q "linux-image-$KVER" >/dev/null)
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER" >/dev/null)
 	deb=$(ls "$tmp"/linux-image-*.deb)
 	mkdir -p "$tmp/x"
 	dpkg-deb -x "$deb" "$tmp/x"
@@ -132,6 +134,20 @@ fi
 # The package leaves modules.dep to its postinst; the guest's modprobe needs it.
 if [ ! -f "$gdir/lib/modules/$KVER/modules.dep" ]; then
 	depmod -b "$gdir" "$KVER"
+fi
+
+# promtool checks our Prometheus exposition output. It comes from Debian's prometheus
+# package, extracted alone: installing the package would also set up a server.
+if [ ! -x "$cache/bin/promtool" ]; then
+	say "extracting promtool from Debian's prometheus package"
+	tmp=$(mktemp -d "$cache/dl.XXXXXX")
+	chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$(apt-cache show "prometheus=$PROMTOOL_VERSION" >/dev/null 2>&1 && echo "prometheus=$PROMTOOL_VERSION" || echo prometheus)" >/dev/null)
+	dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x"
+	mkdir -p "$cache/bin"
+	cp "$tmp/x/usr/bin/promtool" "$cache/bin/promtool.tmp"
+	mv "$cache/bin/promtool.tmp" "$cache/bin/promtool"
+	rm -rf "$tmp"
 fi
 
 mkdir -p "$cache"
