@@ -112,7 +112,9 @@ if ! apt-cache show "linux-headers-$KVER" >/dev/null 2>&1 ||
 fi
 
 say "installing linux-headers-$KVER (the module build tree)"
-apt-get install "${APT_OPTS[@]}" "linux-headers-$KVER" >/dev/null
+# The headers package pulls in the image package; this machine never boots it, so skip
+# building an initramfs for it (INITRD=No is honoured by Debian's kernel hooks).
+INITRD=No apt-get install "${APT_OPTS[@]}" "linux-headers-$KVER" >/dev/null
 
 gdir="$cache/guest/$KVER"
 if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
