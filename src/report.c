@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * report.c - the human-readable tables of a recording (stages, funnel, drops, per-CPU
+ * softnet next to BPF counters) shared by `trace` (each interval) and `report FILE`.
+ */
+#include <string.h>
+#include "export.h"
+#include "hist.h"
+#include "report.h"
+#include "softnet.h"
+
+void rxs_report_stages(FILE *f, const struct rxs_recording *r)
+{
+	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	char v[16];
+
+	fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s  %s\n", "STAGE", "COUNT", "P50", "P90",
+		"P99", "P99.9", "MAX", "HOOK");
+	for (int i = 0; i < RXS_H_NR; i++) {
+		const struct rxs_stage *s = &r->stages[i];
+		char name[40];
+
+		if (strcmp(s->unit, "ns"))
+			snprintf(name, sizeof(name), "%s [%s]", s->name, s->unit);
+		else
+			snprintf(name, sizeof(name), "%s", s->name);
+		if (!s->available) {
+			fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s  %s\n", name, "-", "-", "-",
+				"-", "-", "-", "unavailable");
+			continue;
+		}
+		fprintf(f, "%-24s %10llu", name, (unsigned long long)s->hist.count);
+		for (size_t q = 0; q < sizeof(qs) / sizeof(qs[0]); q++)
+			fprintf(f, " %8s", s->hist.count ?
+				rxs_fmt_value(v, sizeof(v), rxs_hist_quantile(&s->hist, qs[q]),
+					      s->unit) : "-");
+		fprintf(f, " %8s  %s\n", s->hist.count ?
+			rxs_fmt_value(v, sizeof(v), (double)s->hist.max, s->unit) : "-",
+			s->hook);
+	}
+}
+
+void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
+{
+	__u64 fun[RXS_F_NR] = { 0 }, drops = 0, evict = 0, unmatched = 0, reasons = 0;
+
+	for (int c = 0; c < r->ncpus; c++) {
+		for (int k = 0; k < RXS_F_NR; k++)
+			fun[k] += r->cpus[c].bpf.pkts[k];
+		drops += r->cpus[c].bpf.drops;
+		evict += r->cpus[c].bpf.track_evictions;
+		unmatched += r->cpus[c].bpf.unmatched;
+	}
+	fprintf(f, "funnel:");
+	for (int k = 0; k < RXS_F_NR; k++)
+		fprintf(f, "%s %s %llu", k ? " ->" : "", rxs_funnel_name(k),
+			(unsigned long long)fun[k]);
+	fprintf(f, "\n");
+	for (int k = 1; k < RXS_F_NR; k++)
+		if (fun[k] < fun[k - 1])
+			fprintf(f, "  %llu lost between %s and %s\n",
+				(unsigned long long)(fun[k - 1] - fun[k]), rxs_funnel_name(k - 1),
+				rxs_funnel_name(k));
+	fprintf(f, "drops (kfree_skb of followed packets): %llu\n", (unsigned long long)drops);
+	for (int i = 0; i < RXS_MAX_DROP_REASONS; i++) {
+		if (!r->drop_reasons[i])
+			continue;
+		reasons += r->drop_reasons[i];
+		fprintf(f, "  %-32s %10llu\n", r->drop_reason_names[i][0] ?
+			r->drop_reason_names[i] : (i == RXS_MAX_DROP_REASONS - 1 ?
+						   "(larger reason ids)" : "(unnamed)"),
+			(unsigned long long)r->drop_reasons[i]);
+		if (!r->drop_reason_names[i][0] && i < RXS_MAX_DROP_REASONS - 1)
+			fprintf(f, "    (reason id %d)\n", i);
+	}
+	if (evict || unmatched)
+		fprintf(f, "WARNING: %llu followed packets lost to a full tracking map, "
+			"%llu events without a matching start\n", (unsigned long long)evict,
+			(unsigned long long)unmatched);
+}
+
+/*
+ * The kernel's softnet "processed" counts every packet that __netif_receive_skb handled
+ * on that CPU; the BPF netif_receive count is a subset when a filter is set, and should
+ * match it when none is. Warn when BPF saw more than the kernel processed (impossible
+ * unless hooks misfire), when unfiltered counts differ by more than 5% + 10 packets, and
+ * when the kernel dropped packets at the backlog.
+ */
+int rxs_report_cpus(FILE *f, const struct rxs_recording *r)
+{
+	bool filtered = r->dev[0] || r->port;
+	int warnings = 0;
+
+	fprintf(f, "%4s %9s %9s %9s %9s %7s %9s | %10s %8s %8s\n", "CPU", "hardirqs",
+		"rx_inline", "rx_ksoftd", "polls", "budget", "netif_rx", "processed", "dropped",
+		"squeezed");
+	for (int i = 0; i < r->ncpus; i++) {
+		const struct rxs_cpu_stat *c = &r->cpus[i];
+		__u64 bpf_rx = c->bpf.pkts[RXS_F_NETIF_RECEIVE];
+		bool sn = c->softnet_ncols > RXS_SN_TIME_SQUEEZE;
+		__u64 proc = sn ? c->softnet[RXS_SN_PROCESSED] : 0;
+
+		fprintf(f, "%4d %9llu %9llu %9llu %9llu %7llu %9llu |", c->cpu,
+			(unsigned long long)c->bpf.hardirqs,
+			(unsigned long long)c->bpf.netrx_runs_inline,
+			(unsigned long long)c->bpf.netrx_runs_ksoftirqd,
+			(unsigned long long)c->bpf.polls,
+			(unsigned long long)c->bpf.polls_budget_exhausted,
+			(unsigned long long)bpf_rx);
+		if (!sn) {
+			fprintf(f, " %10s %8s %8s\n", "-", "-", "-");
+			continue;
+		}
+		fprintf(f, " %10llu %8llu %8llu\n", (unsigned long long)proc,
+			(unsigned long long)c->softnet[RXS_SN_DROPPED],
+			(unsigned long long)c->softnet[RXS_SN_TIME_SQUEEZE]);
+		if (bpf_rx > proc) {
+			fprintf(f, "WARNING: cpu %d: BPF saw %llu packets at netif_receive_skb, "
+				"the kernel processed only %llu\n", c->cpu,
+				(unsigned long long)bpf_rx, (unsigned long long)proc);
+			warnings++;
+		} else if (!filtered && proc - bpf_rx > proc / 20 + 10) {
+			fprintf(f, "WARNING: cpu %d: the kernel processed %llu packets, BPF saw "
+				"%llu at netif_receive_skb\n", c->cpu, (unsigned long long)proc,
+				(unsigned long long)bpf_rx);
+			warnings++;
+		}
+		if (c->softnet[RXS_SN_DROPPED]) {
+			fprintf(f, "WARNING: cpu %d: the kernel dropped %llu packets at the "
+				"backlog (netdev_max_backlog)\n", c->cpu,
+				(unsigned long long)c->softnet[RXS_SN_DROPPED]);
+			warnings++;
+		}
+	}
+	return warnings;
+}
+
+void rxs_report_print(FILE *f, const struct rxs_recording *r, bool hist)
+{
+	fprintf(f, "kernel %s, driver %s, dev %s, port %d, %.1f s, %d CPUs\n\n",
+		r->kernel[0] ? r->kernel : "?", r->driver[0] ? r->driver : "?",
+		r->dev[0] ? r->dev : "any", r->port, r->duration_s, r->ncpus);
+	rxs_report_stages(f, r);
+	fprintf(f, "\n");
+	rxs_report_funnel(f, r);
+	fprintf(f, "\n");
+	rxs_report_cpus(f, r);
+	if (!hist)
+		return;
+	for (int i = 0; i < RXS_H_NR; i++) {
+		const struct rxs_stage *s = &r->stages[i];
+
+		if (!s->available || !s->hist.count)
+			continue;
+		fprintf(f, "\n%s (%s):\n", s->name, s->hook);
+		rxs_print_hist_bars(f, &s->hist, s->unit);
+	}
+}
+
+int rxs_report_cmd(const char *path, bool hist)
+{
+	struct rxs_recording r;
+	char err[512];
+
+	if (rxs_json_read(path, &r, err, sizeof(err))) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		rxs_recording_free(&r);
+		return 2;
+	}
+	rxs_report_print(stdout, &r, hist);
+	rxs_recording_free(&r);
+	return 0;
+}

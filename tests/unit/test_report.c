@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_report.c - the report tables: quantiles in readable units, unavailable stages,
+ * the funnel's losses, softnet-vs-BPF warnings, and `report FILE` on good and bad files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "synth.h"
+#include "report.h"
+#include "softnet.h"
+
+static char *render(const struct rxs_recording *r, bool hist)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	rxs_report_print(f, r, hist);
+	fclose(f);
+	return buf;
+}
+
+static void test_tables(void **state)
+{
+	struct rxs_recording r;
+	char *out, want[128], v[16];
+
+	(void)state;
+	synth_recording(&r, 2, 1000, NULL, 7);
+	r.stages[RXS_H_GRO].available = false;
+	out = render(&r, false);
+	/* the poll row carries its count and its p99 as the table formats it */
+	snprintf(want, sizeof(want), "\npoll %27llu",
+		 (unsigned long long)r.stages[RXS_H_POLL].hist.count);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, rxs_fmt_value(v, sizeof(v),
+			rxs_hist_quantile(&r.stages[RXS_H_POLL].hist, 0.99), "ns")));
+	assert_non_null(strstr(out, "poll_pkts [packets]"));
+	assert_non_null(strstr(out, "unavailable"));
+	/* synth: funnel 5000/4990/... per CPU plus the CPU number */
+	assert_non_null(strstr(out, "funnel: gro 10001 -> netif_receive 9981"));
+	assert_non_null(strstr(out, "20 lost between gro and netif_receive"));
+	assert_non_null(strstr(out, "NOT_SPECIFIED"));
+	assert_non_null(strstr(out, "WARNING: 2 followed packets lost to a full tracking map"));
+	/* softnet processed 5000+c < BPF netif_receive 4990+c: no warning; filter is set */
+	assert_null(strstr(out, "WARNING: cpu"));
+	assert_null(strstr(out, "distribution"));
+	free(out);
+
+	/* BPF saw more than the kernel processed: warn */
+	r.cpus[1].softnet[RXS_SN_PROCESSED] = 100;
+	r.cpus[0].softnet[RXS_SN_DROPPED] = 3;
+	out = render(&r, true);
+	assert_non_null(strstr(out, "WARNING: cpu 1: BPF saw 4991 packets"));
+	assert_non_null(strstr(out, "WARNING: cpu 0: the kernel dropped 3 packets"));
+	assert_non_null(strstr(out, "distribution"));
+	free(out);
+
+	/* no filter: a kernel count far above BPF's is suspicious */
+	r.dev[0] = '\0';
+	r.port = 0;
+	r.cpus[1].softnet[RXS_SN_PROCESSED] = 9000;
+	out = render(&r, false);
+	assert_non_null(strstr(out, "WARNING: cpu 1: the kernel processed 9000 packets"));
+	free(out);
+	rxs_recording_free(&r);
+}
+
+static void test_cmd(void **state)
+{
+	char path[] = "/tmp/rxs-test-report-XXXXXX", err[256];
+	struct rxs_recording r;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	synth_recording(&r, 1, 100, NULL, 8);
+	assert_int_equal(rxs_export_write(&r, path, RXS_FMT_JSON, err, sizeof(err)), 0);
+	assert_int_equal(rxs_report_cmd(path, false), 0);
+	assert_int_equal(rxs_report_cmd("/nonexistent/run.json", false), 2);
+	unlink(path);
+	rxs_recording_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_cmd),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
