@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * attach.c - hook selection for rxscope. Probes what the kernel offers, resolves the
+ * driver profile, builds per hook point the list of candidate hooks (fentry -> kprobe ->
+ * tp_btf -> raw_tp), then loads and attaches the skeleton with exactly one flavour per
+ * point, falling back when the kernel refuses one. A point with no usable hook is left
+ * out and its stages are reported unavailable; that is never an error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "hist.h"
+#include "rxscope.skel.h"
+
+extern bool rxs_verbose;
+
+/* ---- what the kernel offers ------------------------------------------------------------ */
+
+static struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+		if (!btf)
+			btf = NULL;
+	}
+	return btf;
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Load, then attach, an empty fentry program: the only sure test that fentry works. */
+static bool probe_fentry(void)
+{
+	static const char *const targets[] = { "bpf_fentry_test1", "ip_rcv" };
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct btf *btf = vmlinux_btf();
+	int id = -1, fd, link;
+	size_t i;
+
+	if (!btf)
+		return false;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]) && id < 0; i++)
+		id = btf__find_by_name_kind(btf, targets[i], BTF_KIND_FUNC);
+	if (id < 0)
+		return false;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "rxs_probe", "GPL", insns, 2, &opts);
+	if (fd < 0)
+		return false;
+	link = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
+	if (link >= 0)
+		close(link);
+	close(fd);
+	return link >= 0;
+}
+
+static const char *tracefs_dir(void)
+{
+	if (file_exists("/sys/kernel/tracing/events"))
+		return "/sys/kernel/tracing";
+	if (file_exists("/sys/kernel/debug/tracing/events"))
+		return "/sys/kernel/debug/tracing";
+	return NULL;
+}
+
+void rxs_features_probe(struct rxs_features *f)
+{
+	const char *tfs = tracefs_dir();
+	char path[PATH_MAX];
+
+	memset(f, 0, sizeof(*f));
+	f->btf = file_exists("/sys/kernel/btf/vmlinux") && vmlinux_btf();
+	f->fentry = f->btf && probe_fentry();
+	f->tracefs = tfs != NULL;
+	f->kprobe = file_exists("/sys/bus/event_source/devices/kprobe/type");
+	if (!f->kprobe && tfs) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
+		f->kprobe = file_exists(path);
+	}
+}
+
+int rxs_check_access(char *err, size_t errlen)
+{
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "rxs_probe", 4, 4, 1, NULL);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen,
+			 "missing privilege: failed to create a BPF map: %s (rxscope needs root, "
+			 "or CAP_BPF and CAP_PERFMON)", strerror(e));
+		return e == EPERM || e == EACCES ? -EPERM : -ENOTSUP;
+	}
+	close(fd);
+	if (!file_exists("/sys/kernel/btf/vmlinux") || !vmlinux_btf()) {
+		snprintf(err, errlen,
+			 "missing kernel feature: BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF)");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Is @func in the BTF of vmlinux or of module @mod ("" for none)? */
+static bool btf_has_func(const char *func, const char *mod)
+{
+	struct btf *base = vmlinux_btf(), *mbtf;
+	char path[PATH_MAX];
+	bool found;
+
+	if (!base)
+		return false;
+	if (btf__find_by_name_kind(base, func, BTF_KIND_FUNC) >= 0)
+		return true;
+	if (!mod || !*mod)
+		return false;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mod);
+	mbtf = btf__parse_split(path, base);
+	if (!mbtf)
+		return false;
+	found = btf__find_by_name_kind(mbtf, func, BTF_KIND_FUNC) >= 0;
+	btf__free(mbtf);
+	return found;
+}
+
+/* Is @func a text symbol in /proc/kallsyms (a kprobe target)? */
+static bool ksym_exists(const char *func)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+			continue;
+		if ((type == 't' || type == 'T') && !strcmp(name, func))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* A tracepoint for tp_btf needs its btf_trace_<name> type in vmlinux BTF. */
+static bool tp_btf_exists(const char *tp)
+{
+	struct btf *btf = vmlinux_btf();
+	char name[128];
+
+	if (!btf)
+		return false;
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+/* A raw tracepoint exists when the tracepoint does: BTF or tracefs tells. */
+static bool raw_tp_exists(const char *cat, const char *tp)
+{
+	const char *tfs = tracefs_dir();
+	char path[PATH_MAX];
+
+	if (tp_btf_exists(tp))
+		return true;
+	if (!tfs)
+		return false;
+	snprintf(path, sizeof(path), "%s/events/%s/%s", tfs, cat, tp);
+	return file_exists(path);
+}
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+const char *rxs_hook_kind_name(enum rxs_hook_kind k)
+{
+	switch (k) {
+	case RXS_HOOK_FENTRY:
+		return "fentry";
+	case RXS_HOOK_KPROBE:
+		return "kprobe";
+	case RXS_HOOK_TP_BTF:
+		return "tp_btf";
+	case RXS_HOOK_RAW_TP:
+		return "raw_tp";
+	case RXS_HOOK_TRACEPOINT:
+		return "tracepoint";
+	default:
+		return "none";
+	}
+}
+
+static const char *const point_names[RXS_P_NR] = {
+	[RXS_P_ISR] = "isr",
+	[RXS_P_SOFTIRQ] = "softirq",
+	[RXS_P_POLL_ENTRY] = "poll_entry",
+	[RXS_P_POLL_EXIT] = "poll_exit",
+	[RXS_P_GRO] = "gro",
+	[RXS_P_NETIF_RX] = "netif_receive_skb",
+	[RXS_P_IP_RCV] = "ip_rcv",
+	[RXS_P_UDP_QUEUE] = "udp_queue",
+	[RXS_P_SOCK_DEQ] = "sock_dequeue",
+	[RXS_P_SKB_FREE] = "skb_free",
+};
+
+const char *rxs_point_name(enum rxs_point p)
+{
+	return p < RXS_P_NR ? point_names[p] : "?";
+}
+
+/* The tracepoints behind each point's tp_btf/raw_tp flavour (category, name). */
+struct tp_ref {
+	const char *cat, *name;
+};
+
+static const struct tp_ref point_tps[RXS_P_NR][3] = {
+	[RXS_P_ISR] = { { "irq", "irq_handler_entry" }, { "irq", "irq_handler_exit" } },
+	[RXS_P_SOFTIRQ] = { { "irq", "softirq_raise" }, { "irq", "softirq_entry" },
+			    { "irq", "softirq_exit" } },
+	[RXS_P_POLL_EXIT] = { { "napi", "napi_poll" } },
+	[RXS_P_GRO] = { { "net", "napi_gro_receive_entry" } },
+	[RXS_P_NETIF_RX] = { { "net", "netif_receive_skb" } },
+	[RXS_P_SOCK_DEQ] = { { "skb", "skb_copy_datagram_iovec" } },
+	[RXS_P_SKB_FREE] = { { "skb", "kfree_skb" }, { "skb", "consume_skb" } },
+};
+
+/* The BPF programs of one point in one flavour (see bpf/rxscope.bpf.c), NULL-terminated. */
+static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[4])
+{
+	static const char *const fentry[RXS_P_NR][3] = {
+		[RXS_P_ISR] = { "fentry_isr", "fexit_isr" },
+		[RXS_P_POLL_ENTRY] = { "fentry_poll", "fexit_poll" },
+		[RXS_P_GRO] = { "fentry_gro" },
+		[RXS_P_IP_RCV] = { "fentry_ip_rcv" },
+		[RXS_P_UDP_QUEUE] = { "fentry_udp_queue" },
+		[RXS_P_SOCK_DEQ] = { "fexit_sock_dequeue" },
+	};
+	static const char *const kprobe[RXS_P_NR][3] = {
+		[RXS_P_ISR] = { "kprobe_isr", "kretprobe_isr" },
+		[RXS_P_POLL_ENTRY] = { "kprobe_poll", "kretprobe_poll" },
+		[RXS_P_GRO] = { "kprobe_gro" },
+		[RXS_P_IP_RCV] = { "kprobe_ip_rcv" },
+		[RXS_P_UDP_QUEUE] = { "kprobe_udp_queue" },
+		[RXS_P_SOCK_DEQ] = { "kretprobe_sock_dequeue" },
+	};
+	static const char *const tpbtf[RXS_P_NR][3] = {
+		[RXS_P_ISR] = { "tpbtf_irq_entry", "tpbtf_irq_exit" },
+		[RXS_P_SOFTIRQ] = { "tpbtf_softirq_raise", "tpbtf_softirq_entry",
+				    "tpbtf_softirq_exit" },
+		[RXS_P_POLL_EXIT] = { "tpbtf_napi_poll" },
+		[RXS_P_GRO] = { "tpbtf_gro" },
+		[RXS_P_NETIF_RX] = { "tpbtf_netif_receive" },
+		[RXS_P_SOCK_DEQ] = { "tpbtf_sock_dequeue" },
+		[RXS_P_SKB_FREE] = { "tpbtf_kfree_skb", "tpbtf_consume_skb" },
+	};
+	static const char *const rawtp[RXS_P_NR][3] = {
+		[RXS_P_ISR] = { "rawtp_irq_entry", "rawtp_irq_exit" },
+		[RXS_P_SOFTIRQ] = { "rawtp_softirq_raise", "rawtp_softirq_entry",
+				    "rawtp_softirq_exit" },
+		[RXS_P_POLL_EXIT] = { "rawtp_napi_poll" },
+		[RXS_P_GRO] = { "rawtp_gro" },
+		[RXS_P_NETIF_RX] = { "rawtp_netif_receive" },
+		[RXS_P_SOCK_DEQ] = { "rawtp_sock_dequeue" },
+		[RXS_P_SKB_FREE] = { "rawtp_kfree_skb", "rawtp_consume_skb" },
+	};
+	const char *const *row = NULL;
+	int i;
+
+	switch (k) {
+	case RXS_HOOK_FENTRY:
+		row = fentry[p];
+		break;
+	case RXS_HOOK_KPROBE:
+		row = kprobe[p];
+		break;
+	case RXS_HOOK_TP_BTF:
+		row = tpbtf[p];
+		break;
+	case RXS_HOOK_RAW_TP:
+		row = rawtp[p];
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < 3; i++)
+		out[i] = row ? row[i] : NULL;
+	out[3] = NULL;
+}
+
+/* ---- driver profiles --------------------------------------------------------------------- */
+
+struct profile {
+	const char *name;
+	const char *module;	/* whose BTF holds the functions */
+	const char *isr;	/* MSI-X ring ISR */
+	const char *poll;	/* NAPI poll */
+};
+
+static const struct profile profiles[] = {
+	{ "rxscope_igb", "rxscope_igb", "rxscope_igb_msix_ring", "rxscope_igb_poll" },
+	{ "igb", "igb", "igb_msix_ring", "igb_poll" },
+	{ "generic", "", NULL, NULL },
+};
+
+static const struct profile *profile_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (!strcmp(profiles[i].name, name))
+			return &profiles[i];
+	return NULL;
+}
+
+int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
+		       char *err, size_t errlen)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *pick = "generic";
+	ssize_t n;
+
+	if (strcmp(want, "auto")) {
+		if (!profile_find(want)) {
+			snprintf(err, errlen,
+				 "unknown driver '%s' (want auto, rxscope_igb, igb or generic)",
+				 want);
+			return -EINVAL;
+		}
+		snprintf(out, len, "%s", want);
+		return 0;
+	}
+	if (dev && *dev) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", dev);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			if (profile_find(basename(link)))
+				pick = profile_find(basename(link))->name;
+		}
+	} else if (file_exists("/sys/module/rxscope_igb")) {
+		pick = "rxscope_igb";
+	} else if (file_exists("/sys/module/igb/drivers")) {
+		pick = "igb";
+	}
+	snprintf(out, len, "%s", pick);
+	return 0;
+}
+
+/*
+ * The irqs of @dev from /proc/interrupts: names "DEV-..." (per-queue vectors) are taken;
+ * a plain "DEV" (the link vector of igb) only when there is nothing else.
+ */
+static int find_irqs(const char *dev, int *irqs, int max)
+{
+	int n = 0, nexact = 0, exact[RXS_MAX_IRQS];
+	size_t dlen = strlen(dev);
+	char line[4096];
+	FILE *f;
+
+	if (!dlen)
+		return 0;
+	f = fopen("/proc/interrupts", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *p, *end;
+		long irq = strtol(line, &end, 10);
+
+		if (!colon || end == line || end != colon)
+			continue;
+		for (p = strstr(colon, dev); p; p = strstr(p + 1, dev)) {
+			char before = p[-1], after = p[dlen];
+
+			if (before != ' ' && before != ',')
+				continue;
+			if (after == '-' && n < max)
+				irqs[n++] = irq;
+			else if ((after == '\n' || after == ' ' || after == ',' || !after) &&
+				 nexact < RXS_MAX_IRQS)
+				exact[nexact++] = irq;
+			else
+				continue;
+			break;
+		}
+	}
+	fclose(f);
+	if (n == 0)
+		for (; n < nexact && n < max; n++)
+			irqs[n] = exact[n];
+	return n;
+}
+
+static void add_cand(struct rxs_plan *plan, enum rxs_point p, enum rxs_hook_kind k,
+		     const char *func)
+{
+	struct rxs_hook *h;
+
+	if (plan->ncands[p] >= RXS_MAX_CANDS)
+		return;
+	h = &plan->cands[p][plan->ncands[p]++];
+	h->kind = k;
+	snprintf(h->func, sizeof(h->func), "%s", func ? func : "");
+}
+
+static bool tps_exist(enum rxs_point p, bool btf)
+{
+	int i;
+
+	for (i = 0; i < 3 && point_tps[p][i].name; i++)
+		if (btf ? !tp_btf_exists(point_tps[p][i].name) :
+			  !raw_tp_exists(point_tps[p][i].cat, point_tps[p][i].name))
+			return false;
+	return true;
+}
+
+/* Add the function hooks for the first of @funcs that the kernel has. */
+static void add_func_cands(struct rxs_plan *plan, enum rxs_point p, const char *mod,
+			   const struct rxs_features *f, const char *const *funcs)
+{
+	const char *const *fn;
+
+	for (fn = funcs; *fn; fn++) {
+		if (f->fentry && btf_has_func(*fn, mod)) {
+			add_cand(plan, p, RXS_HOOK_FENTRY, *fn);
+			break;
+		}
+	}
+	for (fn = funcs; *fn; fn++) {
+		if (f->kprobe && ksym_exists(*fn)) {
+			add_cand(plan, p, RXS_HOOK_KPROBE, *fn);
+			break;
+		}
+	}
+}
+
+static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p)
+{
+	if (tps_exist(p, true))
+		add_cand(plan, p, RXS_HOOK_TP_BTF, NULL);
+	if (tps_exist(p, false))
+		add_cand(plan, p, RXS_HOOK_RAW_TP, NULL);
+}
+
+void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
+		    const struct rxs_features *f)
+{
+	const struct profile *prof = profile_find(driver);
+	const char *isr[2] = { prof ? prof->isr : NULL, NULL };
+	const char *poll[2] = { prof ? prof->poll : NULL, NULL };
+	const char *const gro[] = { "napi_gro_receive", "gro_receive_skb", NULL };
+	const char *const ip[] = { "ip_rcv", NULL };
+	const char *const udp[] = { "udp_queue_rcv_skb", "__udp_enqueue_schedule_skb", NULL };
+	const char *const deq[] = { "__skb_recv_udp", NULL };
+	const char *mod = prof ? prof->module : "";
+	int p;
+
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->driver, sizeof(plan->driver), "%s", driver);
+	snprintf(plan->dev, sizeof(plan->dev), "%s", dev ? dev : "");
+	plan->ifindex = ifindex;
+	plan->nirqs = find_irqs(plan->dev, plan->irqs, RXS_MAX_IRQS);
+
+	if (isr[0])
+		add_func_cands(plan, RXS_P_ISR, mod, f, isr);
+	if (plan->nirqs)
+		add_tp_cands(plan, RXS_P_ISR);
+	add_tp_cands(plan, RXS_P_SOFTIRQ);
+	if (poll[0])
+		add_func_cands(plan, RXS_P_POLL_ENTRY, mod, f, poll);
+	add_tp_cands(plan, RXS_P_POLL_EXIT);
+	add_func_cands(plan, RXS_P_GRO, "", f, gro);
+	add_tp_cands(plan, RXS_P_GRO);
+	add_tp_cands(plan, RXS_P_NETIF_RX);
+	add_func_cands(plan, RXS_P_IP_RCV, "", f, ip);
+	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
+	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
+	add_tp_cands(plan, RXS_P_SOCK_DEQ);
+	add_tp_cands(plan, RXS_P_SKB_FREE);
+	for (p = 0; p < RXS_P_NR; p++)
+		plan->chosen[p] = plan->ncands[p] ? 0 : -1;
+}
+
+static const struct rxs_hook *chosen(const struct rxs_plan *plan, enum rxs_point p)
+{
+	return plan->chosen[p] >= 0 ? &plan->cands[p][plan->chosen[p]] : NULL;
+}
+
+static bool on(const struct rxs_plan *plan, enum rxs_point p)
+{
+	return chosen(plan, p) != NULL;
+}
+
+/* The poll exit comes with the poll entry hook (fexit/kretprobe) when there is one. */
+static bool poll_exit_needed(const struct rxs_plan *plan)
+{
+	return !on(plan, RXS_P_POLL_ENTRY);
+}
+
+/*
+ * The hook string of one end of point @p: @end 0 is where it starts (entry, raise), 1
+ * where it ends (fexit, kretprobe, the second tracepoint of the point).
+ */
+static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, char *buf,
+		     size_t len)
+{
+	const struct rxs_hook *h;
+	const char *kind;
+	int tp = 0;
+
+	if (p == RXS_P_POLL_EXIT && !poll_exit_needed(plan)) {
+		p = RXS_P_POLL_ENTRY;
+		end = 1;
+	}
+	h = chosen(plan, p);
+	if (!h) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	kind = rxs_hook_kind_name(h->kind);
+	if (end && (p == RXS_P_ISR || p == RXS_P_POLL_ENTRY)) {
+		if (h->kind == RXS_HOOK_FENTRY)
+			kind = "fexit";
+		else if (h->kind == RXS_HOOK_KPROBE)
+			kind = "kretprobe";
+		tp = 1;
+	}
+	if (p == RXS_P_SOCK_DEQ && h->kind == RXS_HOOK_FENTRY)
+		kind = "fexit";
+	if (p == RXS_P_SOCK_DEQ && h->kind == RXS_HOOK_KPROBE)
+		kind = "kretprobe";
+	if (end && p == RXS_P_SOFTIRQ)
+		tp = 1;
+	if (h->func[0])
+		snprintf(buf, len, "%s:%s", kind, h->func);
+	else
+		snprintf(buf, len, "%s:%s", kind, point_tps[p][tp].name);
+}
+
+void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf, size_t len)
+{
+	hook_str(plan, p, 0, buf, len);
+}
+
+/* The two points a stage's interval runs between (the same one twice for one-point stages). */
+static const enum rxs_point stage_points[RXS_H_NR][2] = {
+	[RXS_H_HARDIRQ] = { RXS_P_ISR, RXS_P_ISR },
+	[RXS_H_IRQ_TO_SOFTIRQ] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
+	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
+	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
+	[RXS_H_SOFTIRQ_TO_POLL] = { RXS_P_SOFTIRQ, RXS_P_POLL_ENTRY },
+	[RXS_H_POLL] = { RXS_P_POLL_ENTRY, RXS_P_POLL_ENTRY },
+	[RXS_H_POLL_PKTS] = { RXS_P_POLL_EXIT, RXS_P_POLL_EXIT },
+	[RXS_H_IRQ_TO_RX] = { RXS_P_ISR, RXS_P_GRO },
+	[RXS_H_GRO] = { RXS_P_GRO, RXS_P_NETIF_RX },
+	[RXS_H_L2_TO_IP] = { RXS_P_NETIF_RX, RXS_P_IP_RCV },
+	[RXS_H_IP_TO_UDP] = { RXS_P_IP_RCV, RXS_P_UDP_QUEUE },
+	[RXS_H_SOCKET] = { RXS_P_UDP_QUEUE, RXS_P_SOCK_DEQ },
+	[RXS_H_TOTAL] = { RXS_P_ISR, RXS_P_UDP_QUEUE },
+};
+
+static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
+{
+	if (p == RXS_P_POLL_EXIT)
+		return on(plan, RXS_P_POLL_ENTRY) || on(plan, RXS_P_POLL_EXIT);
+	return on(plan, p);
+}
+
+void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
+{
+	bool tracked = on(plan, RXS_P_GRO) || on(plan, RXS_P_NETIF_RX);
+	char a[47], b[47];
+	int i;
+
+	for (i = 0; i < RXS_H_NR; i++) {
+		struct rxs_stage *s = &r->stages[i];
+		enum rxs_point p0 = stage_points[i][0], p1 = stage_points[i][1];
+		bool per_packet = i >= RXS_H_IRQ_TO_RX;
+
+		snprintf(s->name, sizeof(s->name), "%s", rxs_stage_name(i));
+		snprintf(s->unit, sizeof(s->unit), "%s", rxs_stage_unit(i));
+		s->available = point_on(plan, p0) && point_on(plan, p1) &&
+			       (!per_packet || tracked);
+		if (!s->available) {
+			snprintf(s->hook, sizeof(s->hook), "%s", "");
+			continue;
+		}
+		hook_str(plan, p0, 0, a, sizeof(a));
+		hook_str(plan, p1, 1, b, sizeof(b));
+		if (i == RXS_H_POLL_PKTS)
+			snprintf(s->hook, sizeof(s->hook), "%s", b);
+		else
+			snprintf(s->hook, sizeof(s->hook), "%s>%s", a, b);
+	}
+}
+
+/* ---- load and attach ------------------------------------------------------------------ */
+
+static void demote(struct rxs_plan *plan, enum rxs_point p)
+{
+	const struct rxs_hook *h = chosen(plan, p);
+
+	if (!h)
+		return;
+	if (rxs_verbose)
+		fprintf(stderr, "note: %s hook %s%s%s refused by the kernel, falling back\n",
+			rxs_point_name(p), rxs_hook_kind_name(h->kind), h->func[0] ? ":" : "",
+			h->func);
+	plan->chosen[p]++;
+	if (plan->chosen[p] >= plan->ncands[p])
+		plan->chosen[p] = -1;
+}
+
+/*
+ * A failed load does not say which program the kernel refused: give up the most
+ * demanding flavour in use (fentry, then kprobe, then tp_btf) on every point.
+ * Returns false when there is nothing left to give up.
+ */
+static bool demote_most_demanding(struct rxs_plan *plan)
+{
+	static const enum rxs_hook_kind order[] = { RXS_HOOK_FENTRY, RXS_HOOK_KPROBE,
+						    RXS_HOOK_TP_BTF, RXS_HOOK_RAW_TP };
+	size_t i;
+	int p;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		bool any = false;
+
+		for (p = 0; p < RXS_P_NR; p++) {
+			if (chosen(plan, p) && chosen(plan, p)->kind == order[i]) {
+				demote(plan, p);
+				any = true;
+			}
+		}
+		if (any)
+			return true;
+	}
+	return false;
+}
+
+static bool point_wanted(const struct rxs_plan *plan, enum rxs_point p)
+{
+	return on(plan, p) && (p != RXS_P_POLL_EXIT || poll_exit_needed(plan));
+}
+
+static __u32 hooked_mask(const struct rxs_plan *plan)
+{
+	__u32 m = 0;
+	int p;
+
+	for (p = 0; p < RXS_P_NR; p++)
+		if (point_on(plan, p))
+			m |= 1U << p;
+	return m;
+}
+
+/* Open the skeleton, keep only the chosen programs, load. */
+static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
+{
+	struct rxs_plan *plan = &t->plan;
+	struct bpf_program *prog;
+	const char *names[4];
+	int p, i, err;
+
+	t->skel = rxscope_bpf__open();
+	if (!t->skel)
+		return -errno;
+	t->skel->rodata->targ_ifindex = flt->ifindex;
+	t->skel->rodata->targ_port = flt->port;
+	t->skel->rodata->targ_cpu = flt->cpu;
+	t->skel->rodata->track_at_gro = on(plan, RXS_P_GRO);
+	t->skel->rodata->isr_needs_filter = on(plan, RXS_P_ISR) &&
+		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
+	t->skel->rodata->hooked = hooked_mask(plan);
+
+	bpf_object__for_each_program(prog, t->skel->obj)
+		bpf_program__set_autoload(prog, false);
+	for (p = 0; p < RXS_P_NR; p++) {
+		const struct rxs_hook *h = chosen(plan, p);
+
+		if (!point_wanted(plan, p))
+			continue;
+		point_progs(p, h->kind, names);
+		for (i = 0; names[i]; i++) {
+			prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
+			if (!prog)
+				return -ENOENT;
+			bpf_program__set_autoload(prog, true);
+			if (h->kind == RXS_HOOK_FENTRY) {
+				err = bpf_program__set_attach_target(prog, 0, h->func);
+				if (err)
+					return err;
+			}
+		}
+	}
+	return rxscope_bpf__load(t->skel);
+}
+
+/* Attach the programs of point @p; 0 or a negative errno. */
+static int attach_point(struct rxs_tracer *t, enum rxs_point p)
+{
+	const struct rxs_hook *h = chosen(&t->plan, p);
+	const char *names[4];
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int i;
+
+	point_progs(p, h->kind, names);
+	for (i = 0; names[i]; i++) {
+		if (t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
+			return -E2BIG;
+		prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
+		if (!prog)
+			return -ENOENT;
+		if (h->kind == RXS_HOOK_KPROBE)
+			link = bpf_program__attach_kprobe(prog, !strncmp(names[i], "kret", 4),
+							  h->func);
+		else
+			link = bpf_program__attach(prog);
+		if (!link)
+			return -errno;
+		t->links[t->nlinks++] = link;
+	}
+	return 0;
+}
+
+static int fill_irq_filter(struct rxs_tracer *t)
+{
+	__u8 one = 1;
+	int i, fd = bpf_map__fd(t->skel->maps.irq_filter);
+
+	for (i = 0; i < t->plan.nirqs; i++) {
+		__u32 irq = t->plan.irqs[i];
+
+		if (bpf_map_update_elem(fd, &irq, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static void release(struct rxs_tracer *t)
+{
+	while (t->nlinks > 0)
+		bpf_link__destroy(t->links[--t->nlinks]);
+	rxscope_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *err,
+		     size_t errlen)
+{
+	int attempt, p, ret = 0;
+
+	t->skel = NULL;
+	t->nlinks = 0;
+	for (attempt = 0; attempt < 4 * RXS_P_NR; attempt++) {
+		ret = open_and_load(t, flt);
+		if (ret) {
+			release(t);
+			if (demote_most_demanding(&t->plan))
+				continue;
+			snprintf(err, errlen, "failed to load BPF programs: %s", strerror(-ret));
+			return ret;
+		}
+		ret = fill_irq_filter(t);
+		if (ret) {
+			snprintf(err, errlen, "failed to fill irq filter map: %s", strerror(-ret));
+			release(t);
+			return ret;
+		}
+		for (p = 0; p < RXS_P_NR; p++) {
+			if (!point_wanted(&t->plan, p))
+				continue;
+			ret = attach_point(t, p);
+			if (ret)
+				break;
+		}
+		if (!ret)
+			return 0;
+		release(t);
+		demote(&t->plan, p);
+	}
+	snprintf(err, errlen, "failed to attach BPF programs: %s", strerror(-ret));
+	return ret ? ret : -EINVAL;
+}
+
+void rxs_tracer_stop(struct rxs_tracer *t)
+{
+	release(t);
+}

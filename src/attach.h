@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * attach.h - hook selection: what this kernel offers (fentry, kprobe, tp_btf, raw_tp),
+ * driver profiles (rxscope_igb, igb, generic) and `--driver auto`, the per-point choice of
+ * hook flavour with fallback, and loading/attaching the BPF skeleton accordingly.
+ */
+#ifndef RXS_ATTACH_H
+#define RXS_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "recording.h"
+
+#define RXS_MAX_IRQS	64
+
+/* What the running kernel lets us do, probed once. */
+struct rxs_features {
+	bool btf;		/* /sys/kernel/btf/vmlinux */
+	bool fentry;		/* a fentry program loads and attaches */
+	bool kprobe;		/* kprobe PMU or tracefs kprobe_events */
+	bool tracefs;		/* tracefs events/ readable */
+};
+
+/* One way to hook a point: its flavour and the kernel function (fentry/kprobe). */
+struct rxs_hook {
+	enum rxs_hook_kind kind;
+	char func[64];		/* fentry/kprobe target; "" for tracepoints */
+};
+
+#define RXS_MAX_CANDS	4
+
+/* The candidates of every point, best first, and the one in use. */
+struct rxs_plan {
+	char driver[32];		/* resolved profile */
+	char dev[32];
+	int ifindex;
+	int irqs[RXS_MAX_IRQS];		/* the device's irqs, for the generic ISR hook */
+	int nirqs;
+	struct rxs_hook cands[RXS_P_NR][RXS_MAX_CANDS];
+	int ncands[RXS_P_NR];
+	int chosen[RXS_P_NR];		/* index into cands, -1: unavailable */
+};
+
+/* Filters applied in the kernel. */
+struct rxs_filters {
+	int ifindex;	/* 0: any */
+	int port;	/* 0: any */
+	int cpu;	/* -1: any */
+};
+
+struct rxscope_bpf;
+struct bpf_link;
+
+/* The loaded and attached tracer. */
+struct rxs_tracer {
+	struct rxscope_bpf *skel;
+	struct bpf_link *links[64];
+	int nlinks;
+	struct rxs_plan plan;
+};
+
+void rxs_features_probe(struct rxs_features *f);
+
+/*
+ * Can we use bpf() at all, and is there BTF? 0, or -EPERM (privilege) / -ENOTSUP (no BTF)
+ * with a message in @err naming what is missing.
+ */
+int rxs_check_access(char *err, size_t errlen);
+
+const char *rxs_hook_kind_name(enum rxs_hook_kind k);
+const char *rxs_point_name(enum rxs_point p);
+
+/*
+ * Resolve `--driver` (auto, rxscope_igb, igb, generic) for device @dev ("" for any):
+ * auto takes the driver bound to @dev, else rxscope_igb or igb if loaded, else generic.
+ * Returns 0, or -EINVAL with @err set (unknown driver name).
+ */
+int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
+		       char *err, size_t errlen);
+
+/*
+ * Build the candidate list of every hook point for @driver on @dev and pick, per point,
+ * the best candidate the kernel offers (@f). Never fails: a point without candidates is
+ * unavailable.
+ */
+void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
+		    const struct rxs_features *f);
+
+/* The hook string of @p in the plan ("fentry:igb_poll", "tp_btf:napi_poll"), or "". */
+void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf, size_t len);
+
+/*
+ * Fill r->stages[] from the plan: name, unit, hook (the hooks of the stage's two ends)
+ * and whether it is available.
+ */
+void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r);
+
+/*
+ * Open, load and attach the skeleton for @plan. When the kernel refuses a flavour (load or
+ * attach fails), fall back to the next candidate and retry; the plan is updated to what
+ * was really attached. Returns 0, or a negative errno with @err set when nothing could be
+ * loaded at all.
+ */
+int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *err,
+		     size_t errlen);
+void rxs_tracer_stop(struct rxs_tracer *t);
+
+#endif /* RXS_ATTACH_H */

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cli.c - the one argp parser of rxscope: a verb first, then that verb's options. Every
+ * verb's help carries USAGE and EXAMPLES. Bad input prints usage and exits 2.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+const char *argp_program_version = "rxscope 0.1";
+const char *argp_program_bug_address = NULL;
+
+enum {
+	OPT_DRIVER = 1000,
+	OPT_DEV,
+	OPT_PORT,
+	OPT_CPU,
+	OPT_HIST,
+	OPT_STATS,
+	OPT_READY,
+	OPT_FORMAT,
+	OPT_QUANTILE,
+	OPT_MAXREG,
+	OPT_STAGE,
+};
+
+#define SEL_OPTS                                                                            \
+	{ "driver", OPT_DRIVER, "NAME", 0,                                                  \
+	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },               \
+	{ "dev", OPT_DEV, "IF", 0, "Only packets and NAPI polls of interface IF", 0 },      \
+	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },          \
+	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },                              \
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },   \
+	{ "stats", OPT_STATS, NULL, 0, "Print BPF run time per event for each program", 0 }, \
+	{ "ready-file", OPT_READY, "PATH", 0, "Create PATH once every program is attached", 0 }, \
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug output and hook fallbacks", 0 }
+
+static const struct argp_option trace_opts[] = {
+	SEL_OPTS,
+	{ "interval", 'i', "SEC", 0, "Print the tables every SEC seconds (default 1)", 0 },
+	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	{ 0 },
+};
+
+static const struct argp_option record_opts[] = {
+	SEL_OPTS,
+	{ "output", 'o', "FILE", 0, "Write the recording to FILE (required; - for stdout)", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "json (default), csv or prom", 0 },
+	{ "interval", 'i', "SEC", 0, "Also print the tables every SEC seconds", 0 },
+	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms to printed tables", 0 },
+	{ 0 },
+};
+
+static const struct argp_option report_opts[] = {
+	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	{ 0 },
+};
+
+static const struct argp_option compare_opts[] = {
+	{ "quantile", OPT_QUANTILE, "Q", 0, "Quantile to judge: p50, p90, p99 (default), p99.9", 0 },
+	{ "max-regression", OPT_MAXREG, "PCT", 0, "Allowed slow-down, e.g. 20% (default 15%)", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit or markdown", 0 },
+	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (comma separated)", 0 },
+	{ 0 },
+};
+
+static const struct argp_option softnet_opts[] = {
+	{ "interval", 'i', "SEC", 0, "Print deltas every SEC seconds (default 1)", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },
+	{ 0 },
+};
+
+static const struct argp_option probe_opts[] = {
+	{ "driver", OPT_DRIVER, "NAME", 0,
+	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },
+	{ "dev", OPT_DEV, "IF", 0, "Interface whose irqs the generic ISR hook follows", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug output", 0 },
+	{ 0 },
+};
+
+static const char trace_doc[] =
+	"Trace the receive path: per-stage latency tables every interval.\v"
+	"USAGE: rxscope trace [--driver auto|rxscope_igb|igb|generic] [--dev IF] [--port N]\n"
+	"                     [--cpu N] [-i SEC] [-d SEC] [--hist] [--stats]\n"
+	"                     [--ready-file PATH] [-v]\n\n"
+	"EXAMPLES:\n"
+	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
+	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
+	"  rxscope trace --port 9000 -d 10 --hist --stats\n";
+
+static const char record_doc[] =
+	"Trace the receive path and write the recording to a file.\v"
+	"USAGE: rxscope record -o FILE [--format json|csv|prom] [selection options]\n\n"
+	"EXAMPLES:\n"
+	"  rxscope record -o run.json -d 30\n"
+	"  rxscope record -o run.prom --format prom --dev eth0 -d 10\n"
+	"  rxscope record -o run.json --ready-file /tmp/ready -d 20 &\n";
+
+static const char report_doc[] =
+	"Print the tables of a JSON recording.\v"
+	"USAGE: rxscope report FILE [--hist]\n\n"
+	"EXAMPLES:\n"
+	"  rxscope report run.json\n"
+	"  rxscope report run.json --hist\n";
+
+static const char compare_doc[] =
+	"Compare two sets of recordings and judge each stage.\v"
+	"USAGE: rxscope compare BASELINE NEW [--quantile p99] [--max-regression 15%]\n"
+	"                       [--format text|json|junit|markdown] [--stage LIST]\n"
+	"BASELINE and NEW are JSON recordings or directories of them; with more than two\n"
+	"arguments, the last one is NEW.\n"
+	"Exit status: 0 no regression, 1 regression, 2 bad input.\n\n"
+	"EXAMPLES:\n"
+	"  rxscope compare base.json run.json\n"
+	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n";
+
+static const char softnet_doc[] =
+	"Print /proc/net/softnet_stat per CPU, as deltas.\v"
+	"USAGE: rxscope softnet [-i SEC] [-d SEC]\n\n"
+	"EXAMPLES:\n"
+	"  rxscope softnet\n"
+	"  rxscope softnet -i 5 -d 60\n";
+
+static const char probe_doc[] =
+	"Show which hooks this kernel offers for each stage.\v"
+	"USAGE: rxscope probe [--driver NAME] [--dev IF]\n\n"
+	"EXAMPLES:\n"
+	"  rxscope probe\n"
+	"  rxscope probe --driver igb --dev eth0\n";
+
+void rxs_cli_usage(FILE *f)
+{
+	fprintf(f,
+		"USAGE: rxscope VERB [OPTIONS]\n\n"
+		"Per-stage receive-path latency tracer.\n\n"
+		"VERBS:\n"
+		"  trace     trace and print per-stage tables\n"
+		"  record    trace and write a recording (json, csv, prom)\n"
+		"  report    print the tables of a recording\n"
+		"  compare   judge a new recording against a baseline\n"
+		"  softnet   /proc/net/softnet_stat per CPU, as deltas\n"
+		"  probe     which hooks this kernel offers per stage\n\n"
+		"EXAMPLES:\n"
+		"  rxscope trace --dev eth0 -d 10\n"
+		"  rxscope record -o run.json -d 30\n"
+		"  rxscope compare base.json run.json\n\n"
+		"'rxscope VERB --help' describes a verb's options.\n"
+		"Exit status: 0 ok, 1 regression (compare), 2 usage error or bad input,\n"
+		"3 missing privilege or kernel feature.\n");
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_secs(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e7)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct rxs_cli *cli = state->input;
+	long v;
+	double d;
+
+	switch (key) {
+	case OPT_DRIVER:
+		if (strlen(arg) >= sizeof(cli->driver))
+			argp_error(state, "invalid --driver '%s'", arg);
+		snprintf(cli->driver, sizeof(cli->driver), "%s", arg);
+		break;
+	case OPT_DEV:
+		if (strlen(arg) >= IFNAMSIZ || !*arg)
+			argp_error(state, "invalid --dev '%s': not an interface name", arg);
+		snprintf(cli->dev, sizeof(cli->dev), "%s", arg);
+		cli->ifindex = if_nametoindex(arg);
+		if (!cli->ifindex)
+			argp_error(state, "invalid --dev '%s': no such interface", arg);
+		break;
+	case OPT_PORT:
+		if (parse_long(arg, 1, 65535, &v))
+			argp_error(state, "invalid --port '%s': want 1..65535", arg);
+		cli->port = v;
+		break;
+	case OPT_CPU:
+		if (parse_long(arg, 0, sysconf(_SC_NPROCESSORS_CONF) - 1, &v))
+			argp_error(state, "invalid --cpu '%s': want 0..%ld", arg,
+				   sysconf(_SC_NPROCESSORS_CONF) - 1);
+		cli->cpu = v;
+		break;
+	case 'i':
+		if (parse_secs(arg, &d) || d < 0.01)
+			argp_error(state, "invalid interval '%s': want seconds >= 0.01", arg);
+		cli->interval_s = d;
+		break;
+	case 'd':
+		if (parse_secs(arg, &d))
+			argp_error(state, "invalid duration '%s': want seconds >= 0", arg);
+		cli->duration_s = d;
+		break;
+	case OPT_HIST:
+		cli->hist = true;
+		break;
+	case OPT_STATS:
+		cli->stats = true;
+		break;
+	case OPT_READY:
+		cli->ready_file = arg;
+		break;
+	case 'v':
+		cli->verbose = true;
+		break;
+	case 'o':
+		cli->output = arg;
+		break;
+	case OPT_FORMAT:
+		if (cli->verb == RXS_VERB_COMPARE) {
+			cli->cmp_format = arg;
+		} else if (rxs_format_parse(arg, &cli->format)) {
+			argp_error(state, "invalid --format '%s': want json, csv or prom", arg);
+		}
+		break;
+	case OPT_QUANTILE:
+		cli->quantile = arg;
+		break;
+	case OPT_MAXREG:
+		cli->max_regression = arg;
+		break;
+	case OPT_STAGE:
+		cli->stage = arg;
+		break;
+	case ARGP_KEY_ARG:
+		if (cli->verb != RXS_VERB_REPORT && cli->verb != RXS_VERB_COMPARE)
+			argp_error(state, "unexpected argument '%s'", arg);
+		if (cli->nfiles >= RXS_MAX_FILES)
+			argp_error(state, "too many files (at most %d)", RXS_MAX_FILES);
+		cli->files[cli->nfiles++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (cli->verb == RXS_VERB_REPORT && cli->nfiles != 1)
+			argp_error(state, "report wants exactly one FILE");
+		if (cli->verb == RXS_VERB_COMPARE && cli->nfiles < 2)
+			argp_error(state, "compare wants BASELINE and NEW");
+		if (cli->verb == RXS_VERB_RECORD && !cli->output)
+			argp_error(state, "record wants -o FILE");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct verb_def {
+	const char *name;
+	enum rxs_verb verb;
+	const struct argp_option *opts;
+	const char *args_doc;
+	const char *doc;
+};
+
+static const struct verb_def verbs[] = {
+	{ "trace", RXS_VERB_TRACE, trace_opts, NULL, trace_doc },
+	{ "record", RXS_VERB_RECORD, record_opts, NULL, record_doc },
+	{ "report", RXS_VERB_REPORT, report_opts, "FILE", report_doc },
+	{ "compare", RXS_VERB_COMPARE, compare_opts, "BASELINE NEW", compare_doc },
+	{ "softnet", RXS_VERB_SOFTNET, softnet_opts, NULL, softnet_doc },
+	{ "probe", RXS_VERB_PROBE, probe_opts, NULL, probe_doc },
+};
+
+int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
+{
+	const struct verb_def *vd = NULL;
+	static char name[64];
+	size_t i;
+
+	memset(cli, 0, sizeof(*cli));
+	snprintf(cli->driver, sizeof(cli->driver), "auto");
+	cli->cpu = -1;
+	cli->format = RXS_FMT_JSON;
+
+	if (argc < 2) {
+		rxs_cli_usage(stderr);
+		return RXS_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		rxs_cli_usage(stdout);
+		return RXS_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", argp_program_version);
+		return RXS_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			vd = &verbs[i];
+	if (!vd) {
+		fprintf(stderr, "rxscope: unknown verb '%s'\n\n", argv[1]);
+		rxs_cli_usage(stderr);
+		return RXS_EXIT_USAGE;
+	}
+	cli->verb = vd->verb;
+	if (vd->verb == RXS_VERB_TRACE || vd->verb == RXS_VERB_SOFTNET)
+		cli->interval_s = 1;
+
+	struct argp argp = {
+		.options = vd->opts,
+		.parser = parse_opt,
+		.args_doc = vd->args_doc,
+		.doc = vd->doc,
+	};
+	snprintf(name, sizeof(name), "rxscope %s", vd->name);
+	argv[1] = name;
+	argp_err_exit_status = RXS_EXIT_USAGE;
+	if (argp_parse(&argp, argc - 1, argv + 1, 0, NULL, cli))
+		return RXS_EXIT_USAGE;
+	return -1;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * cli.h - the rxscope command line: one argp parser for every verb (trace, record, report,
+ * compare, softnet, probe) and the exit codes.
+ */
+#ifndef RXS_CLI_H
+#define RXS_CLI_H
+
+#include <stdbool.h>
+#include "export.h"
+
+/* Exit codes (DESIGN.md). */
+#define RXS_EXIT_OK		0
+#define RXS_EXIT_REGRESSION	1
+#define RXS_EXIT_USAGE		2	/* usage error or bad input */
+#define RXS_EXIT_PRIV		3	/* missing privilege or kernel feature */
+
+enum rxs_verb {
+	RXS_VERB_TRACE,
+	RXS_VERB_RECORD,
+	RXS_VERB_REPORT,
+	RXS_VERB_COMPARE,
+	RXS_VERB_SOFTNET,
+	RXS_VERB_PROBE,
+};
+
+#define RXS_MAX_FILES	64
+
+struct rxs_cli {
+	enum rxs_verb verb;
+	/* selection (trace, record, probe) */
+	char driver[32];	/* auto, rxscope_igb, igb, generic */
+	char dev[32];		/* "" for any */
+	int ifindex;		/* of dev, 0 for any */
+	int port;		/* 0 for any */
+	int cpu;		/* -1 for any */
+	/* timing */
+	double interval_s;	/* 0: only at the end (record) */
+	double duration_s;	/* 0: until SIGINT/SIGTERM */
+	/* output */
+	bool hist;
+	bool stats;
+	bool verbose;
+	const char *ready_file;
+	const char *output;	/* record -o */
+	enum rxs_format format;	/* record --format */
+	/* report, compare: positional files */
+	const char *files[RXS_MAX_FILES];
+	int nfiles;
+	/* compare */
+	const char *quantile;
+	const char *max_regression;
+	const char *cmp_format;
+	const char *stage;
+};
+
+/*
+ * Parse argv into @cli. Returns -1 when parsing succeeded, else the exit code to leave
+ * with (0 after --help, RXS_EXIT_USAGE after a usage error; the message is printed).
+ */
+int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli);
+
+/* Top-level usage (the verb list) to @f. */
+void rxs_cli_usage(FILE *f);
+
+#endif /* RXS_CLI_H */

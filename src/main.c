@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * main.c - rxscope's entry point: parse the command line and run the verb.
+ */
+#include <stdio.h>
+#include "cli.h"
+#include "report.h"
+#include "softnet.h"
+#include "trace.h"
+
+int main(int argc, char **argv)
+{
+	struct rxs_cli cli;
+	int ret;
+
+	ret = rxs_cli_parse(argc, argv, &cli);
+	if (ret >= 0)
+		return ret;
+	rxs_libbpf_setup(cli.verbose);
+
+	switch (cli.verb) {
+	case RXS_VERB_TRACE:
+	case RXS_VERB_RECORD:
+		return rxs_trace_cmd(&cli);
+	case RXS_VERB_PROBE:
+		return rxs_probe_cmd(&cli);
+	case RXS_VERB_REPORT:
+		return rxs_report_cmd(cli.files[0], cli.hist);
+	case RXS_VERB_SOFTNET:
+		return rxs_softnet_cmd(cli.interval_s, cli.duration_s);
+	case RXS_VERB_COMPARE:
+		fprintf(stderr, "rxscope: compare is not built yet\n");
+		return RXS_EXIT_USAGE;
+	}
+	return RXS_EXIT_USAGE;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * probe.c - the `probe` verb: which hook flavours this kernel offers at each hook point,
+ * which one the tracer really gets (it loads and attaches them for a moment, so fallbacks
+ * show), and therefore which stages are available.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "attach.h"
+#include "hist.h"
+#include "trace.h"
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+/* "yes*" when @k is the chosen flavour of @p, "yes" when offered, "no" otherwise. */
+static const char *cell(const struct rxs_plan *plan, enum rxs_point p, enum rxs_hook_kind k)
+{
+	int i;
+
+	for (i = 0; i < plan->ncands[p]; i++) {
+		if (plan->cands[p][i].kind != k)
+			continue;
+		return plan->chosen[p] == i ? "yes*" : "yes";
+	}
+	return "no";
+}
+
+int rxs_probe_cmd(const struct rxs_cli *cli)
+{
+	static const enum rxs_hook_kind kinds[] = { RXS_HOOK_FENTRY, RXS_HOOK_KPROBE,
+						    RXS_HOOK_TP_BTF, RXS_HOOK_RAW_TP };
+	struct rxs_filters flt = { cli->ifindex, 0, -1 };
+	struct rxs_tracer t = { 0 };
+	struct rxs_recording rec;
+	struct rxs_features f;
+	struct utsname uts;
+	char driver[32], err[512];
+	int p, ret, exit_code = 0;
+	size_t k;
+
+	if (rxs_check_access(err, sizeof(err))) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_PRIV;
+	}
+	if (rxs_driver_resolve(cli->driver, cli->dev, driver, sizeof(driver), err,
+			       sizeof(err))) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_USAGE;
+	}
+	rxs_features_probe(&f);
+	uname(&uts);
+	printf("kernel %s: btf %s, fentry %s, kprobe %s, tracefs %s\n", uts.release,
+	       yes_no(f.btf), yes_no(f.fentry), yes_no(f.kprobe), yes_no(f.tracefs));
+	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, &f);
+	printf("driver profile %s, dev %s, irqs found %d\n\n", driver,
+	       cli->dev[0] ? cli->dev : "any", t.plan.nirqs);
+
+	ret = rxs_tracer_start(&t, &flt, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		exit_code = RXS_EXIT_PRIV;
+	}
+
+	printf("%-18s", "HOOK POINT");
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		printf(" %-7s", rxs_hook_kind_name(kinds[k]));
+	printf(" IN USE\n");
+	for (p = 0; p < RXS_P_NR; p++) {
+		char hook[64];
+
+		printf("%-18s", rxs_point_name(p));
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			printf(" %-7s", cell(&t.plan, p, kinds[k]));
+		rxs_plan_hook_str(&t.plan, p, hook, sizeof(hook));
+		printf(" %s\n", hook[0] ? hook : "unavailable");
+	}
+
+	rxs_recording_init(&rec, 0);
+	rxs_plan_fill_stages(&t.plan, &rec);
+	printf("\n%-28s %s\n", "STAGE", "HOOK");
+	for (p = 0; p < RXS_H_NR; p++)
+		printf("%-28s %s\n", rec.stages[p].name,
+		       rec.stages[p].available ? rec.stages[p].hook : "unavailable");
+	rxs_recording_free(&rec);
+	rxs_tracer_stop(&t);
+	return exit_code;
+}

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * trace.c - the `trace` and `record` verbs: open -> set rodata filters -> load -> attach
+ * (attach.c) -> poll loop -> read the per-CPU maps into a struct rxs_recording -> print
+ * the tables (report.c) each interval, and for `record` write the file (export.c).
+ * Also the --stats overhead report and the clean stop on SIGINT/SIGTERM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "export.h"
+#include "hist.h"
+#include "report.h"
+#include "softnet.h"
+#include "trace.h"
+#include "rxscope.skel.h"
+
+#define SOFTNET_PATH	"/proc/net/softnet_stat"
+
+bool rxs_verbose;
+static volatile sig_atomic_t stop_requested;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!rxs_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void rxs_libbpf_setup(bool verbose)
+{
+	rxs_verbose = verbose;
+	libbpf_set_print(libbpf_print);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Create @path atomically (temp file + rename) once the tracer is attached. */
+static int write_ready_file(const char *path)
+{
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "ready\n", 6) != 6 || fsync(fd)) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp);
+		return -e;
+	}
+	close(fd);
+	if (rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}
+
+/* Names of enum skb_drop_reason from kernel BTF, without the SKB_DROP_REASON_ prefix. */
+static void fill_drop_names(struct rxs_recording *r)
+{
+	static const char prefix[] = "SKB_DROP_REASON_";
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	struct btf *btf;
+	int id, i;
+
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return;
+	id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+	if (id < 0)
+		goto out;
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++) {
+		const char *name = btf__name_by_offset(btf, e->name_off);
+
+		if (e->val < 0 || e->val >= RXS_MAX_DROP_REASONS - 1 || !name)
+			continue;
+		if (!strncmp(name, prefix, sizeof(prefix) - 1))
+			name += sizeof(prefix) - 1;
+		snprintf(r->drop_reason_names[e->val], sizeof(r->drop_reason_names[0]), "%s",
+			 name);
+	}
+	snprintf(r->drop_reason_names[RXS_MAX_DROP_REASONS - 1],
+		 sizeof(r->drop_reason_names[0]), "OTHER");
+out:
+	btf__free(btf);
+}
+
+struct session {
+	const struct rxs_cli *cli;
+	struct rxs_tracer tracer;
+	int ncpus;			/* possible CPUs: the per-CPU map stride */
+	double t0;			/* monotonic start */
+	long long start_unix;
+	struct rxs_softnet sn0;
+	bool have_sn0;
+	char driver[32];
+	char kernel[128];
+};
+
+/**
+ * collect - read the BPF maps (totals since the start) into a fresh recording.
+ * @s: the session
+ * @r: initialised here; the caller frees it with rxs_recording_free()
+ *
+ * Returns 0, or a negative errno when a map cannot be read.
+ */
+static int collect(struct session *s, struct rxs_recording *r)
+{
+	struct rxscope_bpf *skel = s->tracer.skel;
+	int hfd = bpf_map__fd(skel->maps.hists);
+	int cfd = bpf_map__fd(skel->maps.counters);
+	int dfd = bpf_map__fd(skel->maps.drop_reasons);
+	struct rxs_cpu_counters *cnts = NULL;
+	struct rxs_hist *hists = NULL;
+	__u64 *drops = NULL;
+	__u32 key;
+	int i, ret = 0;
+
+	rxs_recording_init(r, s->ncpus);
+	if (r->ncpus != s->ncpus)
+		return -ENOMEM;
+	snprintf(r->kernel, sizeof(r->kernel), "%s", s->kernel);
+	snprintf(r->driver, sizeof(r->driver), "%s", s->driver);
+	snprintf(r->dev, sizeof(r->dev), "%s", s->cli->dev);
+	r->port = s->cli->port;
+	r->duration_s = now_s() - s->t0;
+	r->start_unix = s->start_unix;
+	rxs_plan_fill_stages(&s->tracer.plan, r);
+	fill_drop_names(r);
+
+	hists = calloc(s->ncpus, sizeof(*hists));
+	cnts = calloc(s->ncpus, sizeof(*cnts));
+	drops = calloc(s->ncpus, sizeof(*drops));
+	if (!hists || !cnts || !drops) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (key = 0; key < RXS_H_NR; key++) {
+		if (bpf_map_lookup_elem(hfd, &key, hists)) {
+			ret = -errno;
+			goto out;
+		}
+		for (i = 0; i < s->ncpus; i++)
+			rxs_hist_merge(&r->stages[key].hist, &hists[i]);
+	}
+	key = 0;
+	if (bpf_map_lookup_elem(cfd, &key, cnts)) {
+		ret = -errno;
+		goto out;
+	}
+	for (i = 0; i < s->ncpus; i++)
+		r->cpus[i].bpf = cnts[i];
+	for (key = 0; key < RXS_MAX_DROP_REASONS; key++) {
+		if (bpf_map_lookup_elem(dfd, &key, drops)) {
+			ret = -errno;
+			goto out;
+		}
+		for (i = 0; i < s->ncpus; i++)
+			r->drop_reasons[key] += drops[i];
+	}
+	if (s->have_sn0) {
+		struct rxs_softnet now = { 0 }, delta = { 0 };
+		char err[256];
+
+		if (!rxs_softnet_read(SOFTNET_PATH, &now, err, sizeof(err)) &&
+		    !rxs_softnet_delta(&s->sn0, &now, &delta, err, sizeof(err)))
+			rxs_softnet_fill(r, &delta);
+		rxs_softnet_free(&now);
+		rxs_softnet_free(&delta);
+	}
+out:
+	free(hists);
+	free(cnts);
+	free(drops);
+	return ret;
+}
+
+/* Print the hook of every stage, or why it is unavailable. */
+static void print_hooks(FILE *f, const struct rxs_recording *r)
+{
+	int i;
+
+	fprintf(f, "%-28s %s\n", "STAGE", "HOOK");
+	for (i = 0; i < RXS_H_NR; i++)
+		fprintf(f, "%-28s %s\n", r->stages[i].name,
+			r->stages[i].available ? r->stages[i].hook : "unavailable");
+}
+
+static void print_interval(struct session *s, FILE *f)
+{
+	struct rxs_recording r;
+	char tbuf[32];
+	time_t now = time(NULL);
+	int ret = collect(s, &r);
+
+	if (ret) {
+		fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+		rxs_recording_free(&r);
+		return;
+	}
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
+	fprintf(f, "\n%s  totals since start (%.1f s)\n", tbuf, r.duration_s);
+	rxs_report_print(f, &r, s->cli->hist);
+	fflush(f);
+	rxs_recording_free(&r);
+}
+
+/* --stats: the kernel's run time and run count of every attached program. */
+static void print_stats(FILE *f, struct rxscope_bpf *skel, double secs)
+{
+	struct bpf_program *prog;
+
+	fprintf(f, "\nBPF overhead (kernel.bpf_stats_enabled, %.1f s):\n", secs);
+	fprintf(f, "%-26s %12s %10s %10s\n", "PROGRAM", "EVENTS", "NS/EVENT", "MISSED");
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		fprintf(f, "%-26s %12llu %10.0f %10llu\n", bpf_program__name(prog),
+			(unsigned long long)info.run_cnt,
+			info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0,
+			(unsigned long long)info.recursion_misses);
+	}
+}
+
+/* Sleep until @deadline (monotonic seconds) or a signal. */
+static void sleep_until(double deadline)
+{
+	while (!stop_requested) {
+		double left = deadline - now_s();
+		struct timespec ts;
+
+		if (left <= 0)
+			return;
+		if (left > 0.2)
+			left = 0.2;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
+
+int rxs_trace_cmd(const struct rxs_cli *cli)
+{
+	bool record = cli->verb == RXS_VERB_RECORD;
+	FILE *out = record ? stderr : stdout;
+	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu };
+	struct session s = { .cli = cli };
+	struct rxs_recording rec = { 0 };
+	struct rxs_features feat;
+	struct sigaction sa;
+	struct utsname uts;
+	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
+	double end, next;
+	char err[512];
+
+	ret = rxs_check_access(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_PRIV;
+	}
+	if (rxs_driver_resolve(cli->driver, cli->dev, s.driver, sizeof(s.driver), err,
+			       sizeof(err))) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_USAGE;
+	}
+	uname(&uts);
+	snprintf(s.kernel, sizeof(s.kernel), "%s", uts.release);
+	s.ncpus = libbpf_num_possible_cpus();
+	if (s.ncpus <= 0) {
+		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n", strerror(-s.ncpus));
+		return RXS_EXIT_PRIV;
+	}
+
+	rxs_features_probe(&feat);
+	rxs_plan_build(&s.tracer.plan, s.driver, cli->dev, cli->ifindex, &feat);
+	ret = rxs_tracer_start(&s.tracer, &flt, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_PRIV;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (cli->stats) {
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (stats_fd < 0)
+			fprintf(stderr, "warning: failed to enable BPF run-time stats: %s\n",
+				strerror(errno));
+	}
+	{
+		char e2[256];
+
+		s.have_sn0 = !rxs_softnet_read(SOFTNET_PATH, &s.sn0, e2, sizeof(e2));
+		if (!s.have_sn0)
+			fprintf(stderr, "warning: %s\n", e2);
+	}
+	s.t0 = now_s();
+	s.start_unix = time(NULL);
+
+	if (collect(&s, &rec) == 0) {
+		fprintf(out, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s\n",
+			record ? "record" : "trace", s.kernel, s.driver,
+			cli->dev[0] ? cli->dev : "any", cli->port ? "filtered" : "any",
+			cli->cpu >= 0 ? "filtered" : "any");
+		print_hooks(out, &rec);
+	}
+	rxs_recording_free(&rec);
+	if (cli->ready_file) {
+		ret = write_ready_file(cli->ready_file);
+		if (ret) {
+			fprintf(stderr, "rxscope: failed to write ready file %s: %s\n",
+				cli->ready_file, strerror(-ret));
+			exit_code = RXS_EXIT_USAGE;
+			goto cleanup;
+		}
+	}
+	fprintf(stderr, "Tracing%s... %s\n", cli->port ? " (port filter)" : "",
+		cli->duration_s > 0 ? "" : "Hit Ctrl-C to end.");
+	fflush(out);
+
+	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
+	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
+	while (!stop_requested && now_s() < end) {
+		sleep_until(next < end ? next : end);
+		if (stop_requested || now_s() >= end)
+			break;
+		print_interval(&s, out);
+		next += cli->interval_s;
+	}
+
+	if (record) {
+		ret = collect(&s, &rec);
+		if (ret) {
+			fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+			exit_code = RXS_EXIT_PRIV;
+		} else {
+			if (cli->interval_s > 0 || cli->hist)
+				rxs_report_print(out, &rec, cli->hist);
+			ret = rxs_export_write(&rec, cli->output, cli->format, err, sizeof(err));
+			if (ret) {
+				fprintf(stderr, "rxscope: %s\n", err);
+				exit_code = RXS_EXIT_USAGE;
+			} else {
+				fprintf(stderr, "wrote %s (%s, %.1f s)\n", cli->output,
+					rxs_format_name(cli->format), rec.duration_s);
+			}
+		}
+		rxs_recording_free(&rec);
+	} else {
+		print_interval(&s, out);
+	}
+	if (cli->stats && stats_fd >= 0)
+		print_stats(out, s.tracer.skel, now_s() - s.t0);
+
+cleanup:
+	if (stats_fd >= 0)
+		close(stats_fd);
+	if (s.have_sn0)
+		rxs_softnet_free(&s.sn0);
+	rxs_tracer_stop(&s.tracer);
+	return exit_code;
+}
