@@ -6,6 +6,13 @@ GUEST_IP=198.18.0.2
 GUEST_PREFIX=15
 RXS_FAILS=0
 
+# busybox sh runs its own applets before PATH: use Debian's full ip and tc.
+ip() { /usr/sbin/ip "$@"; }
+tc() { /usr/sbin/tc "$@"; }
+
+# Socket buffers large enough that a TCG-slowed receiver does not overflow its queue.
+sysctl -qw net.core.rmem_max=33554432 net.core.rmem_default=8388608 2>/dev/null
+
 rxs_log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
 
 # rxs_check DESCRIPTION COMMAND...: runs COMMAND, prints PASS/FAIL, counts failures.

@@ -16,10 +16,12 @@ ip -s link show "$ifc" > "$RESULTS/link-after.txt"
 cat /tmp/sink.log
 
 val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-sent=$(val good "$RESULTS/rxgen.txt")
+sent=$(val sent_good "$RESULTS/rxgen.txt")
 got=$(val received "$RESULTS/sink.txt")
 bad=$(val bad_payload "$RESULTS/sink.txt")
+sockdrop=$(val sock_drops "$RESULTS/sink.txt")
 rxs_check "rxgen sent $COUNT good frames (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
 rxs_check "the socket received all $COUNT datagrams (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
 rxs_check "no payload was corrupted (bad ${bad:-none})" [ "${bad:-x}" = 0 ]
+rxs_check "the socket dropped nothing (drops ${sockdrop:-none})" [ "${sockdrop:-x}" = 0 ]
 rxs_done
