@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rxscope_igb_main.c - module and PCI glue of rxscope_igb: parameters, probe
+ * and remove, MSI-X vectors and the "other" (link) interrupt, and the
+ * net_device operations (open, stop, xmit, stats, MAC, MTU, RX mode).
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+
+#include "rxscope_igb.h"
+
+#define RXSCOPE_IGB_VENDOR_INTEL	0x8086
+#define RXSCOPE_IGB_DEV_82576		0x10c9
+
+static int num_queues;
+module_param(num_queues, int, 0444);
+MODULE_PARM_DESC(num_queues,
+		 "RX queues (1-4); 0 = one per online CPU, at most 4");
+
+unsigned int rxscope_igb_inject_poll_delay_ns;
+module_param_named(inject_poll_delay_ns, rxscope_igb_inject_poll_delay_ns,
+		   uint, 0644);
+MODULE_PARM_DESC(inject_poll_delay_ns,
+		 "TEST AID: busy-wait this long once per NAPI poll (max 10 ms)");
+
+static const struct pci_device_id rxscope_igb_pci_tbl[] = {
+	{ PCI_DEVICE(RXSCOPE_IGB_VENDOR_INTEL, RXSCOPE_IGB_DEV_82576) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, rxscope_igb_pci_tbl);
+
+/* Follow the link from the "other" vector: LSC, and count overruns. */
+static irqreturn_t rxscope_igb_msix_other(int irq, void *data)
+{
+	struct rxscope_igb_adapter *adapter = data;
+	struct rxscope_igb_hw *hw = &adapter->hw;
+	u32 icr = rxscope_igb_rd32(hw, RXSCOPE_IGB_ICR);	/* clears it */
+
+	if (icr & RXSCOPE_IGB_ICR_RXO)
+		atomic64_inc(&adapter->rx_overrun_irqs);
+
+	if (icr & RXSCOPE_IGB_ICR_LSC) {
+		bool up = rxscope_igb_link_up(adapter);
+
+		atomic64_inc(&adapter->link_changes);
+		if (up && !netif_carrier_ok(adapter->netdev)) {
+			netdev_info(adapter->netdev, "link up, %u Mb/s %s duplex\n",
+				    rxscope_igb_link_speed(adapter),
+				    rxscope_igb_full_duplex(adapter) ?
+				    "full" : "half");
+			netif_carrier_on(adapter->netdev);
+			netif_wake_queue(adapter->netdev);
+		} else if (!up && netif_carrier_ok(adapter->netdev)) {
+			netdev_info(adapter->netdev, "link down\n");
+			netif_carrier_off(adapter->netdev);
+			netif_stop_queue(adapter->netdev);
+		}
+	}
+
+	rxscope_igb_wr32(hw, RXSCOPE_IGB_EIMS, adapter->eims_other);
+	return IRQ_HANDLED;
+}
+
+static void rxscope_igb_free_irqs(struct rxscope_igb_adapter *adapter, int n)
+{
+	struct pci_dev *pdev = adapter->pdev;
+	int q;
+
+	for (q = 0; q < n && q < adapter->num_rx_queues; q++)
+		free_irq(pci_irq_vector(pdev, adapter->q_vector[q].vector),
+			 &adapter->q_vector[q]);
+	free_irq(pci_irq_vector(pdev, RXSCOPE_IGB_OTHER_VECTOR), adapter);
+}
+
+static int rxscope_igb_request_irqs(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	struct pci_dev *pdev = adapter->pdev;
+	int q, err;
+
+	err = request_irq(pci_irq_vector(pdev, RXSCOPE_IGB_OTHER_VECTOR),
+			  rxscope_igb_msix_other, 0, netdev->name, adapter);
+	if (err)
+		return err;
+
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct rxscope_igb_q_vector *qv = &adapter->q_vector[q];
+
+		snprintf(qv->name, sizeof(qv->name), "%s-rx-%d",
+			 netdev->name, q);
+		err = request_irq(pci_irq_vector(pdev, qv->vector),
+				  rxscope_igb_msix_ring, 0, qv->name, qv);
+		if (err) {
+			rxscope_igb_free_irqs(adapter, q);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void rxscope_igb_free_rings(struct rxscope_igb_adapter *adapter)
+{
+	int q;
+
+	rxscope_igb_free_tx_ring(&adapter->tx_ring);
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		rxscope_igb_free_rx_ring(&adapter->rx_ring[q]);
+}
+
+static int rxscope_igb_setup_rings(struct rxscope_igb_adapter *adapter)
+{
+	int q, err;
+
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		adapter->rx_ring[q].count = adapter->rx_ring_count;
+		err = rxscope_igb_setup_rx_ring(&adapter->rx_ring[q]);
+		if (err)
+			goto out_free;
+	}
+	adapter->tx_ring.count = adapter->tx_ring_count;
+	err = rxscope_igb_setup_tx_ring(&adapter->tx_ring);
+	if (err)
+		goto out_free;
+	return 0;
+
+out_free:
+	rxscope_igb_free_rings(adapter);
+	return err;
+}
+
+/*
+ * Bring the datapath up on allocated rings: program the device, enable
+ * NAPI, fill the RX rings, start RX/TX and unmask the vectors.
+ */
+static void rxscope_igb_up(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	int q;
+
+	rxscope_igb_write_mac(adapter, netdev->dev_addr);
+	rxscope_igb_setup_rctl(adapter);
+	rxscope_igb_set_rx_mode_hw(adapter);
+	rxscope_igb_set_vlan_strip(adapter,
+				   netdev->features & NETIF_F_HW_VLAN_CTAG_RX);
+	rxscope_igb_setup_rss(adapter);
+	rxscope_igb_configure_tx_ring(adapter, &adapter->tx_ring);
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct rxscope_igb_ring *ring = &adapter->rx_ring[q];
+
+		rxscope_igb_configure_rx_ring(adapter, ring);
+		u64_stats_update_begin(&ring->syncp);
+		rxscope_igb_alloc_rx_buffers(ring,
+					     rxscope_igb_desc_unused(ring));
+		u64_stats_update_end(&ring->syncp);
+	}
+	rxscope_igb_configure_msix(adapter);
+
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		napi_enable(&adapter->q_vector[q].napi);
+
+	rxscope_igb_enable_rxtx(adapter);
+	rxscope_igb_irq_enable(adapter);
+
+	if (rxscope_igb_link_up(adapter)) {
+		netif_carrier_on(netdev);
+		netif_wake_queue(netdev);
+	} else {
+		netif_carrier_off(netdev);
+	}
+}
+
+/* Stop everything that touches the rings; the rings stay allocated. */
+static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	int q;
+
+	netif_carrier_off(netdev);
+	netif_tx_disable(netdev);
+
+	rxscope_igb_disable_rxtx(adapter);
+	rxscope_igb_irq_disable(adapter);
+	for (q = 0; q < adapter->num_vectors; q++)
+		synchronize_irq(pci_irq_vector(adapter->pdev, q));
+
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		napi_disable(&adapter->q_vector[q].napi);
+}
+
+static int rxscope_igb_open(struct net_device *netdev)
+{
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+	int err;
+
+	err = rxscope_igb_setup_rings(adapter);
+	if (err) {
+		netdev_err(netdev, "failed to allocate rings: %d\n", err);
+		return err;
+	}
+	err = rxscope_igb_request_irqs(adapter);
+	if (err) {
+		netdev_err(netdev, "failed to request interrupts: %d\n", err);
+		goto out_free_rings;
+	}
+	rxscope_igb_up(adapter);
+	return 0;
+
+out_free_rings:
+	rxscope_igb_free_rings(adapter);
+	return err;
+}
+
+static int rxscope_igb_close(struct net_device *netdev)
+{
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+
+	rxscope_igb_down(adapter);
+	rxscope_igb_free_irqs(adapter, adapter->num_rx_queues);
+	rxscope_igb_free_rings(adapter);
+	return 0;
+}
+
+/**
+ * rxscope_igb_reinit - change ring sizes, restarting the datapath if it runs
+ * @adapter: the device
+ * @rx_count: new RX ring size
+ * @tx_count: new TX ring size
+ *
+ * Called with RTNL held (ethtool -G).
+ *
+ * Return: 0 or the error of reopening.
+ */
+int rxscope_igb_reinit(struct rxscope_igb_adapter *adapter, u16 rx_count,
+		       u16 tx_count)
+{
+	struct net_device *netdev = adapter->netdev;
+	bool running = netif_running(netdev);
+
+	if (running)
+		rxscope_igb_close(netdev);
+	adapter->rx_ring_count = rx_count;
+	adapter->tx_ring_count = tx_count;
+	if (running)
+		return rxscope_igb_open(netdev);
+	return 0;
+}
+
+static void rxscope_igb_get_stats64(struct net_device *netdev,
+				    struct rtnl_link_stats64 *stats)
+{
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+	struct rxscope_igb_hw_stats *hs = &adapter->hw_stats;
+	struct rxscope_igb_ring *tx = &adapter->tx_ring;
+	unsigned int start;
+	int q;
+
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct rxscope_igb_ring *ring = &adapter->rx_ring[q];
+		u64 packets, bytes, errors, oversize, nomem;
+
+		do {
+			start = u64_stats_fetch_begin(&ring->syncp);
+			packets = ring->rx_stats.packets;
+			bytes = ring->rx_stats.bytes;
+			errors = ring->rx_stats.desc_errors;
+			oversize = ring->rx_stats.oversize;
+			nomem = ring->rx_stats.alloc_failed;
+		} while (u64_stats_fetch_retry(&ring->syncp, start));
+		stats->rx_packets += packets;
+		stats->rx_bytes += bytes;
+		stats->rx_errors += errors + oversize;
+		stats->rx_frame_errors += errors;
+		stats->rx_length_errors += oversize;
+		stats->rx_dropped += nomem;
+	}
+	do {
+		start = u64_stats_fetch_begin(&tx->syncp);
+		stats->tx_packets = tx->tx_stats.packets;
+		stats->tx_bytes = tx->tx_stats.bytes;
+		stats->tx_dropped = tx->tx_stats.dma_errors;
+	} while (u64_stats_fetch_retry(&tx->syncp, start));
+
+	if (netif_device_present(netdev))
+		rxscope_igb_update_hw_stats(adapter);
+	stats->rx_missed_errors = hs->mpc + hs->rnbc;
+	stats->rx_over_errors = atomic64_read(&adapter->rx_overrun_irqs);
+	stats->rx_crc_errors = hs->crcerrs;
+}
+
+static int rxscope_igb_set_mac(struct net_device *netdev, void *p)
+{
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(netdev, addr->sa_data);
+	rxscope_igb_write_mac(adapter, netdev->dev_addr);
+	return 0;
+}
+
+/* The device always accepts RXSCOPE_IGB_MAX_FRAME; the RX loop enforces MTU. */
+static int rxscope_igb_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	netdev_dbg(netdev, "MTU %u -> %d\n", netdev->mtu, new_mtu);
+	WRITE_ONCE(netdev->mtu, new_mtu);
+	return 0;
+}
+
+static void rxscope_igb_set_rx_mode(struct net_device *netdev)
+{
+	rxscope_igb_set_rx_mode_hw(netdev_priv(netdev));
+}
+
+static int rxscope_igb_set_features(struct net_device *netdev,
+				    netdev_features_t features)
+{
+	netdev_features_t changed = netdev->features ^ features;
+
+	if (changed & NETIF_F_HW_VLAN_CTAG_RX)
+		rxscope_igb_set_vlan_strip(netdev_priv(netdev),
+					   features & NETIF_F_HW_VLAN_CTAG_RX);
+	return 0;
+}
+
+static const struct net_device_ops rxscope_igb_netdev_ops = {
+	.ndo_open		= rxscope_igb_open,
+	.ndo_stop		= rxscope_igb_close,
+	.ndo_start_xmit		= rxscope_igb_xmit_frame,
+	.ndo_get_stats64	= rxscope_igb_get_stats64,
+	.ndo_set_mac_address	= rxscope_igb_set_mac,
+	.ndo_change_mtu		= rxscope_igb_change_mtu,
+	.ndo_set_rx_mode	= rxscope_igb_set_rx_mode,
+	.ndo_set_features	= rxscope_igb_set_features,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static int rxscope_igb_pick_queues(void)
+{
+	int n = num_queues;
+
+	if (n <= 0)
+		n = num_online_cpus();
+	return clamp(n, 1, RXSCOPE_IGB_MAX_RX_QUEUES);
+}
+
+/* Rings and vectors: queue q uses MSI-X vector q + 1; queue 0 also TX. */
+static void rxscope_igb_init_queues(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	int q;
+
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct rxscope_igb_q_vector *qv = &adapter->q_vector[q];
+		struct rxscope_igb_ring *ring = &adapter->rx_ring[q];
+
+		ring->q_vector = qv;
+		ring->netdev = netdev;
+		ring->dev = &adapter->pdev->dev;
+		ring->queue_index = q;
+		u64_stats_init(&ring->syncp);
+
+		qv->adapter = adapter;
+		qv->rx_ring = ring;
+		qv->vector = q + 1;
+		qv->eims_value = BIT(qv->vector);
+		netif_napi_add(netdev, &qv->napi, rxscope_igb_poll);
+	}
+	adapter->tx_ring.q_vector = &adapter->q_vector[0];
+	adapter->tx_ring.netdev = netdev;
+	adapter->tx_ring.dev = &adapter->pdev->dev;
+	adapter->tx_ring.queue_index = 0;
+	u64_stats_init(&adapter->tx_ring.syncp);
+	adapter->q_vector[0].tx_ring = &adapter->tx_ring;
+}
+
+static void rxscope_igb_del_napi(struct rxscope_igb_adapter *adapter)
+{
+	int q;
+
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		netif_napi_del(&adapter->q_vector[q].napi);
+}
+
+static int rxscope_igb_probe(struct pci_dev *pdev,
+			     const struct pci_device_id *ent)
+{
+	struct rxscope_igb_adapter *adapter;
+	struct net_device *netdev;
+	int nq = rxscope_igb_pick_queues();
+	u8 mac[ETH_ALEN];
+	int err;
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+	if (err) {
+		dev_err(&pdev->dev, "failed to set a DMA mask: %d\n", err);
+		goto out_disable_device;
+	}
+
+	err = pci_request_mem_regions(pdev, RXSCOPE_IGB_DRV_NAME);
+	if (err) {
+		dev_err(&pdev->dev,
+			"failed to claim BAR0: %d (is the device owned by another driver, e.g. igb? unbind it first)\n",
+			err);
+		goto out_disable_device;
+	}
+	pci_set_master(pdev);
+
+	netdev = alloc_etherdev_mqs(sizeof(*adapter), 1, nq);
+	if (!netdev) {
+		err = -ENOMEM;
+		goto out_release_regions;
+	}
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	pci_set_drvdata(pdev, netdev);
+	adapter = netdev_priv(netdev);
+	adapter->netdev = netdev;
+	adapter->pdev = pdev;
+	adapter->num_rx_queues = nq;
+	adapter->num_vectors = nq + 1;
+	adapter->rx_ring_count = RXSCOPE_IGB_DEFAULT_RING;
+	adapter->tx_ring_count = RXSCOPE_IGB_DEFAULT_RING;
+	adapter->rx_itr_usecs = RXSCOPE_IGB_DEFAULT_RX_USECS;
+	spin_lock_init(&adapter->stats_lock);
+
+	adapter->hw.hw_addr = pci_iomap(pdev, 0, 0);
+	if (!adapter->hw.hw_addr) {
+		err = -EIO;
+		goto out_free_netdev;
+	}
+
+	err = rxscope_igb_reset_hw(adapter);
+	if (err) {
+		dev_err(&pdev->dev, "failed to reset the device: %d\n", err);
+		goto out_iounmap;
+	}
+
+	rxscope_igb_read_mac(adapter, mac);
+	if (is_valid_ether_addr(mac)) {
+		eth_hw_addr_set(netdev, mac);
+	} else {
+		dev_warn(&pdev->dev, "invalid MAC %pM, using a random one\n",
+			 mac);
+		eth_hw_addr_random(netdev);
+	}
+
+	err = pci_alloc_irq_vectors(pdev, adapter->num_vectors,
+				    adapter->num_vectors, PCI_IRQ_MSIX);
+	if (err < 0) {
+		dev_err(&pdev->dev, "failed to get %d MSI-X vectors: %d\n",
+			adapter->num_vectors, err);
+		goto out_iounmap;
+	}
+
+	netdev->netdev_ops = &rxscope_igb_netdev_ops;
+	rxscope_igb_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+	netdev->hw_features = NETIF_F_RXCSUM | NETIF_F_RXHASH |
+			      NETIF_F_HW_VLAN_CTAG_RX;
+	netdev->features = netdev->hw_features;
+	netdev->priv_flags |= IFF_UNICAST_FLT;
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = RXSCOPE_IGB_MAX_MTU;
+	rxscope_igb_init_queues(adapter);
+
+	err = rxscope_igb_phy_restart_autoneg(adapter);
+	if (err)
+		dev_warn(&pdev->dev, "PHY did not take autoneg restart: %d\n",
+			 err);
+
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err) {
+		dev_err(&pdev->dev, "failed to register netdev: %d\n", err);
+		goto out_del_napi;
+	}
+	rxscope_igb_debugfs_init(adapter);
+
+	netdev_info(netdev, "rxscope_igb %s: %pM, %d RX queue(s), %d MSI-X vectors\n",
+		    pci_name(pdev), netdev->dev_addr, nq, adapter->num_vectors);
+	return 0;
+
+out_del_napi:
+	rxscope_igb_del_napi(adapter);
+	pci_free_irq_vectors(pdev);
+out_iounmap:
+	pci_iounmap(pdev, adapter->hw.hw_addr);
+out_free_netdev:
+	free_netdev(netdev);
+out_release_regions:
+	pci_release_mem_regions(pdev);
+out_disable_device:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void rxscope_igb_remove(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+	struct rxscope_igb_hw *hw = &adapter->hw;
+
+	rxscope_igb_debugfs_exit(adapter);
+	unregister_netdev(netdev);
+
+	/* hand the device back quiet: no DMA, no interrupts */
+	rxscope_igb_irq_disable(adapter);
+	rxscope_igb_wr32(hw, RXSCOPE_IGB_CTRL_EXT,
+			 rxscope_igb_rd32(hw, RXSCOPE_IGB_CTRL_EXT) &
+			 ~RXSCOPE_IGB_CTRL_EXT_DRV_LOAD);
+
+	rxscope_igb_del_napi(adapter);
+	pci_free_irq_vectors(pdev);
+	pci_iounmap(pdev, hw->hw_addr);
+	free_netdev(netdev);
+	pci_release_mem_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static struct pci_driver rxscope_igb_driver = {
+	.name		= RXSCOPE_IGB_DRV_NAME,
+	.id_table	= rxscope_igb_pci_tbl,
+	.probe		= rxscope_igb_probe,
+	.remove		= rxscope_igb_remove,
+};
+
+/* Say clearly when another driver (the in-tree igb) already has a device. */
+static void rxscope_igb_report_owned(void)
+{
+	struct pci_dev *pdev = NULL;
+
+	while ((pdev = pci_get_device(RXSCOPE_IGB_VENDOR_INTEL,
+				      RXSCOPE_IGB_DEV_82576, pdev))) {
+		struct device_driver *drv = READ_ONCE(pdev->dev.driver);
+
+		if (drv)
+			pr_warn("%s: %s is owned by driver %s; not claiming it (unbind it or rmmod %s first)\n",
+				RXSCOPE_IGB_DRV_NAME, pci_name(pdev),
+				drv->name, drv->name);
+	}
+}
+
+static int __init rxscope_igb_init(void)
+{
+	int err;
+
+	rxscope_igb_report_owned();
+	rxscope_igb_debugfs_root_init();
+	err = pci_register_driver(&rxscope_igb_driver);
+	if (err)
+		rxscope_igb_debugfs_root_exit();
+	return err;
+}
+module_init(rxscope_igb_init);
+
+static void __exit rxscope_igb_exit(void)
+{
+	pci_unregister_driver(&rxscope_igb_driver);
+	rxscope_igb_debugfs_root_exit();
+}
+module_exit(rxscope_igb_exit);
+
+MODULE_AUTHOR("rxscope");
+MODULE_DESCRIPTION("rxscope_igb: Intel 82576 driver with a traceable receive path");
+MODULE_LICENSE("GPL");
