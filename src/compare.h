@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * compare.h - `rxscope compare BASELINE NEW`: are the new recordings' stage latencies
+ * worse than the baseline's by more than noise and a threshold explain? The method and
+ * its false-positive reasoning are in docs/compare.md.
+ *
+ * Command line (wired in cli.c):
+ *   rxscope compare BASELINE NEW [--quantile p99] [--max-regression 15%]
+ *                   [--stage NAME]... [--format text|json|junit|markdown]
+ *                   [--confidence 0.99] [--min-count N]
+ *   BASELINE and NEW each name one JSON recording, a directory (every *.json in it is one
+ *   run), or a comma-separated list of files; several runs per side are repeated runs.
+ *   --quantile      p50, p90, p99, p99.9 (or a fraction such as 0.999); default p99
+ *   --max-regression  the change of that quantile that counts as a regression, in percent
+ *                   ("15%" or "15"); default 15%
+ *   --stage         a stage to judge (repeatable, or comma-separated); default: all stages
+ *                   available with data on both sides
+ *   --format        text (default), json, junit (one test case per stage), markdown
+ *   --confidence    confidence of the interval on the quantile ratio; default 0.99
+ *   --min-count     fewest events per side for a verdict (also at least 10 events above
+ *                   the quantile, i.e. 10 / (1 - q)); default 50
+ * Exit codes: 0 no stage regressed, 1 at least one regressed, 2 bad input (the message
+ * names the file and the field).
+ */
+#ifndef RXS_COMPARE_H
+#define RXS_COMPARE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "recording.h"
+
+enum rxs_cmp_format { RXS_CMP_TEXT, RXS_CMP_JSON, RXS_CMP_JUNIT, RXS_CMP_MARKDOWN };
+
+enum rxs_verdict {
+	RXS_V_OK,
+	RXS_V_REGRESSED,
+	RXS_V_IMPROVED,
+	RXS_V_INSUFFICIENT,
+	RXS_V_NO_DATA,		/* empty on both sides: shown, not judged */
+};
+
+struct rxs_compare_opts {
+	double quantile;		/* 0 < q < 1, default 0.99 */
+	double max_regression;		/* fraction, default 0.15 */
+	double confidence;		/* default 0.99 */
+	unsigned long min_count;	/* default 50 */
+	bool stage_sel[RXS_H_NR];	/* which stages --stage named */
+	bool any_stage_sel;		/* false: all stages */
+	enum rxs_cmp_format format;
+	unsigned int bootstrap_iters;	/* default 2000; fixed seed, so output is repeatable */
+};
+
+/* One side: the runs it holds. */
+struct rxs_cmp_side {
+	int nruns;
+	struct rxs_recording *runs;	/* owned */
+	char **paths;			/* owned, the file of each run */
+	char label[256];		/* what the user passed */
+};
+
+struct rxs_cmp_stage {
+	int id;
+	bool judged;			/* selected and present on both sides */
+	enum rxs_verdict verdict;
+	__u64 count_base, count_new;
+	double base_q[3], new_q[3];	/* p50, p99, p99.9 of the pooled runs */
+	double base_sel, new_sel;	/* the --quantile value of the pooled runs */
+	double change;			/* new_sel / base_sel - 1 */
+	double ci_lo, ci_hi;		/* confidence interval of new_sel / base_sel */
+	const char *method;		/* "order-statistic" or "bootstrap-runs+order-statistic" */
+};
+
+struct rxs_cmp_result {
+	struct rxs_cmp_stage stages[RXS_H_NR];
+	int nstages;
+	int regressed, improved, insufficient;
+};
+
+void rxs_compare_opts_init(struct rxs_compare_opts *o);
+/* "p99", "p99.9", "0.99" -> 0.99 etc.; 0 or -EINVAL */
+int rxs_compare_parse_quantile(const char *s, double *q);
+/* "15%" or "15" -> 0.15; 0 or -EINVAL */
+int rxs_compare_parse_percent(const char *s, double *frac);
+/* "text", "json", "junit", "markdown" (or "md"); 0 or -EINVAL */
+int rxs_compare_parse_format(const char *s, enum rxs_cmp_format *f);
+/* "poll" or "poll,gro": marks o->stage_sel; 0 or -EINVAL with @err naming the stage */
+int rxs_compare_parse_stages(const char *s, struct rxs_compare_opts *o, char *err,
+			     size_t errlen);
+
+/* Load one side from a file, a directory or a comma list. 0, or -errno with @err. */
+int rxs_cmp_side_load(const char *spec, struct rxs_cmp_side *side, char *err, size_t errlen);
+void rxs_cmp_side_free(struct rxs_cmp_side *side);
+
+/*
+ * Check that the two sides can be compared (same stage sets and units in every run, no
+ * side empty where the other has data) and judge each stage. 0, or -EINVAL with @err
+ * naming the file and field.
+ */
+int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand,
+		const struct rxs_compare_opts *o, struct rxs_cmp_result *res, char *err,
+		size_t errlen);
+/* Print @res in o->format. */
+void rxs_compare_print(FILE *f, const struct rxs_cmp_side *base,
+		       const struct rxs_cmp_side *cand, const struct rxs_compare_opts *o,
+		       const struct rxs_cmp_result *res);
+const char *rxs_verdict_name(enum rxs_verdict v);
+
+/* The verb: load, compare, print to stdout. Returns the exit code 0, 1 or 2. */
+int rxs_compare_cmd(const char *baseline, const char *candidate,
+		    const struct rxs_compare_opts *o);
+
+#endif /* RXS_COMPARE_H */
