@@ -1,0 +1,30 @@
+# make bench: maximum receive rate, RUNS rounds of every mode in MODES, interleaved so that
+# drift in the machine's speed hits all modes alike. A mode is a driver (igb, rxscope_igb)
+# with an optional "+trace" (rxscope record running). The host sends at full speed for each
+# measurement; rxsink's rate_pps (first to last datagram) is the result.
+MODES=${MODES:-igb rxscope_igb}
+RUNS=${RUNS:-5}
+for r in $(seq "$RUNS"); do
+	for m in $MODES; do
+		drv=${m%%+*}
+		ifc=$(rxs_up "$drv") || { echo "FAIL: $drv did not come up"; exit 1; }
+		rxsink --port 9000 --idle 2 --timeout 120 --ready-file /tmp/s.ready -q \
+			--out "$RESULTS/sink-$r-$m.txt" &
+		sink=$!
+		rec=
+		if [ "$m" != "$drv" ]; then
+			rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" --port 9000 \
+				--ready-file /tmp/t.ready > "$RESULTS/rec-$r-$m.log" 2>&1 &
+			rec=$!
+			rxs_wait_file /tmp/t.ready 60 || { echo "FAIL: rxscope did not attach"; exit 1; }
+		fi
+		rxs_wait_file /tmp/s.ready 20 || { echo "FAIL: rxsink not ready"; exit 1; }
+		: > "$RESULTS/go-$r-$m"
+		rxs_wait_file "$RESULTS/sent-$r-$m" 300 || { echo "FAIL: host did not send"; exit 1; }
+		wait "$sink"
+		[ -n "$rec" ] && { kill -INT "$rec"; wait "$rec"; }
+		rm -f /tmp/s.ready /tmp/t.ready
+		rxs_log "run $r $m: $(grep -E '^(received|rate_pps)=' "$RESULTS/sink-$r-$m.txt" | tr '\n' ' ')"
+		rmmod "$drv" || { echo "FAIL: rmmod $drv"; exit 1; }
+	done
+done

@@ -1,0 +1,13 @@
+# Traffic at RATE (default 150k pps offered, far above what a TCG guest takes) for each measurement the guest asks for (go-R-MODE -> sent-R-MODE).
+MODES=${MODES:-igb rxscope_igb}
+RUNS=${RUNS:-5}
+for r in $(seq "$RUNS"); do
+	for m in $MODES; do
+		for _ in $(seq 3000); do [ -e "$OUT/go-$r-$m" ] && break; sleep 0.1; done
+		[ -e "$OUT/go-$r-$m" ] || { echo "the guest never asked for run $r $m"; exit 1; }
+		"$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" \
+			--dst-port 9000 --rate "${RATE:-150000}" --duration "${DURATION:-5}" --flows 8 --size 64 \
+			--quiet --summary "$OUT/gen-$r-$m.txt" || exit 1
+		: > "$OUT/sent-$r-$m"
+	done
+done
