@@ -486,8 +486,8 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 	}
 	rxscope_igb_debugfs_init(adapter);
 
-	netdev_info(netdev, "rxscope_igb %s: %pM, %d RX queue(s), %d MSI-X vectors\n",
-		    pci_name(pdev), netdev->dev_addr, nq, adapter->num_vectors);
+	netdev_info(netdev, "%pM, %d RX queue(s), %d MSI-X vectors\n",
+		    netdev->dev_addr, nq, adapter->num_vectors);
 	return 0;
 
 out_del_napi:
