@@ -21,7 +21,7 @@ LLVM_STRIP ?= llvm-strip
 
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) -Ibpf -Isrc
-LDLIBS_STATIC := -static -lbpf -lelf -lz -lzstd -ljson-c
+LDLIBS_STATIC := -static -lbpf -lelf -lz -lzstd -ljson-c -lm
 LDLIBS_DYN := -lbpf -lelf -lz -lzstd -ljson-c
 
 ifeq ($(V),1)
