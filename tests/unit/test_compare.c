@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_compare.c - `rxscope compare` on synthetic recordings: same distribution -> ok,
+ * shifted 30% -> regressed, tiny samples -> insufficient data, run-to-run noise, the
+ * observed false-positive count, the output formats and every bad-input case.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include <cmocka.h>
+#include "synth.h"
+#include "compare.h"
+
+static char dir[] = "/tmp/rxs-test-compare-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static const char *P(const char *name)
+{
+	static char p[8][256];
+	static int k;
+
+	k = (k + 1) % 8;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
+	return p[k];
+}
+
+/* write a recording: every stage scaled by @all, stage @only (or -1) by @one on top */
+static void make_run(const char *name, __u64 n, double all, int only, double one,
+		     __u64 seed)
+{
+	double scale[RXS_H_NR];
+	struct rxs_recording r;
+	char err[256], sub[256], cmd[300], *slash;
+
+	for (int i = 0; i < RXS_H_NR; i++)
+		scale[i] = all * (i == only ? one : 1.0);
+	snprintf(sub, sizeof(sub), "%s", P(name));
+	slash = strrchr(sub, '/');
+	*slash = '\0';
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", sub);
+	assert_int_equal(system(cmd), 0);
+	synth_recording(&r, 2, n, scale, seed);
+	if (rxs_export_write(&r, P(name), RXS_FMT_JSON, err, sizeof(err)))
+		fail_msg("%s", err);
+	rxs_recording_free(&r);
+}
+
+static int run_compare(const char *b, const char *n, const struct rxs_compare_opts *o,
+		       struct rxs_cmp_result *res, char **out, char *err, size_t errlen)
+{
+	struct rxs_cmp_side sb, sn;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	memset(&sn, 0, sizeof(sn));
+	ret = rxs_cmp_side_load(b, &sb, err, errlen);
+	if (!ret)
+		ret = rxs_cmp_side_load(n, &sn, err, errlen);
+	if (!ret)
+		ret = rxs_compare(&sb, &sn, o, res, err, errlen);
+	if (!ret && out) {
+		f = open_memstream(out, &len);
+		rxs_compare_print(f, &sb, &sn, o, res);
+		fclose(f);
+	}
+	rxs_cmp_side_free(&sb);
+	rxs_cmp_side_free(&sn);
+	return ret;
+}
+
+static const struct rxs_cmp_stage *stage(const struct rxs_cmp_result *res, int id)
+{
+	for (int i = 0; i < res->nstages; i++)
+		if (res->stages[i].id == id)
+			return &res->stages[i];
+	fail_msg("stage %d not in the result", id);
+	return NULL;
+}
+
+static void test_parsers(void **state)
+{
+	struct rxs_compare_opts o;
+	enum rxs_cmp_format f;
+	double v;
+	char err[128];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	assert_int_equal(rxs_compare_parse_quantile("p99", &v), 0);
+	assert_true(fabs(v - 0.99) < 1e-12);
+	assert_int_equal(rxs_compare_parse_quantile("p99.9", &v), 0);
+	assert_true(fabs(v - 0.999) < 1e-12);
+	assert_int_equal(rxs_compare_parse_quantile("0.5", &v), 0);
+	assert_int_equal(rxs_compare_parse_quantile("p100", &v), -EINVAL);
+	assert_int_equal(rxs_compare_parse_quantile("p", &v), -EINVAL);
+	assert_int_equal(rxs_compare_parse_quantile("1.5", &v), -EINVAL);
+	assert_int_equal(rxs_compare_parse_percent("15%", &v), 0);
+	assert_true(fabs(v - 0.15) < 1e-12);
+	assert_int_equal(rxs_compare_parse_percent("20", &v), 0);
+	assert_true(fabs(v - 0.20) < 1e-12);
+	assert_int_equal(rxs_compare_parse_percent("15%%", &v), -EINVAL);
+	assert_int_equal(rxs_compare_parse_percent("-3%", &v), -EINVAL);
+	assert_int_equal(rxs_compare_parse_format("junit", &f), 0);
+	assert_int_equal(f, RXS_CMP_JUNIT);
+	assert_int_equal(rxs_compare_parse_format("md", &f), 0);
+	assert_int_equal(f, RXS_CMP_MARKDOWN);
+	assert_int_equal(rxs_compare_parse_format("xml", &f), -EINVAL);
+	assert_int_equal(rxs_compare_parse_stages("poll,gro", &o, err, sizeof(err)), 0);
+	assert_true(o.stage_sel[RXS_H_POLL] && o.stage_sel[RXS_H_GRO] && o.any_stage_sel);
+	assert_false(o.stage_sel[RXS_H_TOTAL]);
+	assert_int_equal(rxs_compare_parse_stages("poll,nope", &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown stage \"nope\""));
+}
+
+/* one run per side, same distribution: every stage ok */
+static void test_same_single(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("s1/a.json", 20000, 1.0, -1, 1.0, 11);
+	make_run("s1/b.json", 20000, 1.0, -1, 1.0, 12);
+	assert_int_equal(run_compare(P("s1/a.json"), P("s1/b.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.nstages, RXS_H_NR);
+	assert_int_equal(res.regressed, 0);
+	assert_int_equal(res.improved, 0);
+	for (int i = 0; i < res.nstages; i++) {
+		assert_int_equal(res.stages[i].verdict, RXS_V_OK);
+		assert_true(res.stages[i].ci_lo <= 1.0 && res.stages[i].ci_hi >= 1.0);
+		assert_string_equal(res.stages[i].method, "order-statistic");
+	}
+	assert_int_equal(rxs_compare_cmd(P("s1/a.json"), P("s1/b.json"), &o), 0);
+}
+
+/* a 30% shift of one stage is flagged; the others stay ok; exit code 1 */
+static void test_shift_single(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+	const struct rxs_cmp_stage *s;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("s2/a.json", 20000, 1.0, -1, 1.0, 21);
+	make_run("s2/b.json", 20000, 1.0, RXS_H_POLL, 1.3, 22);
+	assert_int_equal(run_compare(P("s2/a.json"), P("s2/b.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	s = stage(&res, RXS_H_POLL);
+	assert_int_equal(s->verdict, RXS_V_REGRESSED);
+	assert_true(s->change > 0.2 && s->change < 0.4);
+	assert_true(s->ci_lo > 1.0);
+	assert_int_equal(res.regressed, 1);
+	assert_int_equal(stage(&res, RXS_H_L2_TO_IP)->verdict, RXS_V_OK);
+	assert_int_equal(rxs_compare_cmd(P("s2/a.json"), P("s2/b.json"), &o), 1);
+	/* the same shift under a 40% threshold is not a regression */
+	o.max_regression = 0.40;
+	assert_int_equal(rxs_compare_cmd(P("s2/a.json"), P("s2/b.json"), &o), 0);
+	/* and the reverse direction is an improvement */
+	o.max_regression = 0.15;
+	assert_int_equal(run_compare(P("s2/b.json"), P("s2/a.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_IMPROVED);
+	assert_int_equal(res.regressed, 0);
+}
+
+/* a handful of events cannot support a p99 verdict, whatever the shift */
+static void test_insufficient(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("s3/a.json", 40, 1.0, -1, 1.0, 31);
+	make_run("s3/b.json", 40, 2.0, -1, 1.0, 32);
+	assert_int_equal(run_compare(P("s3/a.json"), P("s3/b.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.insufficient, RXS_H_NR);
+	assert_int_equal(res.regressed, 0);
+	assert_int_equal(rxs_compare_cmd(P("s3/a.json"), P("s3/b.json"), &o), 0);
+	/* 2000 events are enough for p99 (needs 1000) but not for p99.9 (needs 10000) */
+	make_run("s3/c.json", 2000, 1.0, -1, 1.0, 33);
+	make_run("s3/d.json", 2000, 1.0, -1, 1.0, 34);
+	o.quantile = 0.999;
+	assert_int_equal(run_compare(P("s3/c.json"), P("s3/d.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.insufficient, RXS_H_NR);
+	o.quantile = 0.99;
+	assert_int_equal(run_compare(P("s3/c.json"), P("s3/d.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.insufficient, 0);
+}
+
+/*
+ * Several runs per side with run-to-run spread (each run's latencies scaled by up to
+ * +-10%, as boots of a CI VM differ): the bootstrap widens the interval so that the
+ * spread alone is not a regression, while a 30% shift of the new side still is.
+ */
+static void test_runs_with_spread(void **state)
+{
+	static const double base_sc[] = { 0.92, 1.0, 1.08, 0.96, 1.04 };
+	static const double same_sc[] = { 1.06, 0.94, 1.02, 1.09, 0.97 };
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], name[64];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "s4/base/run%d.json", i);
+		make_run(name, 5000, base_sc[i], -1, 1.0, 40 + i);
+		snprintf(name, sizeof(name), "s4/same/run%d.json", i);
+		make_run(name, 5000, same_sc[i], -1, 1.0, 50 + i);
+		snprintf(name, sizeof(name), "s4/slow/run%d.json", i);
+		make_run(name, 5000, same_sc[i] * 1.3, -1, 1.0, 60 + i);
+	}
+	assert_int_equal(run_compare(P("s4/base"), P("s4/same"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.regressed, 0);
+	for (int i = 0; i < res.nstages; i++)
+		assert_string_equal(res.stages[i].method, "bootstrap-runs+order-statistic");
+	assert_int_equal(run_compare(P("s4/base"), P("s4/slow"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	/* every latency stage regressed; poll_pkts is not scaled by synth */
+	assert_int_equal(res.regressed, RXS_H_NR - 1);
+	assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_OK);
+	/* a comma list is a side too */
+	char list[600];
+
+	snprintf(list, sizeof(list), "%s,%s", P("s4/same/run0.json"), P("s4/same/run1.json"));
+	assert_int_equal(run_compare(P("s4/base"), list, &o, &res, NULL, err, sizeof(err)), 0);
+	assert_int_equal(res.regressed, 0);
+}
+
+/* independent same-distribution pairs: count how many stage verdicts are false alarms */
+static void test_false_positives(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], a[64], b[64];
+	int flagged = 0, judged = 0;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.max_regression = 0.05;	/* a tight threshold, to exercise the interval */
+	for (int k = 0; k < 30; k++) {
+		snprintf(a, sizeof(a), "fp/a%d.json", k);
+		snprintf(b, sizeof(b), "fp/b%d.json", k);
+		make_run(a, 5000, 1.0, -1, 1.0, 1000 + 2 * k);
+		make_run(b, 5000, 1.0, -1, 1.0, 1001 + 2 * k);
+		assert_int_equal(run_compare(P(a), P(b), &o, &res, NULL, err, sizeof(err)), 0);
+		flagged += res.regressed;
+		judged += res.nstages;
+	}
+	print_message("false positives: %d of %d stage comparisons\n", flagged, judged);
+	assert_int_equal(flagged, 0);
+}
+
+static void test_stage_select(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("s5/a.json", 20000, 1.0, -1, 1.0, 71);
+	make_run("s5/b.json", 20000, 1.0, RXS_H_POLL, 1.3, 72);
+	assert_int_equal(rxs_compare_parse_stages("l2_to_ip,gro", &o, err, sizeof(err)), 0);
+	assert_int_equal(run_compare(P("s5/a.json"), P("s5/b.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.nstages, 2);
+	assert_int_equal(res.regressed, 0);
+	assert_int_equal(rxs_compare_cmd(P("s5/a.json"), P("s5/b.json"), &o), 0);
+}
+
+static void test_formats(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], *out = NULL;
+	json_object *root, *v;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("s6/a.json", 20000, 1.0, -1, 1.0, 81);
+	make_run("s6/b.json", 20000, 1.0, RXS_H_POLL, 1.3, 82);
+
+	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "VERDICT"));
+	assert_non_null(strstr(out, "REGRESSION: 1 regressed"));
+	assert_non_null(strstr(out, "regressed\n"));
+	free(out);
+
+	o.format = RXS_CMP_JSON;
+	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	root = json_tokener_parse(out);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "verdict", &v));
+	assert_string_equal(json_object_get_string(v), "regressed");
+	assert_true(json_object_object_get_ex(root, "stages", &v));
+	assert_int_equal(json_object_array_length(v), RXS_H_NR);
+	json_object_put(root);
+	free(out);
+
+	o.format = RXS_CMP_JUNIT;
+	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "<testsuite name=\"rxscope.compare\" tests=\"13\" "
+			       "failures=\"1\""));
+	assert_non_null(strstr(out, "<testcase classname=\"rxscope.compare\" name=\"poll\">\n"
+			       "      <failure type=\"regression\""));
+	/* one failure element in all */
+	assert_null(strstr(strstr(out, "<failure") + 1, "<failure"));
+	free(out);
+
+	o.format = RXS_CMP_MARKDOWN;
+	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "| stage | base p50 |"));
+	assert_non_null(strstr(out, "| **regressed** |"));
+	free(out);
+}
+
+/* edit a written recording with one textual replacement */
+static void edit(const char *name, const char *from, const char *to)
+{
+	char *buf = NULL, *hit;
+	size_t len = 0;
+	FILE *f = fopen(P(name), "r"), *m = open_memstream(&buf, &len);
+	int c;
+
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	hit = strstr(buf, from);
+	if (!hit)
+		fail_msg("\"%s\" not in %s", from, name);
+	f = fopen(P(name), "w");
+	fwrite(buf, 1, hit - buf, f);
+	fputs(to, f);
+	fputs(hit + strlen(from), f);
+	fclose(f);
+	free(buf);
+}
+
+static void expect_bad(const char *b, const char *n, const struct rxs_compare_opts *o,
+		       const char *want1, const char *want2)
+{
+	struct rxs_cmp_result res;
+	char err[512] = "";
+
+	assert_int_equal(run_compare(b, n, o, &res, NULL, err, sizeof(err)) < 0, 1);
+	if (!strstr(err, want1) || (want2 && !strstr(err, want2)))
+		fail_msg("error \"%s\" lacks \"%s\" / \"%s\"", err, want1, want2 ? want2 : "");
+	assert_int_equal(rxs_compare_cmd(b, n, o), 2);
+}
+
+static void test_bad_input(void **state)
+{
+	struct rxs_compare_opts o;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_run("bad/good.json", 2000, 1.0, -1, 1.0, 91);
+
+	expect_bad(P("bad/good.json"), P("bad/missing.json"), &o, "failed to open",
+		   "bad/missing.json");
+
+	make_run("bad/corrupt.json", 2000, 1.0, -1, 1.0, 92);
+	truncate(P("bad/corrupt.json"), 300);
+	expect_bad(P("bad/good.json"), P("bad/corrupt.json"), &o, "corrupt.json",
+		   "not valid JSON");
+
+	make_run("bad/schema.json", 2000, 1.0, -1, 1.0, 93);
+	edit("bad/schema.json", "rxscope/1", "rxscope/9");
+	expect_bad(P("bad/schema.json"), P("bad/good.json"), &o, "schema.json: schema",
+		   "unknown schema version");
+
+	make_run("bad/stageset.json", 2000, 1.0, -1, 1.0, 94);
+	edit("bad/stageset.json", "\"available\": true", "\"available\": false");
+	expect_bad(P("bad/good.json"), P("bad/stageset.json"), &o,
+		   "stageset.json: stages[hardirq].available", "different stage sets");
+
+	make_run("bad/unit.json", 2000, 1.0, -1, 1.0, 95);
+	edit("bad/unit.json", "\"unit\": \"packets\"", "\"unit\": \"ns\"");
+	expect_bad(P("bad/good.json"), P("bad/unit.json"), &o,
+		   "unit.json: stages[poll_pkts].unit", "\"ns\" here but \"packets\"");
+
+	/* an empty side where the other has data */
+	{
+		struct rxs_recording r;
+		char err[256];
+
+		synth_recording(&r, 2, 2000, NULL, 96);
+		memset(&r.stages[RXS_H_GRO].hist, 0, sizeof(r.stages[RXS_H_GRO].hist));
+		assert_int_equal(rxs_export_write(&r, P("bad/empty.json"), RXS_FMT_JSON, err,
+						  sizeof(err)), 0);
+		rxs_recording_free(&r);
+	}
+	expect_bad(P("bad/good.json"), P("bad/empty.json"), &o,
+		   "empty.json: stages[gro].hist.count: empty histogram", "good.json");
+
+	/* an empty directory, and a directory with a bad file in it */
+	mkdir(P("bad/emptydir"), 0755);
+	expect_bad(P("bad/emptydir"), P("bad/good.json"), &o, "emptydir",
+		   "no *.json recordings");
+	expect_bad(P("bad"), P("bad/good.json"), &o, "bad/corrupt.json", NULL);
+
+	/* --stage naming a stage that was not traced */
+	make_run("bad/u1.json", 2000, 1.0, -1, 1.0, 97);
+	edit("bad/u1.json", "\"available\": true", "\"available\": false");
+	make_run("bad/u2.json", 2000, 1.0, -1, 1.0, 98);
+	edit("bad/u2.json", "\"available\": true", "\"available\": false");
+	o.stage_sel[RXS_H_HARDIRQ] = true;
+	o.any_stage_sel = true;
+	expect_bad(P("bad/u1.json"), P("bad/u2.json"), &o, "u1.json: stages[hardirq].available",
+		   "not traced");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_same_single),
+		cmocka_unit_test(test_shift_single),
+		cmocka_unit_test(test_insufficient),
+		cmocka_unit_test(test_runs_with_spread),
+		cmocka_unit_test(test_false_positives),
+		cmocka_unit_test(test_stage_select),
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
