@@ -480,7 +480,12 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 			 base->paths[0]);
 		return -EINVAL;
 	}
-	return 0;
+	for (int i = 0; i < res->nstages; i++)
+		if (res->stages[i].verdict != RXS_V_NO_DATA)
+			return 0;
+	snprintf(err, errlen, "%s: stages[*].hist.count: every compared histogram is empty "
+		 "on both sides (no traffic was traced)", base->paths[0]);
+	return -EINVAL;
 }
 
 /* ---- output ----------------------------------------------------------------------- */

@@ -431,6 +431,19 @@ static void test_bad_input(void **state)
 	expect_bad(P("bad/good.json"), P("bad/empty.json"), &o,
 		   "empty.json: stages[gro].hist.count: empty histogram", "good.json");
 
+	/* recordings in which nothing was traced */
+	{
+		struct rxs_recording r;
+		char err[256];
+
+		synth_recording(&r, 2, 0, NULL, 99);
+		assert_int_equal(rxs_export_write(&r, P("bad/none.json"), RXS_FMT_JSON, err,
+						  sizeof(err)), 0);
+		rxs_recording_free(&r);
+	}
+	expect_bad(P("bad/none.json"), P("bad/none.json"), &o,
+		   "none.json: stages[*].hist.count", "every compared histogram is empty");
+
 	/* an empty directory, and a directory with a bad file in it */
 	mkdir(P("bad/emptydir"), 0755);
 	expect_bad(P("bad/emptydir"), P("bad/good.json"), &o, "emptydir",
