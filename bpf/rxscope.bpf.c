@@ -24,8 +24,6 @@
 const volatile int targ_ifindex = 0;
 const volatile int targ_port = 0;
 const volatile int targ_cpu = -1;
-/* Where a packet's tracking starts: the GRO hook if it is attached, else netif_receive_skb. */
-const volatile bool track_at_gro = true;
 /* The generic ISR hooks (irq tracepoints) only count the irqs listed in irq_filter. */
 const volatile bool isr_needs_filter = false;
 /* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
@@ -47,15 +45,6 @@ struct cpu_state {
 	void *poll_napi;	/* kretprobe: the napi of the poll in progress */
 	__u32 poll_budget;	/* kretprobe: its budget */
 	__u32 polled;		/* this NET_RX run has reached a driver poll */
-};
-
-/* One followed packet. */
-struct pkt_track {
-	__u64 isr_ts;		/* ISR entry of its NAPI cycle, 0 if unknown */
-	__u64 gro_ts;
-	__u64 nrs_ts;		/* netif_receive_skb */
-	__u64 ip_ts;
-	__u64 udp_ts;
 };
 
 struct {
@@ -91,7 +80,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
-	__type(value, struct pkt_track);
+	__type(value, struct rxs_track);
 } pkts SEC(".maps");
 
 /* napi address -> ISR entry time of its NAPI cycle (driver profiles). */
@@ -523,7 +512,7 @@ static __always_inline __u64 cycle_isr_ts(struct cpu_state *s)
  */
 static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro)
 {
-	struct pkt_track t = {};
+	struct rxs_track t = {};
 	__u64 key = (__u64)skb;
 	struct rxs_cpu_counters *c;
 	struct cpu_state *s;
@@ -533,6 +522,7 @@ static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro
 	if (!c || !s)
 		return;
 	t.isr_ts = cycle_isr_ts(s);
+	t.ifindex = BPF_CORE_READ(skb, dev, ifindex);
 	if (gro) {
 		t.gro_ts = now;
 		c->pkts[RXS_F_GRO]++;
@@ -550,7 +540,7 @@ static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro
 
 static __always_inline int on_gro(struct sk_buff *skb)
 {
-	if (!track_at_gro || !cpu_ok() || !skb_wanted(skb))
+	if (!cpu_ok() || !skb_wanted(skb))
 		return 0;
 	track_start(skb, bpf_ktime_get_ns(), true);
 	return 0;
@@ -560,11 +550,17 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
 	struct rxs_cpu_counters *c;
-	struct pkt_track *t;
+	struct rxs_track *t;
 
 	t = bpf_map_lookup_elem(&pkts, &key);
+	if (t && (t->nrs_ts || t->ifindex != BPF_CORE_READ(skb, dev, ifindex))) {
+		/* a stale entry: an earlier skb at this address, freed unseen */
+		bpf_map_delete_elem(&pkts, &key);
+		t = NULL;
+	}
 	if (!t) {
-		if (!track_at_gro && cpu_ok() && skb_wanted(skb))
+		/* not via GRO (backlog, netif_rx) or no GRO hook: start here */
+		if (cpu_ok() && skb_wanted(skb))
 			track_start(skb, now, false);
 		return 0;
 	}
@@ -581,12 +577,16 @@ static __always_inline int on_ip_rcv(struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
 	struct rxs_cpu_counters *c;
-	struct pkt_track *t;
+	struct rxs_track *t;
 
 	t = bpf_map_lookup_elem(&pkts, &key);
 	c = cnt();
 	if (!t || !c)
 		return 0;
+	if (t->ip_ts || t->udp_ts) {
+		bpf_map_delete_elem(&pkts, &key);	/* stale */
+		return 0;
+	}
 	if (!t->nrs_ts)
 		c->unmatched++;
 	hist_delta(RXS_H_L2_TO_IP, t->nrs_ts, now);
@@ -599,12 +599,16 @@ static __always_inline int on_udp_queue(struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
 	struct rxs_cpu_counters *c;
-	struct pkt_track *t;
+	struct rxs_track *t;
 
 	t = bpf_map_lookup_elem(&pkts, &key);
 	c = cnt();
 	if (!t || !c)
 		return 0;
+	if (t->udp_ts) {
+		bpf_map_delete_elem(&pkts, &key);	/* stale */
+		return 0;
+	}
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
 	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
@@ -618,7 +622,7 @@ static __always_inline int on_socket_dequeue(struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb;
 	struct rxs_cpu_counters *c;
-	struct pkt_track *t;
+	struct rxs_track *t;
 
 	if (!skb)
 		return 0;
@@ -724,7 +728,11 @@ int BPF_KPROBE(kprobe_udp_queue, struct sock *sk, struct sk_buff *skb)
 	return on_udp_queue(skb);
 }
 
-/* __skb_recv_udp() returns the dequeued skb; its argument list differs between kernels. */
+/*
+ * __skb_recv_udp() returns the dequeued skb; its argument list differs between kernels.
+ * (The skb:skb_copy_datagram_iovec tracepoint is no substitute: udp_recvmsg copies linear
+ * skbs with copy_linear_skb(), which does not fire it.)
+ */
 SEC("fexit")
 int fexit_sock_dequeue(void *ctx)
 {
@@ -737,18 +745,6 @@ int fexit_sock_dequeue(void *ctx)
 
 SEC("kretprobe")
 int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
-{
-	return on_socket_dequeue(skb);
-}
-
-SEC("tp_btf/skb_copy_datagram_iovec")
-int BPF_PROG(tpbtf_sock_dequeue, struct sk_buff *skb, int len)
-{
-	return on_socket_dequeue(skb);
-}
-
-SEC("raw_tp/skb_copy_datagram_iovec")
-int BPF_PROG(rawtp_sock_dequeue, struct sk_buff *skb, int len)
 {
 	return on_socket_dequeue(skb);
 }

@@ -118,6 +118,20 @@ struct rxs_cpu_counters {
 	__u64 unmatched;		/* events with no matching start (not followed) */
 };
 
+/*
+ * One followed packet, in the BPF map `pkts` keyed by skb address. Userspace reads it only
+ * to sweep entries whose packet left unseen (consumed without a hook firing).
+ */
+struct rxs_track {
+	__u64 isr_ts;		/* ISR entry of its NAPI cycle, 0 if unknown */
+	__u64 gro_ts;		/* handed to GRO */
+	__u64 nrs_ts;		/* netif_receive_skb */
+	__u64 ip_ts;		/* ip_rcv */
+	__u64 udp_ts;		/* udp_queue_rcv_skb */
+	__u32 ifindex;		/* skb->dev when tracking started */
+	__u32 pad;
+};
+
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128
 

@@ -242,7 +242,6 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 	[RXS_P_POLL_EXIT] = { { "napi", "napi_poll" } },
 	[RXS_P_GRO] = { { "net", "napi_gro_receive_entry" } },
 	[RXS_P_NETIF_RX] = { { "net", "netif_receive_skb" } },
-	[RXS_P_SOCK_DEQ] = { { "skb", "skb_copy_datagram_iovec" } },
 	[RXS_P_SKB_FREE] = { { "skb", "kfree_skb" }, { "skb", "consume_skb" } },
 };
 
@@ -272,7 +271,6 @@ static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[
 		[RXS_P_POLL_EXIT] = { "tpbtf_napi_poll" },
 		[RXS_P_GRO] = { "tpbtf_gro" },
 		[RXS_P_NETIF_RX] = { "tpbtf_netif_receive" },
-		[RXS_P_SOCK_DEQ] = { "tpbtf_sock_dequeue" },
 		[RXS_P_SKB_FREE] = { "tpbtf_kfree_skb", "tpbtf_consume_skb" },
 	};
 	static const char *const rawtp[RXS_P_NR][3] = {
@@ -282,7 +280,6 @@ static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[
 		[RXS_P_POLL_EXIT] = { "rawtp_napi_poll" },
 		[RXS_P_GRO] = { "rawtp_gro" },
 		[RXS_P_NETIF_RX] = { "rawtp_netif_receive" },
-		[RXS_P_SOCK_DEQ] = { "rawtp_sock_dequeue" },
 		[RXS_P_SKB_FREE] = { "rawtp_kfree_skb", "rawtp_consume_skb" },
 	};
 	const char *const *row = NULL;
@@ -496,7 +493,6 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_IP_RCV, "", f, ip);
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
-	add_tp_cands(plan, RXS_P_SOCK_DEQ);
 	add_tp_cands(plan, RXS_P_SKB_FREE);
 	for (p = 0; p < RXS_P_NR; p++)
 		plan->chosen[p] = plan->ncands[p] ? 0 : -1;
@@ -689,7 +685,6 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 	t->skel->rodata->targ_ifindex = flt->ifindex;
 	t->skel->rodata->targ_port = flt->port;
 	t->skel->rodata->targ_cpu = flt->cpu;
-	t->skel->rodata->track_at_gro = on(plan, RXS_P_GRO);
 	t->skel->rodata->isr_needs_filter = on(plan, RXS_P_ISR) &&
 		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
 	t->skel->rodata->hooked = hooked_mask(plan);

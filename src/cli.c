@@ -29,6 +29,8 @@ enum {
 	OPT_QUANTILE,
 	OPT_MAXREG,
 	OPT_STAGE,
+	OPT_CONFIDENCE,
+	OPT_MINCOUNT,
 };
 
 #define SEL_OPTS                                                                            \
@@ -67,7 +69,9 @@ static const struct argp_option compare_opts[] = {
 	{ "quantile", OPT_QUANTILE, "Q", 0, "Quantile to judge: p50, p90, p99 (default), p99.9", 0 },
 	{ "max-regression", OPT_MAXREG, "PCT", 0, "Allowed slow-down, e.g. 20% (default 15%)", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit or markdown", 0 },
-	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (comma separated)", 0 },
+	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (repeatable or comma list)", 0 },
+	{ "confidence", OPT_CONFIDENCE, "C", 0, "Confidence of the interval (default 0.99)", 0 },
+	{ "min-count", OPT_MINCOUNT, "N", 0, "Fewest events per side for a verdict (default 50)", 0 },
 	{ 0 },
 };
 
@@ -114,8 +118,9 @@ static const char compare_doc[] =
 	"Compare two sets of recordings and judge each stage.\v"
 	"USAGE: rxscope compare BASELINE NEW [--quantile p99] [--max-regression 15%]\n"
 	"                       [--format text|json|junit|markdown] [--stage LIST]\n"
-	"BASELINE and NEW are JSON recordings or directories of them; with more than two\n"
-	"arguments, the last one is NEW.\n"
+	"                       [--confidence 0.99] [--min-count 50]\n"
+	"BASELINE and NEW are each a JSON recording, a directory of them, or a comma list\n"
+	"of files: several runs per side are repeated runs (see docs/compare.md).\n"
 	"Exit status: 0 no regression, 1 regression, 2 bad input.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope compare base.json run.json\n"
@@ -240,19 +245,43 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FORMAT:
 		if (cli->verb == RXS_VERB_COMPARE) {
-			cli->cmp_format = arg;
+			if (rxs_compare_parse_format(arg, &cli->cmp.format))
+				argp_error(state, "invalid --format '%s': want text, json, junit "
+					   "or markdown", arg);
 		} else if (rxs_format_parse(arg, &cli->format)) {
 			argp_error(state, "invalid --format '%s': want json, csv or prom", arg);
 		}
 		break;
 	case OPT_QUANTILE:
-		cli->quantile = arg;
+		if (rxs_compare_parse_quantile(arg, &cli->cmp.quantile))
+			argp_error(state, "invalid --quantile '%s': want p50, p90, p99, p99.9 "
+				   "or a fraction", arg);
 		break;
 	case OPT_MAXREG:
-		cli->max_regression = arg;
+		if (rxs_compare_parse_percent(arg, &cli->cmp.max_regression))
+			argp_error(state, "invalid --max-regression '%s': want a percentage "
+				   "such as 15%%", arg);
 		break;
-	case OPT_STAGE:
-		cli->stage = arg;
+	case OPT_STAGE: {
+		char err[256];
+
+		if (rxs_compare_parse_stages(arg, &cli->cmp, err, sizeof(err)))
+			argp_error(state, "invalid --stage '%s': %s", arg, err);
+		break;
+	}
+	case OPT_CONFIDENCE: {
+		char *end;
+
+		cli->cmp.confidence = strtod(arg, &end);
+		if (end == arg || *end || !(cli->cmp.confidence > 0.5) ||
+		    !(cli->cmp.confidence < 1))
+			argp_error(state, "invalid --confidence '%s': want 0.5 < C < 1", arg);
+		break;
+	}
+	case OPT_MINCOUNT:
+		if (parse_long(arg, 1, LONG_MAX, &v))
+			argp_error(state, "invalid --min-count '%s': want a positive count", arg);
+		cli->cmp.min_count = v;
 		break;
 	case ARGP_KEY_ARG:
 		if (cli->verb != RXS_VERB_REPORT && cli->verb != RXS_VERB_COMPARE)
@@ -264,8 +293,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (cli->verb == RXS_VERB_REPORT && cli->nfiles != 1)
 			argp_error(state, "report wants exactly one FILE");
-		if (cli->verb == RXS_VERB_COMPARE && cli->nfiles < 2)
-			argp_error(state, "compare wants BASELINE and NEW");
+		if (cli->verb == RXS_VERB_COMPARE && cli->nfiles != 2)
+			argp_error(state, "compare wants exactly BASELINE and NEW");
 		if (cli->verb == RXS_VERB_RECORD && !cli->output)
 			argp_error(state, "record wants -o FILE");
 		break;
@@ -302,6 +331,7 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 	snprintf(cli->driver, sizeof(cli->driver), "auto");
 	cli->cpu = -1;
 	cli->format = RXS_FMT_JSON;
+	rxs_compare_opts_init(&cli->cmp);
 
 	if (argc < 2) {
 		rxs_cli_usage(stderr);

@@ -7,6 +7,7 @@
 #define RXS_CLI_H
 
 #include <stdbool.h>
+#include "compare.h"
 #include "export.h"
 
 /* Exit codes (DESIGN.md). */
@@ -47,11 +48,8 @@ struct rxs_cli {
 	/* report, compare: positional files */
 	const char *files[RXS_MAX_FILES];
 	int nfiles;
-	/* compare */
-	const char *quantile;
-	const char *max_regression;
-	const char *cmp_format;
-	const char *stage;
+	/* compare: the options of compare.h */
+	struct rxs_compare_opts cmp;
 };
 
 /*

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include "cli.h"
+#include "compare.h"
 #include "report.h"
 #include "softnet.h"
 #include "trace.h"
@@ -29,8 +30,7 @@ int main(int argc, char **argv)
 	case RXS_VERB_SOFTNET:
 		return rxs_softnet_cmd(cli.interval_s, cli.duration_s);
 	case RXS_VERB_COMPARE:
-		fprintf(stderr, "rxscope: compare is not built yet\n");
-		return RXS_EXIT_USAGE;
+		return rxs_compare_cmd(cli.files[0], cli.files[1], &cli.cmp);
 	}
 	return RXS_EXIT_USAGE;
 }

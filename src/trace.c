@@ -27,6 +27,8 @@
 #include "rxscope.skel.h"
 
 #define SOFTNET_PATH	"/proc/net/softnet_stat"
+/* A followed packet not seen by any hook for this long has left unseen. */
+#define STALE_NS	(5ULL * 1000000000ULL)
 
 bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
@@ -129,7 +131,51 @@ struct session {
 	bool have_sn0;
 	char driver[32];
 	char kernel[128];
+	unsigned long long swept;	/* stale tracking entries removed */
+	double last_sweep;
 };
+
+static __u64 ktime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Remove tracking entries of packets that left without a hook seeing them (for instance
+ * UDP skbs freed after recvmsg when no dequeue hook is attached), so that the bounded map
+ * keeps room. At most once a second.
+ */
+static void sweep_stale(struct session *s)
+{
+	int fd = bpf_map__fd(s->tracer.skel->maps.pkts);
+	__u64 key, next, now = ktime_ns();
+	struct rxs_track t;
+	bool first = true;
+
+	if (now_s() - s->last_sweep < 1.0)
+		return;
+	s->last_sweep = now_s();
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		__u64 last;
+
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &t))
+			continue;
+		last = t.gro_ts;
+		if (t.nrs_ts > last)
+			last = t.nrs_ts;
+		if (t.ip_ts > last)
+			last = t.ip_ts;
+		if (t.udp_ts > last)
+			last = t.udp_ts;
+		if (last + STALE_NS < now && !bpf_map_delete_elem(fd, &key))
+			s->swept++;
+	}
+}
 
 /**
  * collect - read the BPF maps (totals since the start) into a fresh recording.
@@ -235,6 +281,8 @@ static void print_interval(struct session *s, FILE *f)
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	fprintf(f, "\n%s  totals since start (%.1f s)\n", tbuf, r.duration_s);
 	rxs_report_print(f, &r, s->cli->hist);
+	fprintf(f, "tracking: %llu entries swept after %llu s without a hook (packet end unseen)\n",
+		s->swept, STALE_NS / 1000000000ULL);
 	fflush(f);
 	rxs_recording_free(&r);
 }
@@ -364,11 +412,18 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
 	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
 	while (!stop_requested && now_s() < end) {
-		sleep_until(next < end ? next : end);
+		double wake = next < end ? next : end;
+
+		if (wake > now_s() + 1)
+			wake = now_s() + 1;
+		sleep_until(wake);
+		sweep_stale(&s);
 		if (stop_requested || now_s() >= end)
 			break;
-		print_interval(&s, out);
-		next += cli->interval_s;
+		if (now_s() >= next) {
+			print_interval(&s, out);
+			next += cli->interval_s;
+		}
 	}
 
 	if (record) {
