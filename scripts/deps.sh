@@ -60,7 +60,7 @@ command -v apt-get >/dev/null || die "apt-get not found: rxscope's set-up needs 
 
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$cache"
-APT_OPTS=(-y -q -o Dpkg::Use-Pty=0)
+APT_OPTS=(-y -q --no-install-recommends -o Dpkg::Use-Pty=0)
 
 # --- bookworm-backports --------------------------------------------------------------
 if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -94,10 +94,13 @@ say "installing packages from bookworm"
 apt-get install "${APT_OPTS[@]}" --allow-downgrades "${BASE_PKGS[@]}" \
 	"libelf-dev=$LIBELF_VERSION" "libelf1=$LIBELF_VERSION" "libdw1=$LIBELF_VERSION" >/dev/null
 say "installing packages from bookworm-backports"
-apt-get install "${APT_OPTS[@]}" \
+# -t: their dependencies (qemu-system-common, libbpf1...) come from backports too; libelf is
+# named at bookworm's version in the same command so that it stays there.
+apt-get install "${APT_OPTS[@]}" --allow-downgrades -t bookworm-backports \
 	"$(pick qemu-system-x86 "$QEMU_VERSION")" \
 	"$(pick libbpf-dev "$LIBBPF_VERSION")" \
-	"$(pick bpftool "$BPFTOOL_VERSION")" >/dev/null
+	"$(pick bpftool "$BPFTOOL_VERSION")" \
+	"libelf-dev=$LIBELF_VERSION" "libelf1=$LIBELF_VERSION" "libdw1=$LIBELF_VERSION" >/dev/null
 
 # --- guest kernel: pinned headers/image pair, or the newest pair both present ----------
 KVER=$GUEST_KVER
