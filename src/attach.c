@@ -467,7 +467,8 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	const char *isr[2] = { prof ? prof->isr : NULL, NULL };
 	const char *poll[2] = { prof ? prof->poll : NULL, NULL };
 	const char *const gro[] = { "napi_gro_receive", "gro_receive_skb", NULL };
-	const char *const ip[] = { "ip_rcv", NULL };
+	/* ip_rcv_core runs for ip_rcv and for the listified ip_list_rcv (GRO batches) */
+	const char *const ip[] = { "ip_rcv_core", "ip_rcv", NULL };
 	const char *const udp[] = { "udp_queue_rcv_skb", "__udp_enqueue_schedule_skb", NULL };
 	const char *const deq[] = { "__skb_recv_udp", NULL };
 	const char *mod = prof ? prof->module : "";
@@ -548,6 +549,8 @@ static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, cha
 		kind = "kretprobe";
 	if (end && p == RXS_P_SOFTIRQ)
 		tp = 1;
+	if (!point_tps[p][tp].name)
+		tp = 0;
 	if (h->func[0])
 		snprintf(buf, len, "%s:%s", kind, h->func);
 	else
@@ -559,21 +562,31 @@ void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf,
 	hook_str(plan, p, 0, buf, len);
 }
 
-/* The two points a stage's interval runs between (the same one twice for one-point stages). */
-static const enum rxs_point stage_points[RXS_H_NR][2] = {
-	[RXS_H_HARDIRQ] = { RXS_P_ISR, RXS_P_ISR },
-	[RXS_H_IRQ_TO_SOFTIRQ] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
-	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
-	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = { RXS_P_SOFTIRQ, RXS_P_SOFTIRQ },
-	[RXS_H_SOFTIRQ_TO_POLL] = { RXS_P_SOFTIRQ, RXS_P_POLL_ENTRY },
-	[RXS_H_POLL] = { RXS_P_POLL_ENTRY, RXS_P_POLL_ENTRY },
-	[RXS_H_POLL_PKTS] = { RXS_P_POLL_EXIT, RXS_P_POLL_EXIT },
-	[RXS_H_IRQ_TO_RX] = { RXS_P_ISR, RXS_P_GRO },
-	[RXS_H_GRO] = { RXS_P_GRO, RXS_P_NETIF_RX },
-	[RXS_H_L2_TO_IP] = { RXS_P_NETIF_RX, RXS_P_IP_RCV },
-	[RXS_H_IP_TO_UDP] = { RXS_P_IP_RCV, RXS_P_UDP_QUEUE },
-	[RXS_H_SOCKET] = { RXS_P_UDP_QUEUE, RXS_P_SOCK_DEQ },
-	[RXS_H_TOTAL] = { RXS_P_ISR, RXS_P_UDP_QUEUE },
+/*
+ * The two ends of a stage's interval: a point and which end of it (0: entry, raise, the
+ * first tracepoint; 1: exit, softirq entry, the second tracepoint).
+ */
+struct stage_ends {
+	enum rxs_point p0;
+	int e0;
+	enum rxs_point p1;
+	int e1;
+};
+
+static const struct stage_ends stage_ends[RXS_H_NR] = {
+	[RXS_H_HARDIRQ] = { RXS_P_ISR, 0, RXS_P_ISR, 1 },
+	[RXS_H_IRQ_TO_SOFTIRQ] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
+	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
+	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
+	[RXS_H_SOFTIRQ_TO_POLL] = { RXS_P_SOFTIRQ, 1, RXS_P_POLL_ENTRY, 0 },
+	[RXS_H_POLL] = { RXS_P_POLL_ENTRY, 0, RXS_P_POLL_ENTRY, 1 },
+	[RXS_H_POLL_PKTS] = { RXS_P_POLL_EXIT, 1, RXS_P_POLL_EXIT, 1 },
+	[RXS_H_IRQ_TO_RX] = { RXS_P_ISR, 0, RXS_P_GRO, 0 },
+	[RXS_H_GRO] = { RXS_P_GRO, 0, RXS_P_NETIF_RX, 0 },
+	[RXS_H_L2_TO_IP] = { RXS_P_NETIF_RX, 0, RXS_P_IP_RCV, 0 },
+	[RXS_H_IP_TO_UDP] = { RXS_P_IP_RCV, 0, RXS_P_UDP_QUEUE, 0 },
+	[RXS_H_SOCKET] = { RXS_P_UDP_QUEUE, 0, RXS_P_SOCK_DEQ, 0 },
+	[RXS_H_TOTAL] = { RXS_P_ISR, 0, RXS_P_UDP_QUEUE, 0 },
 };
 
 static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
@@ -591,7 +604,8 @@ void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
 
 	for (i = 0; i < RXS_H_NR; i++) {
 		struct rxs_stage *s = &r->stages[i];
-		enum rxs_point p0 = stage_points[i][0], p1 = stage_points[i][1];
+		const struct stage_ends *se = &stage_ends[i];
+		enum rxs_point p0 = se->p0, p1 = se->p1;
 		bool per_packet = i >= RXS_H_IRQ_TO_RX;
 
 		snprintf(s->name, sizeof(s->name), "%s", rxs_stage_name(i));
@@ -602,8 +616,8 @@ void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
 			snprintf(s->hook, sizeof(s->hook), "%s", "");
 			continue;
 		}
-		hook_str(plan, p0, 0, a, sizeof(a));
-		hook_str(plan, p1, 1, b, sizeof(b));
+		hook_str(plan, p0, se->e0, a, sizeof(a));
+		hook_str(plan, p1, se->e1, b, sizeof(b));
 		if (i == RXS_H_POLL_PKTS)
 			snprintf(s->hook, sizeof(s->hook), "%s", b);
 		else
