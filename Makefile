@@ -11,6 +11,9 @@ include versions.env
 KVER ?= $(GUEST_KVER)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 
+# Tools that make deps extracts rather than installs (promtool) live in .cache/bin.
+export PATH := $(CURDIR)/.cache/bin:$(PATH)
+
 BUILD := build
 OUT := $(abspath $(BUILD))
 ARCH := x86
