@@ -195,8 +195,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_DRIVER:
-		if (strlen(arg) >= sizeof(cli->driver))
-			argp_error(state, "invalid --driver '%s'", arg);
+		if (strcmp(arg, "auto") && strcmp(arg, "rxscope_igb") && strcmp(arg, "igb") &&
+		    strcmp(arg, "generic"))
+			argp_error(state, "invalid --driver '%s': want auto, rxscope_igb, igb "
+				   "or generic", arg);
 		snprintf(cli->driver, sizeof(cli->driver), "%s", arg);
 		break;
 	case OPT_DEV:

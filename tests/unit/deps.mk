@@ -8,3 +8,4 @@ TEST_OBJS_softnet := softnet.o recording.o hist.o
 TEST_OBJS_report := report.o hist.o recording.o softnet.o export.o export_json.o export_csv.o export_prom.o
 TEST_OBJS_frame := frame.o
 TEST_OBJS_compare := compare.o hist.o recording.o softnet.o export.o export_json.o export_csv.o export_prom.o
+TEST_OBJS_cli :=
