@@ -26,6 +26,11 @@ const volatile int targ_port = 0;
 const volatile int targ_cpu = -1;
 /* The generic ISR hooks (irq tracepoints) only count the irqs listed in irq_filter. */
 const volatile bool isr_needs_filter = false;
+/*
+ * What the driver ISR's data argument points to, so that its NAPI cycle is keyed by napi:
+ * 0 unknown (per-CPU fallback), 1 struct igb_q_vector, 2 struct rxscope_igb_q_vector.
+ */
+const volatile int isr_qv = 0;
 /* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
 const volatile __u32 hooked = 0;
 
@@ -83,12 +88,19 @@ struct {
 	__type(value, struct rxs_track);
 } pkts SEC(".maps");
 
-/* napi address -> ISR entry time of its NAPI cycle (driver profiles). */
+/* The ISR time of a NAPI cycle; claimed once a poll of that cycle has started. */
+struct napi_stamp {
+	__u64 ts;
+	__u32 claimed;
+	__u32 pad;
+};
+
+/* napi address -> the stamp of its NAPI cycle (driver profiles). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct napi_stamp);
 } napi_cycle SEC(".maps");
 
 /* irq numbers of the traced device, for the generic (tracepoint) ISR hooks. */
@@ -153,15 +165,51 @@ static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
 
 /* ---- hardirq: the driver's ISR ------------------------------------------------------- */
 
-static __always_inline int on_isr_entry(void)
+/* Only the napi member matters; CO-RE finds its offset in the module's BTF. */
+struct igb_q_vector___rxs {
+	struct napi_struct napi;
+} __attribute__((preserve_access_index));
+
+struct rxscope_igb_q_vector___rxs {
+	struct napi_struct napi;
+} __attribute__((preserve_access_index));
+
+/* The napi of the queue vector @data that the driver ISR got, or 0 if unknown. */
+static __always_inline __u64 isr_napi(void *data)
+{
+	if (isr_qv == 1 && bpf_core_type_exists(struct igb_q_vector___rxs))
+		return (__u64)&((struct igb_q_vector___rxs *)data)->napi;
+	if (isr_qv == 2 && bpf_core_type_exists(struct rxscope_igb_q_vector___rxs))
+		return (__u64)&((struct rxscope_igb_q_vector___rxs *)data)->napi;
+	return 0;
+}
+
+/**
+ * on_isr_entry - a driver ISR starts.
+ * @data: its queue vector (driver profiles) or NULL (irq tracepoints)
+ *
+ * The first ISR of a NAPI cycle stamps the cycle: in napi_cycle when the napi is known,
+ * else in the CPU's pending slot that the next poll on this CPU claims.
+ */
+static __always_inline int on_isr_entry(void *data)
 {
 	struct cpu_state *s = state();
 	__u64 now = bpf_ktime_get_ns();
+	__u64 napi = data ? isr_napi(data) : 0;
 
 	if (!s || !cpu_ok())
 		return 0;
 	s->isr_entry_ts = now;
-	if (!s->isr_pending_ts)
+	if (napi) {
+		struct napi_stamp *st = bpf_map_lookup_elem(&napi_cycle, &napi);
+
+		/* a claimed stamp belongs to the cycle that is ending: start the next */
+		if (!st || st->claimed) {
+			struct napi_stamp fresh = { .ts = now };
+
+			bpf_map_update_elem(&napi_cycle, &napi, &fresh, BPF_ANY);
+		}
+	} else if (!s->isr_pending_ts)
 		s->isr_pending_ts = now;
 	return 0;
 }
@@ -189,7 +237,7 @@ static __always_inline bool irq_wanted(int irq)
 SEC("fentry")
 int BPF_PROG(fentry_isr, int irq, void *data)
 {
-	return on_isr_entry();
+	return on_isr_entry(data);
 }
 
 SEC("fexit")
@@ -199,9 +247,9 @@ int BPF_PROG(fexit_isr, int irq, void *data, int ret)
 }
 
 SEC("kprobe")
-int BPF_KPROBE(kprobe_isr, int irq)
+int BPF_KPROBE(kprobe_isr, int irq, void *data)
 {
-	return on_isr_entry();
+	return on_isr_entry(data);
 }
 
 SEC("kretprobe")
@@ -213,7 +261,7 @@ int BPF_KRETPROBE(kretprobe_isr)
 SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(tpbtf_irq_entry, int irq, void *action)
 {
-	return irq_wanted(irq) ? on_isr_entry() : 0;
+	return irq_wanted(irq) ? on_isr_entry(NULL) : 0;
 }
 
 SEC("tp_btf/irq_handler_exit")
@@ -225,7 +273,7 @@ int BPF_PROG(tpbtf_irq_exit, int irq, void *action, int ret)
 SEC("raw_tp/irq_handler_entry")
 int BPF_PROG(rawtp_irq_entry, int irq, void *action)
 {
-	return irq_wanted(irq) ? on_isr_entry() : 0;
+	return irq_wanted(irq) ? on_isr_entry(NULL) : 0;
 }
 
 SEC("raw_tp/irq_handler_exit")
@@ -358,7 +406,8 @@ static __always_inline bool napi_wanted(struct napi_struct *napi)
  */
 static __always_inline int on_poll_entry(struct napi_struct *napi)
 {
-	__u64 key = (__u64)napi, now, *isr;
+	__u64 key = (__u64)napi, now;
+	struct napi_stamp *st;
 	struct cpu_state *s;
 
 	if (!cpu_ok() || !napi_wanted(napi))
@@ -367,13 +416,17 @@ static __always_inline int on_poll_entry(struct napi_struct *napi)
 	if (!s)
 		return 0;
 	now = bpf_ktime_get_ns();
-	isr = bpf_map_lookup_elem(&napi_cycle, &key);
-	if (!isr && s->isr_pending_ts) {
-		bpf_map_update_elem(&napi_cycle, &key, &s->isr_pending_ts, BPF_ANY);
+	st = bpf_map_lookup_elem(&napi_cycle, &key);
+	if (!st && !isr_qv && s->isr_pending_ts) {
+		struct napi_stamp claim = { .ts = s->isr_pending_ts };
+
+		bpf_map_update_elem(&napi_cycle, &key, &claim, BPF_ANY);
 		s->isr_pending_ts = 0;
-		isr = bpf_map_lookup_elem(&napi_cycle, &key);
+		st = bpf_map_lookup_elem(&napi_cycle, &key);
 	}
-	s->cur_isr_ts = isr ? *isr : 0;
+	if (st)
+		st->claimed = 1;
+	s->cur_isr_ts = st ? st->ts : 0;
 	if (s->softirq_ts && !s->polled)
 		hist_delta(RXS_H_SOFTIRQ_TO_POLL, s->softirq_ts, now);
 	s->polled = 1;
@@ -391,8 +444,9 @@ static __always_inline int on_poll_entry(struct napi_struct *napi)
 static __always_inline int on_poll_exit(struct napi_struct *napi, int work, int budget,
 					bool timed)
 {
-	struct rxs_cpu_counters *c;
 	__u64 key = (__u64)napi;
+	struct rxs_cpu_counters *c;
+	struct napi_stamp *st;
 	struct cpu_state *s;
 
 	if (!cpu_ok() || !napi_wanted(napi))
@@ -411,8 +465,14 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work, int 
 	if (work >= budget && budget > 0) {
 		c->polls_budget_exhausted++;
 	} else {
-		/* napi_complete_done: the NAPI cycle is over */
-		bpf_map_delete_elem(&napi_cycle, &key);
+		/*
+		 * napi_complete_done: the NAPI cycle is over. Keep an unclaimed stamp: the
+		 * ISR of the next cycle, which fired once the driver unmasked the queue and
+		 * before the poll returned.
+		 */
+		st = bpf_map_lookup_elem(&napi_cycle, &key);
+		if (st && (!timed || st->claimed))
+			bpf_map_delete_elem(&napi_cycle, &key);
 		if (!timed)
 			s->isr_pending_ts = 0;
 	}

@@ -702,6 +702,9 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 	t->skel->rodata->isr_needs_filter = on(plan, RXS_P_ISR) &&
 		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
 	t->skel->rodata->hooked = hooked_mask(plan);
+	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE)
+		t->skel->rodata->isr_qv = !strcmp(plan->driver, "igb") ? 1 :
+					  !strcmp(plan->driver, "rxscope_igb") ? 2 : 0;
 
 	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);
