@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The ready-made receive-latency CI check (`make ci-check`): boots the guest kernel under
+# QEMU with an igb NIC, loads rxscope_igb, sends a fixed traffic profile K times while
+# `rxscope record` records each run (one boot, K recordings), compares the K recordings
+# with a baseline directory using `rxscope compare`, prints the verdict table, and leaves
+# the recordings, the comparison (text, JSON, JUnit, markdown) and the guest's dmesg in an
+# artifacts folder. --update-baseline records a new baseline instead.
+# Exit status: 0 no stage regressed (or baseline updated), 1 a stage regressed, 2 bad input
+# (options, profile, missing baseline/kernel/module/tools, recordings compare rejects),
+# 3 the check could not run (the VM, the traffic or a recording failed).
+set -euo pipefail
+
+prog=ci-check
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+usage() {
+	cat <<EOF
+usage: $prog [options]
+  --kernel PATH        guest kernel to test (default: the pinned kernel that make deps set up)
+  --module KO          rxscope_igb.ko built for that kernel (default: $top/module/rxscope_igb.ko)
+  --driver NAME        rxscope_igb (default) or igb (the kernel's own driver; no --inject-ns)
+  --profile NAME|FILE  traffic profile: a file, or NAME for tests/vm/profiles/NAME.profile
+                       (default: default)
+  --baseline DIR       baseline recordings (default: tests/baselines/KVER/PROFILE)
+  --artifacts DIR      where results go (default: results/ci-check)
+  --update-baseline    record a new baseline into --baseline instead of comparing
+  --runs K             recordings per side (default: the profile's RUNS)
+  --inject-ns N        set rxscope_igb's inject_poll_delay_ns to N during the runs (a test
+                       aid: a known poll slow-down)
+  --max-regression P   allowed slow-down, e.g. 15% (default: the profile's MAX_REGRESSION)
+  --quantile Q         p50, p90, p99 or p99.9 (default: the profile's QUANTILE)
+  --stage LIST         judge only these stages (comma list; default: the profile's STAGES, or all)
+  --smp N              guest CPUs (default: the profile's SMP)
+  --timeout SEC        time limit of the VM run (default: from the profile)
+  -h, --help           this text
+Exit status: 0 ok, 1 regression, 2 bad input, 3 the VM run or a recording failed.
+EOF
+}
+die() { echo "$prog: error: $*" >&2; exit 2; }
+abspath() { # abspath PATH: absolute form of PATH (which need not exist yet)
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$PWD" "$1" ;;
+	esac
+}
+now() { date +%s.%N; }
+
+t0=$(now)
+kernel= module= driver=rxscope_igb profile=default baseline= artifacts= update=0
+o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel|--module|--driver|--profile|--baseline|--artifacts|--runs|--inject-ns|\
+	--max-regression|--quantile|--stage|--smp|--timeout)
+		[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"
+		case $1 in
+		--kernel) kernel=$(abspath "$2") ;;
+		--module) module=$(abspath "$2") ;;
+		--driver) driver=$2 ;;
+		--profile) profile=$2 ;;
+		--baseline) baseline=$(abspath "$2") ;;
+		--artifacts) artifacts=$(abspath "$2") ;;
+		--runs) o_runs=$2 ;;
+		--inject-ns) inject=$2 ;;
+		--max-regression) o_maxreg=$2 ;;
+		--quantile) o_quantile=$2 ;;
+		--stage) o_stage=$2 ;;
+		--smp) o_smp=$2 ;;
+		--timeout) o_timeout=$2 ;;
+		esac
+		shift 2 ;;
+	--update-baseline) update=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown argument '$1'" ;;
+	esac
+done
+
+# --- the profile ---------------------------------------------------------------------------
+if [ -f "$profile" ] || [[ $profile == */* ]]; then
+	pfile=$(abspath "$profile")
+else
+	[[ $profile =~ ^[A-Za-z0-9._-]+$ ]] || die "bad profile name '$profile'"
+	pfile=$top/tests/vm/profiles/$profile.profile
+fi
+[ -f "$pfile" ] || die "profile $pfile not found (known: $(cd "$top/tests/vm/profiles" &&
+	ls ./*.profile 2>/dev/null | sed 's|^\./||; s|\.profile$||' | tr '\n' ' '))"
+pname=$(basename "$pfile" .profile)
+
+# Defaults, then the profile's KEY=VALUE lines (read, never executed).
+RATE=1000 FLOWS=4 PAYLOAD=64 DURATION=5 RUNS=3 WARMUP=2 PORT=9000 SMP=1
+QUANTILE=p99 MAX_REGRESSION=15% STAGES=
+n=0
+while IFS= read -r line || [ -n "$line" ]; do
+	n=$((n + 1))
+	line=${line%%#*}
+	line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+	[ -z "$line" ] && continue
+	[[ $line =~ ^([A-Z_]+)=(.*)$ ]] || die "$pfile:$n: not a KEY=VALUE line: '$line'"
+	key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+	case $key in
+	RATE|FLOWS|PAYLOAD|DURATION|RUNS|WARMUP|PORT|SMP)
+		[[ $val =~ ^[0-9]+$ ]] || die "$pfile:$n: $key must be a whole number, not '$val'" ;;
+	QUANTILE|MAX_REGRESSION|STAGES) ;;
+	*) die "$pfile:$n: unknown key $key (known: RATE FLOWS PAYLOAD DURATION RUNS WARMUP PORT SMP QUANTILE MAX_REGRESSION STAGES)" ;;
+	esac
+	printf -v "$key" '%s' "$val"
+done < "$pfile"
+RUNS=${o_runs:-$RUNS}
+QUANTILE=${o_quantile:-$QUANTILE}
+MAX_REGRESSION=${o_maxreg:-$MAX_REGRESSION}
+STAGES=${o_stage:-$STAGES}
+SMP=${o_smp:-$SMP}
+
+isnum() { [[ $1 =~ ^[0-9]+$ ]]; }
+isnum "$RUNS" && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 50 ] || die "--runs must be 1..50, not '$RUNS'"
+isnum "$inject" && [ "$inject" -le 10000000 ] || die "--inject-ns must be 0..10000000, not '$inject'"
+isnum "$SMP" && [ "$SMP" -ge 1 ] || die "--smp must be a positive number, not '$SMP'"
+[ "$RATE" -ge 1 ] && [ "$DURATION" -ge 1 ] && [ "$FLOWS" -ge 1 ] ||
+	die "$pfile: RATE, DURATION and FLOWS must be at least 1"
+case $QUANTILE in p50|p90|p99|p99.9) ;; *) die "--quantile must be p50, p90, p99 or p99.9, not '$QUANTILE'" ;; esac
+[[ $MAX_REGRESSION =~ ^[0-9]+(\.[0-9]+)?%?$ ]] || die "--max-regression must look like 15%, not '$MAX_REGRESSION'"
+case $driver in
+rxscope_igb) ;;
+igb) [ "$inject" = 0 ] || die "--inject-ns needs --driver rxscope_igb" ;;
+*) die "--driver must be rxscope_igb or igb, not '$driver'" ;;
+esac
+timeout=${o_timeout:-$((180 + (RUNS + 1) * (DURATION + 90)))}
+isnum "$timeout" || die "--timeout must be a number of seconds"
+
+# --- what the check needs -------------------------------------------------------------------
+for t in rxscope rxgen rxsink; do
+	[ -x "$top/build/$t" ] || die "$top/build/$t is not built (run make all module)"
+done
+[ -f "$top/.cache/guest-kernel.env" ] || die "no guest kernel set up in $top/.cache (run make deps)"
+# shellcheck disable=SC1091
+. "$top/.cache/guest-kernel.env"
+if [ -n "$kernel" ]; then
+	[ -f "$kernel" ] || die "kernel $kernel not found"
+fi
+if [ "$driver" = rxscope_igb ]; then
+	module=${module:-$top/module/rxscope_igb.ko}
+	[ -f "$module" ] || die "module $module not found (run make module, or give --module)"
+fi
+baseline=${baseline:-$top/tests/baselines/$KVER/$pname}
+artifacts=${artifacts:-$top/results/ci-check}
+if [ "$update" = 0 ]; then
+	[ -d "$baseline" ] || die "baseline directory $baseline not found (record one with --update-baseline)"
+	compgen -G "$baseline/*.json" > /dev/null ||
+		die "baseline directory $baseline has no *.json recordings (record one with --update-baseline)"
+fi
+rxscope=$top/build/rxscope
+
+# --- the artifacts folder: ours are replaced, anything else is left alone ---------------------
+mkdir -p "$artifacts" || die "cannot create the artifacts folder $artifacts"
+rm -rf "$artifacts/vm" "$artifacts/runs"
+rm -f "$artifacts"/compare.{txt,json,xml,md} "$artifacts"/{dmesg.txt,summary.txt,check.log}
+mkdir -p "$artifacts/runs"
+
+plan=$(for _ in $(seq "$RUNS"); do printf '%s ' "$inject"; done)
+plan=${plan% }
+{
+	echo "kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz (pinned $KVER)}"
+	echo "driver=$driver module=${module:-none}"
+	echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
+	echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
+	echo "baseline=$baseline quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all}"
+	echo "mode=$([ "$update" = 1 ] && echo update-baseline || echo compare)"
+} > "$artifacts/summary.txt"
+echo "$prog: $(grep -c . "$artifacts/summary.txt") settings in $artifacts/summary.txt:"
+sed 's/^/  /' "$artifacts/summary.txt"
+
+# --- the VM run --------------------------------------------------------------------------------
+vm_args=(--out "$artifacts/vm" --timeout "$timeout" --smp "$SMP")
+[ -n "$kernel" ] && vm_args+=(--kernel "$kernel")
+if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$module"); else vm_args+=(--no-module); fi
+for kv in "PLAN=$plan" "RUNS=$RUNS" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
+	"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
+	vm_args+=(--env "$kv")
+done
+echo "$prog: booting the guest for $RUNS run(s) of ${DURATION}s at $RATE pps (time limit ${timeout}s)"
+t_vm=$(now)
+set +e
+bash "$top/tests/vm/run-vm.sh" "${vm_args[@]}" ci-record > "$artifacts/check.log" 2>&1
+vm_rc=$?
+set -e
+t_vm=$(awk -v a="$t_vm" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+[ -f "$artifacts/vm/dmesg.txt" ] && cp "$artifacts/vm/dmesg.txt" "$artifacts/dmesg.txt"
+if [ "$vm_rc" -ne 0 ]; then
+	echo "$prog: error: the VM run failed (run-vm.sh exit $vm_rc, ${t_vm}s); see $artifacts/vm/" >&2
+	sed 's/^/  | /' "$artifacts/check.log" >&2
+	exit 3
+fi
+for i in $(seq "$RUNS"); do
+	f=$artifacts/vm/run-$i.json
+	[ -s "$f" ] || { echo "$prog: error: recording $f is missing" >&2; exit 3; }
+	cp "$f" "$artifacts/runs/run-$i.json"
+done
+echo "$prog: $RUNS recording(s) in $artifacts/runs (VM ${t_vm}s)"
+
+# --- a new baseline: write it next to the old one, then swap -----------------------------------
+if [ "$update" = 1 ]; then
+	parent=$(dirname "$baseline")
+	mkdir -p "$parent" || die "cannot create $parent"
+	tmp=$(mktemp -d "$parent/.$(basename "$baseline").new.XXXXXX")
+	cp "$artifacts"/runs/run-*.json "$tmp/"
+	# The new set must be one that compare accepts (same stages and units in every run).
+	if ! "$rxscope" compare "$tmp" "$tmp" --format json > /dev/null 2> "$artifacts/compare.txt"; then
+		rm -rf "$tmp"
+		echo "$prog: error: the new recordings are not a valid baseline:" >&2
+		cat "$artifacts/compare.txt" >&2
+		exit 3
+	fi
+	old=
+	if [ -e "$baseline" ]; then
+		old=$(mktemp -u "$parent/.$(basename "$baseline").old.XXXXXX")
+		mv "$baseline" "$old"
+	fi
+	mv "$tmp" "$baseline"
+	[ -n "$old" ] && rm -rf "$old"
+	chmod 755 "$baseline"
+	total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+	echo "wall_s=$total" >> "$artifacts/summary.txt"
+	echo "$prog: new baseline of $RUNS run(s) in $baseline (${total}s)"
+	exit 0
+fi
+
+# --- the comparison ----------------------------------------------------------------------------
+cmp_args=(--quantile "$QUANTILE" --max-regression "$MAX_REGRESSION")
+[ -n "$STAGES" ] && cmp_args+=(--stage "$STAGES")
+rc=
+for fmt in text:txt json:json junit:xml markdown:md; do
+	set +e
+	"$rxscope" compare "$baseline" "$artifacts/runs" "${cmp_args[@]}" --format "${fmt%%:*}" \
+		> "$artifacts/compare.${fmt#*:}" 2> "$artifacts/compare.${fmt#*:}.err"
+	r=$?
+	set -e
+	[ -s "$artifacts/compare.${fmt#*:}.err" ] || rm -f "$artifacts/compare.${fmt#*:}.err"
+	if [ -z "$rc" ]; then
+		rc=$r
+	elif [ "$r" != "$rc" ]; then
+		echo "$prog: error: compare --format ${fmt%%:*} exited $r, but the text form $rc" >&2
+		exit 2
+	fi
+done
+bk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$baseline/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
+nk=$(grep -m1 -o '"kernel": *"[^"]*"' "$artifacts/runs/run-1.json" | sed 's/.*: *"//; s/"$//')
+echo "baseline kernel: $bk"
+echo "new kernel:      $nk"
+cat "$artifacts/compare.txt"
+[ -f "$artifacts/compare.txt.err" ] && cat "$artifacts/compare.txt.err" >&2
+total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+echo "wall_s=$total compare_exit=$rc" >> "$artifacts/summary.txt"
+case $rc in
+0) echo "$prog: ok: no stage regressed (${total}s; artifacts in $artifacts)" ;;
+1) echo "$prog: REGRESSION (${total}s; artifacts in $artifacts)" ;;
+*) echo "$prog: error: compare rejected the recordings (exit $rc)" >&2; rc=2 ;;
+esac
+exit "$rc"
