@@ -61,9 +61,24 @@ set -- $expect_hook
 rxs_check "stage $1 uses $2" stage_hook_has "$R" "$1" "$2"
 
 # Every per-packet stage saw each datagram exactly once (port filter: only ours).
-for s in irq_to_rx gro l2_to_ip ip_to_udp socket total; do
+for s in gro l2_to_ip ip_to_udp socket; do
 	n=$(stage_count "$R" "$s")
 	rxs_check "stage $s counted $COUNT packets (got $n)" [ "$n" = "$COUNT" ]
+done
+# The stages that start at the ISR: exact with a driver profile (the stamp is keyed by
+# napi); the generic profile keys it by CPU, and each packet it cannot match is counted
+# as unmatched, so count + unmatched must still be COUNT.
+um=$(unmatched "$R")
+for s in irq_to_rx total; do
+	n=$(stage_count "$R" "$s")
+	if [ "$PROFILE" = generic ]; then
+		rxs_check "stage $s counted $n + $um unmatched = $COUNT packets" \
+			[ $((n + um)) = "$COUNT" ]
+		rxs_check "stage $s matched at least 80% of the packets" \
+			[ $((n * 5)) -ge $((COUNT * 4)) ]
+	else
+		rxs_check "stage $s counted $COUNT packets (got $n)" [ "$n" = "$COUNT" ]
+	fi
 done
 # The funnel adds up.
 set -- $(funnel "$R")
@@ -85,7 +100,12 @@ rxs_check "BPF hardirqs ($bpf) match /proc/interrupts for $ifc ($irqs)" \
 polls=$(cpu_col_sum "$R" polls)
 rxs_check "poll_pkts has one entry per poll ($(stage_count "$R" poll_pkts) = $polls)" \
 	[ "$(stage_count "$R" poll_pkts)" = "$polls" ]
-rxs_check "the report has no WARNING (tracking losses, unmatched events, softnet mismatch)" \
-	sh -c "! grep -q WARNING '$R'"
+if [ "$PROFILE" = generic ]; then
+	rxs_check "the report has no WARNING but unmatched ISR stamps" \
+		sh -c "! grep WARNING '$R' | grep -v ' 0 followed packets lost to a full tracking map, [0-9]* events without a matching start' | grep -q ."
+else
+	rxs_check "the report has no WARNING (tracking losses, unmatched events, softnet mismatch)" \
+		sh -c "! grep -q WARNING '$R'"
+fi
 rxs_check "--stats printed per-program costs" grep -q "NS/EVENT" "$RESULTS/record.log"
 rxs_done

@@ -77,3 +77,10 @@ within() {
 		d = a - b; if (d < 0) d = -d; lim = b * p / 100; if (lim < 2) lim = 2
 		exit !(d <= lim) }'
 }
+
+# unmatched REPORT: events without a matching start (0 when the report has no such line).
+unmatched() {
+	local n
+	n=$(sed -n 's/.* \([0-9][0-9]*\) events without a matching start.*/\1/p' "$1" | head -n 1)
+	echo "${n:-0}"
+}

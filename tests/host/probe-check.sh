@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# probe-check.sh - `rxscope probe` on the host kernel must report what this kernel really
+# offers: fentry only when bpftool can load and attach a fentry program, kprobes
+# only when the kprobe PMU or tracefs kprobe_events exists, the tracepoint hooks when their
+# tracepoints exist, and the stages that follow from that. Prints PASS:/FAIL: per check.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
+npass=0 nfail=0
+pass() { echo "PASS: $*"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
+expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
+finish() { echo "probe-check: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
+
+[ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
+[ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; finish; }
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+
+out=$("$RXSCOPE" probe 2>&1)
+rc=$?
+echo "$out" | sed 's/^/    /'
+expect "rxscope probe exit status" "$rc" 0
+
+# What the kernel really offers, found independently of rxscope.
+tfs=/sys/kernel/tracing
+if [ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e $tfs/kprobe_events ]; then
+	want_kprobe=yes
+else
+	want_kprobe=no
+fi
+# fentry: compile an empty fentry program with clang and load and attach it with bpftool
+# (a loader that is not ours). The kernel config is not enough: a kernel may have
+# ftrace direct calls and still refuse BPF trampolines.
+want_fentry=
+tmp=$(mktemp -d /tmp/rxs-probe-check.XXXXXX)
+trap 'rm -rf "$tmp" /sys/fs/bpf/rxs-probe-check-$$' EXIT
+if command -v clang > /dev/null && command -v bpftool > /dev/null; then
+	cat > "$tmp/f.bpf.c" <<'BPF'
+typedef unsigned long long u64;
+__attribute__((section("fentry/ip_rcv"), used)) int rxs_check_fentry(u64 *ctx) { return 0; }
+char LICENSE[] __attribute__((section("license"), used)) = "GPL";
+BPF
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	if clang -O2 -g -target bpf -c "$tmp/f.bpf.c" -o "$tmp/f.o"; then
+		if bpftool prog loadall "$tmp/f.o" /sys/fs/bpf/rxs-probe-check-$$ autoattach \
+			> "$tmp/bpftool.log" 2>&1; then
+			want_fentry=yes
+		else
+			want_fentry=no
+		fi
+		rm -rf /sys/fs/bpf/rxs-probe-check-$$
+	fi
+fi
+
+head=$(echo "$out" | head -n 1)
+got_kprobe=$(echo "$head" | sed -n 's/.*kprobe \([a-z]*\).*/\1/p')
+got_fentry=$(echo "$head" | sed -n 's/.*fentry \([a-z]*\).*/\1/p')
+got_btf=$(echo "$head" | sed -n 's/.*btf \([a-z]*\),.*/\1/p')
+expect "kprobe support matches the kernel" "$got_kprobe" "$want_kprobe"
+if [ -n "$want_fentry" ]; then
+	expect "fentry support matches the kernel config" "$got_fentry" "$want_fentry"
+else
+	echo "note: no clang/bpftool to check fentry support independently"
+fi
+want_btf=no; [ -r /sys/kernel/btf/vmlinux ] && want_btf=yes
+expect "BTF support matches /sys/kernel/btf/vmlinux" "$got_btf" "$want_btf"
+
+# point ROW: the probe table row of a hook point, "fentry kprobe tp_btf raw_tp IN-USE".
+point() { echo "$out" | awk -v p="$1" '$1 == p { print $2, $3, $4, $5, $6; exit }'; }
+stage() { echo "$out" | awk -v s="$1" 'f && $1 == s { print $2; exit } $1 == "STAGE" { f = 1 }'; }
+
+# Tracepoint-backed points: offered exactly when the tracepoint exists.
+for pair in softirq:irq/softirq_raise poll_exit:napi/napi_poll \
+	    gro:net/napi_gro_receive_entry netif_receive_skb:net/netif_receive_skb \
+	    skb_free:skb/kfree_skb; do
+	p=${pair%%:*} tp=${pair#*:}
+	row=$(point "$p")
+	if [ -d "$tfs/events/$tp" ]; then
+		set -- $row
+		expect "$p: raw_tp offered (tracepoint $tp exists)" "$4" yes
+		case "$5" in
+		tp_btf:* | raw_tp:* | fentry:* | kprobe:*) pass "$p: in use ($5)" ;;
+		*) fail "$p: not in use although $tp exists ($5)" ;;
+		esac
+	else
+		set -- $row
+		expect "$p: no raw_tp without tracepoint $tp" "$4" no
+	fi
+done
+
+# Function-only points: offered exactly when fentry or kprobe is.
+for p in ip_rcv udp_queue sock_dequeue; do
+	set -- $(point "$p")
+	fen=${1%\*} kp=${2%\*}
+	if [ "$want_kprobe" = no ]; then
+		expect "$p: no kprobe" "$kp" no
+	fi
+	if [ "$got_fentry" = no ]; then
+		expect "$p: no fentry" "$fen" no
+	fi
+	if [ "$fen" = no ] && [ "$kp" = no ]; then
+		expect "$p: unavailable" "$5" unavailable
+	fi
+done
+
+# Stages: the tracepoint ones are available, the function-only ones follow the kernel.
+for s in irq_to_softirq irq_to_softirq_inline irq_to_softirq_ksoftirqd poll_pkts gro; do
+	h=$(stage "$s")
+	case "$h" in
+	unavailable | "") fail "stage $s: unavailable on a kernel with tracepoints" ;;
+	*) pass "stage $s: $h" ;;
+	esac
+done
+if [ "$got_fentry" = no ] && [ "$got_kprobe" = no ]; then
+	for s in softirq_to_poll poll l2_to_ip ip_to_udp socket total irq_to_rx hardirq; do
+		expect "stage $s without fentry/kprobe" "$(stage "$s")" unavailable
+	done
+fi
+finish

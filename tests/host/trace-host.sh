@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# trace-host.sh - `rxscope trace -d 2` on the host kernel with real UDP traffic. A veth
+# pair joins a private network namespace (sender, rxgen through AF_PACKET) to the root
+# namespace (receiver rxsh0, rxsink). The receiving veth runs NAPI with GRO, so the
+# tracepoint stages see every datagram: gro and the funnel must count exactly N, the
+# softirq and poll stages must be non-empty, and the stages this kernel cannot hook must
+# be marked unavailable. Everything is deleted at the end. Prints PASS:/FAIL: per check.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
+RXGEN=${RXGEN:-$ROOT/build/rxgen}
+RXSINK=${RXSINK:-$ROOT/build/rxsink}
+N=${N:-500}
+NS=rxsth$$
+RX=rxsh$$a TX=rxsh$$b
+RX_IP=198.18.100.1 TX_IP=198.18.100.2
+TMP=$(mktemp -d /tmp/rxs-trace-host.XXXXXX)
+PIDS=()
+npass=0 nfail=0
+
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
+	ip link del "$RX" 2> /dev/null
+	ip netns del "$NS" 2> /dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass() { echo "PASS: $*"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
+expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
+finish() { echo "trace-host: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
+
+[ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
+for b in "$RXSCOPE" "$RXGEN" "$RXSINK"; do
+	[ -x "$b" ] || { fail "prerequisite: $b is not built"; finish; }
+done
+command -v ethtool > /dev/null || { fail "prerequisite: ethtool is missing"; finish; }
+
+# The pair: names short enough for IFNAMSIZ, unique per run.
+ip netns add "$NS" || { fail "create network namespace $NS"; finish; }
+ip link add "$RX" type veth peer name "$TX" netns "$NS" || { fail "create veth pair"; finish; }
+ip addr add "$RX_IP/24" dev "$RX"
+ip link set "$RX" up
+ip -n "$NS" addr add "$TX_IP/24" dev "$TX"
+ip -n "$NS" link set "$TX" up
+# veth hands frames to the peer's NAPI (and so to GRO) when GRO is on at the receiver and
+# the sender does not do TSO; toggling GRO makes the receiver start its NAPI instance.
+ip netns exec "$NS" ethtool -K "$TX" tso off gso off > /dev/null 2>&1
+ethtool -K "$RX" gro off > /dev/null 2>&1
+ethtool -K "$RX" gro on > /dev/null 2>&1
+rx_mac=$(cat /sys/class/net/$RX/address)
+
+"$RXSINK" --bind "$RX_IP" --port 9000 --count "$N" --idle 3 --timeout 30 \
+	--ready-file "$TMP/sink.ready" --out "$TMP/sink.txt" > "$TMP/sink.log" 2>&1 &
+sink=$!
+PIDS+=("$sink")
+"$RXSCOPE" trace --dev "$RX" --port 9000 -d 2 -i 10 --ready-file "$TMP/trace.ready" \
+	> "$TMP/trace.out" 2> "$TMP/trace.err" &
+tracer=$!
+PIDS+=("$tracer")
+for _ in $(seq 100); do
+	[ -e "$TMP/trace.ready" ] && [ -e "$TMP/sink.ready" ] && break
+	sleep 0.1
+done
+[ -e "$TMP/trace.ready" ] && pass "rxscope wrote its ready file" ||
+	fail "rxscope never wrote its ready file: $(cat "$TMP/trace.err")"
+
+ip netns exec "$NS" "$RXGEN" --iface "$TX" --src-mac "$(ip netns exec "$NS" cat /sys/class/net/$TX/address)" \
+	--dst-mac "$rx_mac" --src-ip "$TX_IP" --dst-ip "$RX_IP" --dst-port 9000 \
+	--count "$N" --rate 2000 > "$TMP/rxgen.log" 2>&1
+expect "rxgen sent its frames" "$?" 0
+wait "$tracer"
+expect "rxscope trace -d 2 exit status" "$?" 0
+wait "$sink"
+sed 's/^/    /' "$TMP/trace.out"
+got=$(sed -n 's/^received=//p' "$TMP/sink.txt" | head -n 1)
+expect "rxsink received every datagram" "${got:-none}" "$N"
+
+T=$TMP/trace.out
+# The last table printed (trace prints one at the end).
+last=$(awk '/totals since start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$T")
+row() { echo "$last" | awk -v s="$1" '$1 == s { if ($2 ~ /^\[/) $2 = ""; print; exit }'; }
+count() { row "$1" | awk '{ print $2 }'; }
+hook() { row "$1" | awk '{ print $NF }'; }
+
+expect "stage gro counts every datagram" "$(count gro)" "$N"
+case "$(hook gro)" in
+*napi_gro_receive*netif_receive_skb*) pass "stage gro hook: $(hook gro)" ;;
+*) fail "stage gro hook: $(hook gro)" ;;
+esac
+for s in irq_to_softirq irq_to_softirq_inline poll_pkts; do
+	c=$(count "$s")
+	if [ "${c:-0}" != - ] && [ "${c:-0}" -gt 0 ]; then
+		pass "stage $s non-empty ($c, $(hook "$s"))"
+	else
+		fail "stage $s is empty or missing ($c)"
+	fi
+done
+pmax=$(row poll_pkts | awk '{ print $7 }')
+if [ "${pmax:-0}" != - ] && [ "${pmax:-0}" -ge 1 ] && [ "${pmax:-0}" -le 64 ]; then
+	pass "poll_pkts: the largest poll handled 1..64 packets ($pmax, budget 64)"
+else
+	fail "poll_pkts: implausible largest poll '$pmax'"
+fi
+
+funnel=$(echo "$last" | sed -n 's/^funnel: //p')
+set -- $(echo "$funnel" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) printf "%s ", $i }')
+expect "funnel: gro" "${1:-}" "$N"
+expect "funnel: netif_receive" "${2:-}" "$N"
+
+# What the kernel cannot hook must say so, and what it can must not.
+probe=$("$RXSCOPE" probe 2>&1 | head -n 1)
+if echo "$probe" | grep -q 'fentry no, kprobe no'; then
+	for s in hardirq softirq_to_poll poll irq_to_rx l2_to_ip ip_to_udp socket total; do
+		expect "stage $s marked unavailable" "$(hook "$s")" unavailable
+	done
+else
+	for s in l2_to_ip ip_to_udp socket; do
+		expect "stage $s counts every datagram (kernel has fentry/kprobe)" "$(count "$s")" "$N"
+	done
+fi
+grep -q '^hardirq .*unavailable$' "$T" && pass "the hook list says hardirq is unavailable on veth" ||
+	fail "the hook list does not mark hardirq unavailable"
+finish
