@@ -91,9 +91,9 @@ static const struct argp_option probe_opts[] = {
 
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
-	"USAGE: rxscope trace [--driver auto|rxscope_igb|igb|generic] [--dev IF] [--port N]\n"
-	"                     [--cpu N] [-i SEC] [-d SEC] [--hist] [--stats]\n"
-	"                     [--ready-file PATH] [-v]\n\n"
+	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
+	"                     [-i SEC] [-d SEC] [--hist] [--stats] [--ready-file PATH] [-v]\n"
+	"NAME is auto, rxscope_igb, igb or generic. Tables show totals since the start.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
 	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
@@ -101,7 +101,10 @@ static const char trace_doc[] =
 
 static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
-	"USAGE: rxscope record -o FILE [--format json|csv|prom] [selection options]\n\n"
+	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME] [--dev IF]\n"
+	"                      [--port N] [--cpu N] [-i SEC] [-d SEC] [--hist] [--stats]\n"
+	"                      [--ready-file PATH] [-v]\n"
+	"The file is written at the end (-d or Ctrl-C); tables and messages go to stderr.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope record -o run.json -d 30\n"
 	"  rxscope record -o run.prom --format prom --dev eth0 -d 10\n"

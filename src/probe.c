@@ -21,10 +21,13 @@ static const char *cell(const struct rxs_plan *plan, enum rxs_point p, enum rxs_
 {
 	int i;
 
+	/* the poll exit tracepoint is not used when the poll entry hook has an exit */
+	bool entry_covers = p == RXS_P_POLL_EXIT && plan->chosen[RXS_P_POLL_ENTRY] >= 0;
+
 	for (i = 0; i < plan->ncands[p]; i++) {
 		if (plan->cands[p][i].kind != k)
 			continue;
-		return plan->chosen[p] == i ? "yes*" : "yes";
+		return plan->chosen[p] == i && !entry_covers ? "yes*" : "yes";
 	}
 	return "no";
 }
@@ -69,6 +72,7 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		printf(" %-7s", rxs_hook_kind_name(kinds[k]));
 	printf(" IN USE\n");
+	/* yes: the kernel offers it; yes*: the flavour the tracer attached */
 	for (p = 0; p < RXS_P_NR; p++) {
 		char hook[64];
 
