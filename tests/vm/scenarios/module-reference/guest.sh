@@ -1,0 +1,38 @@
+# The in-tree igb on the same QEMU device is the reference: the same traffic (COUNT frames,
+# 8 flows) gives the same datagram counts through igb and through rxscope_igb, at the
+# socket and in `ip -s link`.
+COUNT=${COUNT:-20000}
+
+val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+ip_rx_packets() { ip -s link show "$1" | awk '/RX:/ { getline; print $2; exit }'; }
+# run_driver DRIVER START_FILE DONE_FILE: receive one burst, print "socket link" counts
+run_driver() {
+	local drv=$1 ifc before sink
+	ifc=$(rxs_up "$drv") || { echo "FAIL: $drv did not come up" >&2; return 1; }
+	before=$(ip_rx_packets "$ifc")
+	rm -f /tmp/sink.ready
+	rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 200 \
+		--ready-file /tmp/sink.ready --out "$RESULTS/sink-$drv.txt" > /dev/null 2>&1 &
+	sink=$!
+	rxs_wait_file /tmp/sink.ready 20 || return 1
+	: > "$RESULTS/$2.tmp" && mv "$RESULTS/$2.tmp" "$RESULTS/$2"
+	rxs_wait_file "$RESULTS/$3" 300 || return 1
+	wait "$sink"
+	ethtool -S "$ifc" > "$RESULTS/ethtool-S-$drv.txt" 2>&1
+	echo "$(val received "$RESULTS/sink-$drv.txt") $(($(ip_rx_packets "$ifc") - before))"
+}
+
+set -- $(run_driver igb ready igb-sent)
+igb_sock=$1 igb_link=$2
+rxs_log "igb: socket ${igb_sock:-?}, ip -s link ${igb_link:-?}"
+rxs_check "igb unloads" rmmod igb
+set -- $(run_driver rxscope_igb rxscope-ready host-done)
+rx_sock=$1 rx_link=$2
+rxs_log "rxscope_igb: socket ${rx_sock:-?}, ip -s link ${rx_link:-?}"
+
+rxs_check "igb: the socket got all $COUNT (${igb_sock:-none})" [ "${igb_sock:-x}" = "$COUNT" ]
+rxs_check "rxscope_igb: the socket got all $COUNT (${rx_sock:-none})" [ "${rx_sock:-x}" = "$COUNT" ]
+rxs_check "same socket count through both drivers" [ "${igb_sock:-x}" = "${rx_sock:-y}" ]
+rxs_check "same ip -s link count through both drivers (igb ${igb_link:-?}, rxscope_igb ${rx_link:-?})" \
+	[ "${igb_link:-x}" = "${rx_link:-y}" ]
+rxs_done
