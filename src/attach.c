@@ -90,8 +90,11 @@ void rxs_features_probe(struct rxs_features *f)
 	const char *tfs = tracefs_dir();
 	char path[PATH_MAX];
 
+	const char *off = getenv("RXSCOPE_DISABLE");
+
 	memset(f, 0, sizeof(*f));
 	f->btf = file_exists("/sys/kernel/btf/vmlinux") && vmlinux_btf();
+	f->tp_btf = f->btf;
 	f->fentry = f->btf && probe_fentry();
 	f->tracefs = tfs != NULL;
 	f->kprobe = file_exists("/sys/bus/event_source/devices/kprobe/type");
@@ -99,6 +102,12 @@ void rxs_features_probe(struct rxs_features *f)
 		snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
 		f->kprobe = file_exists(path);
 	}
+	if (off && strstr(off, "fentry"))
+		f->fentry = false;
+	if (off && strstr(off, "kprobe"))
+		f->kprobe = false;
+	if (off && strstr(off, "tp_btf"))
+		f->tp_btf = false;
 }
 
 int rxs_check_access(char *err, size_t errlen)
@@ -452,9 +461,10 @@ static void add_func_cands(struct rxs_plan *plan, enum rxs_point p, const char *
 	}
 }
 
-static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p)
+static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p,
+			 const struct rxs_features *f)
 {
-	if (tps_exist(p, true))
+	if (f->tp_btf && tps_exist(p, true))
 		add_cand(plan, p, RXS_HOOK_TP_BTF, NULL);
 	if (tps_exist(p, false))
 		add_cand(plan, p, RXS_HOOK_RAW_TP, NULL);
@@ -483,18 +493,18 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	if (isr[0])
 		add_func_cands(plan, RXS_P_ISR, mod, f, isr);
 	if (plan->nirqs)
-		add_tp_cands(plan, RXS_P_ISR);
-	add_tp_cands(plan, RXS_P_SOFTIRQ);
+		add_tp_cands(plan, RXS_P_ISR, f);
+	add_tp_cands(plan, RXS_P_SOFTIRQ, f);
 	if (poll[0])
 		add_func_cands(plan, RXS_P_POLL_ENTRY, mod, f, poll);
-	add_tp_cands(plan, RXS_P_POLL_EXIT);
+	add_tp_cands(plan, RXS_P_POLL_EXIT, f);
 	add_func_cands(plan, RXS_P_GRO, "", f, gro);
-	add_tp_cands(plan, RXS_P_GRO);
-	add_tp_cands(plan, RXS_P_NETIF_RX);
+	add_tp_cands(plan, RXS_P_GRO, f);
+	add_tp_cands(plan, RXS_P_NETIF_RX, f);
 	add_func_cands(plan, RXS_P_IP_RCV, "", f, ip);
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
-	add_tp_cands(plan, RXS_P_SKB_FREE);
+	add_tp_cands(plan, RXS_P_SKB_FREE, f);
 	for (p = 0; p < RXS_P_NR; p++)
 		plan->chosen[p] = plan->ncands[p] ? 0 : -1;
 }

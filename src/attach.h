@@ -19,6 +19,7 @@ struct rxs_features {
 	bool fentry;		/* a fentry program loads and attaches */
 	bool kprobe;		/* kprobe PMU or tracefs kprobe_events */
 	bool tracefs;		/* tracefs events/ readable */
+	bool tp_btf;		/* tp_btf programs allowed (BTF-typed tracepoints) */
 };
 
 /* One way to hook a point: its flavour and the kernel function (fentry/kprobe). */
@@ -59,6 +60,10 @@ struct rxs_tracer {
 	struct rxs_plan plan;
 };
 
+/*
+ * Probe the kernel. The environment variable RXSCOPE_DISABLE (a comma list of fentry,
+ * kprobe, tp_btf) hides flavours the kernel has, to test the fallbacks.
+ */
 void rxs_features_probe(struct rxs_features *f);
 
 /*

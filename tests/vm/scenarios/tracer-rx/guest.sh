@@ -1,7 +1,8 @@
 # The tracer on a real NIC driver: rxscope record follows exactly COUNT datagrams from the
 # driver's interrupt to the socket and the recording must account for every one of them.
 # DRIVER=igb (in-tree, default), rxscope_igb (our module) or PROFILE=generic (the same NIC
-# traced through tracepoints only).
+# traced through tracepoints only). RXSCOPE_DISABLE=fentry makes the tracer fall back to
+# kprobes, RXSCOPE_DISABLE=tp_btf to raw tracepoints: every flavour must load and count.
 DRIVER=${DRIVER:-igb}
 PROFILE=${PROFILE:-$DRIVER}
 COUNT=${COUNT:-2000}
@@ -49,6 +50,9 @@ else
 	expect_stages="hardirq irq_to_softirq softirq_to_poll poll poll_pkts irq_to_rx gro l2_to_ip ip_to_udp socket total"
 	expect_unavail=""
 	expect_hook="hardirq fentry:${DRIVER}_msix_ring"
+	case "${RXSCOPE_DISABLE:-}" in
+	*fentry*) expect_hook="hardirq kprobe:${DRIVER}_msix_ring" ;;
+	esac
 fi
 for s in $expect_stages; do
 	rxs_check "stage $s is available and non-empty ($(stage_count "$R" "$s"))" \
@@ -59,27 +63,28 @@ for s in $expect_unavail; do
 done
 set -- $expect_hook
 rxs_check "stage $1 uses $2" stage_hook_has "$R" "$1" "$2"
+case "${RXSCOPE_DISABLE:-}" in
+*tp_btf*) rxs_check "stage irq_to_softirq uses raw_tp" \
+	stage_hook_has "$R" irq_to_softirq raw_tp:softirq_raise ;;
+esac
 
 # Every per-packet stage saw each datagram exactly once (port filter: only ours).
 for s in gro l2_to_ip ip_to_udp socket; do
 	n=$(stage_count "$R" "$s")
 	rxs_check "stage $s counted $COUNT packets (got $n)" [ "$n" = "$COUNT" ]
 done
-# The stages that start at the ISR: exact with a driver profile (the stamp is keyed by
-# napi); the generic profile keys it by CPU, and each packet it cannot match is counted
-# as unmatched, so count + unmatched must still be COUNT.
+# The stages that start at the ISR: a packet whose NAPI cycle has no ISR stamp is counted
+# as unmatched instead of timed, so count + unmatched must be COUNT. With a driver profile
+# the stamp is keyed by napi and nearly exact (at most 0.2% unmatched); the generic profile
+# keys it by CPU (at most 20%).
 um=$(unmatched "$R")
+maxum=$((COUNT / 500)); [ "$maxum" -lt 2 ] && maxum=2
+[ "$PROFILE" = generic ] && maxum=$((COUNT / 5))
 for s in irq_to_rx total; do
 	n=$(stage_count "$R" "$s")
-	if [ "$PROFILE" = generic ]; then
-		rxs_check "stage $s counted $n + $um unmatched = $COUNT packets" \
-			[ $((n + um)) = "$COUNT" ]
-		rxs_check "stage $s matched at least 80% of the packets" \
-			[ $((n * 5)) -ge $((COUNT * 4)) ]
-	else
-		rxs_check "stage $s counted $COUNT packets (got $n)" [ "$n" = "$COUNT" ]
-	fi
+	rxs_check "stage $s counted $n + $um unmatched = $COUNT packets" [ $((n + um)) = "$COUNT" ]
 done
+rxs_check "unmatched ISR stamps: $um <= $maxum" [ "$um" -le "$maxum" ]
 # The funnel adds up.
 set -- $(funnel "$R")
 rxs_check "funnel gro=$1 netif=$2 ip=$3 udp=$4 socket=$5 all equal $COUNT" \
@@ -100,12 +105,7 @@ rxs_check "BPF hardirqs ($bpf) match /proc/interrupts for $ifc ($irqs)" \
 polls=$(cpu_col_sum "$R" polls)
 rxs_check "poll_pkts has one entry per poll ($(stage_count "$R" poll_pkts) = $polls)" \
 	[ "$(stage_count "$R" poll_pkts)" = "$polls" ]
-if [ "$PROFILE" = generic ]; then
-	rxs_check "the report has no WARNING but unmatched ISR stamps" \
-		sh -c "! grep WARNING '$R' | grep -v ' 0 followed packets lost to a full tracking map, [0-9]* events without a matching start' | grep -q ."
-else
-	rxs_check "the report has no WARNING (tracking losses, unmatched events, softnet mismatch)" \
-		sh -c "! grep -q WARNING '$R'"
-fi
+rxs_check "the report has no WARNING except unmatched ISR stamps" \
+	sh -c "! grep WARNING '$R' | grep -v ' 0 followed packets lost to a full tracking map, [0-9]* events without a matching start' | grep -q ."
 rxs_check "--stats printed per-program costs" grep -q "NS/EVENT" "$RESULTS/record.log"
 rxs_done
