@@ -88,18 +88,26 @@ static int write_ready_file(const char *path)
 	return 0;
 }
 
-/* Names of enum skb_drop_reason from kernel BTF, without the SKB_DROP_REASON_ prefix. */
+/*
+ * Names of enum skb_drop_reason from kernel BTF, without the SKB_DROP_REASON_ prefix.
+ * Read once: parsing vmlinux BTF takes tens of milliseconds.
+ */
 static void fill_drop_names(struct rxs_recording *r)
 {
+	static char names[RXS_MAX_DROP_REASONS][48];
 	static const char prefix[] = "SKB_DROP_REASON_";
+	static bool done;
 	const struct btf_type *t;
 	const struct btf_enum *e;
 	struct btf *btf;
 	int id, i;
 
+	if (done)
+		goto copy;
+	done = true;
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
-		return;
+		goto copy;
 	id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
 	if (id < 0)
 		goto out;
@@ -112,13 +120,14 @@ static void fill_drop_names(struct rxs_recording *r)
 			continue;
 		if (!strncmp(name, prefix, sizeof(prefix) - 1))
 			name += sizeof(prefix) - 1;
-		snprintf(r->drop_reason_names[e->val], sizeof(r->drop_reason_names[0]), "%s",
-			 name);
+		snprintf(names[e->val], sizeof(names[0]), "%s", name);
 	}
-	snprintf(r->drop_reason_names[RXS_MAX_DROP_REASONS - 1],
-		 sizeof(r->drop_reason_names[0]), "OTHER");
+	snprintf(names[RXS_MAX_DROP_REASONS - 1], sizeof(names[0]), "OTHER");
 out:
 	btf__free(btf);
+copy:
+	_Static_assert(sizeof(names) == sizeof(r->drop_reason_names), "drop name table size");
+	memcpy(r->drop_reason_names, names, sizeof(names));
 }
 
 struct session {

@@ -125,4 +125,28 @@ else
 fi
 grep -q '^hardirq .*unavailable$' "$T" && pass "the hook list says hardirq is unavailable on veth" ||
 	fail "the hook list does not mark hardirq unavailable"
+
+# Drops: datagrams to a port nobody listens on end in kfree_skb(NO_SOCKET); record them to
+# a file and read it back with report.
+M=100
+"$RXSCOPE" record -o "$TMP/drops.json" --dev "$RX" --port 9999 -d 2 \
+	--ready-file "$TMP/rec.ready" > "$TMP/rec.out" 2>&1 &
+rec=$!
+PIDS+=("$rec")
+for _ in $(seq 100); do [ -e "$TMP/rec.ready" ] && break; sleep 0.1; done
+ip netns exec "$NS" "$RXGEN" --iface "$TX" --src-mac "$(ip netns exec "$NS" cat /sys/class/net/$TX/address)" \
+	--dst-mac "$rx_mac" --src-ip "$TX_IP" --dst-ip "$RX_IP" --dst-port 9999 \
+	--count "$M" --rate 1000 > "$TMP/rxgen2.log" 2>&1
+wait "$rec"
+expect "rxscope record -d 2 exit status" "$?" 0
+"$RXSCOPE" report "$TMP/drops.json" > "$TMP/drops.txt" 2>&1
+expect "rxscope report of the recording" "$?" 0
+sed 's/^/    /' "$TMP/drops.txt"
+drops=$(sed -n 's/^drops (kfree_skb of followed packets): \([0-9]*\).*/\1/p' "$TMP/drops.txt")
+expect "every datagram to a closed port counted as a drop" "${drops:-none}" "$M"
+if grep -q "NO_SOCKET.*$M\|$M.*NO_SOCKET" "$TMP/drops.txt"; then
+	pass "the drops carry the kernel's reason NO_SOCKET"
+else
+	fail "no NO_SOCKET reason with $M drops in the report"
+fi
 finish
