@@ -162,6 +162,8 @@ struct rxscope_igb_adapter {
 	u32 eims_enable_mask;		/* all vectors */
 	u32 eims_other;
 
+	bool running;			/* rings, IRQs and NAPI are live */
+	spinlock_t rctl_lock;		/* read-modify-write of RCTL */
 	spinlock_t stats_lock;		/* hw_stats and the register reads */
 	struct rxscope_igb_hw_stats hw_stats;
 	atomic64_t rx_overrun_irqs;	/* ICR.RXO seen by the other vector */

@@ -194,7 +194,7 @@ static int rxscope_igb_set_coalesce(struct net_device *netdev,
 	if (ec->rx_coalesce_usecs > RXSCOPE_IGB_MAX_RX_USECS)
 		return -EINVAL;
 	adapter->rx_itr_usecs = ec->rx_coalesce_usecs;
-	if (netif_running(netdev))
+	if (adapter->running)
 		rxscope_igb_write_itr(adapter);
 	return 0;
 }

@@ -201,14 +201,17 @@ void rxscope_igb_setup_rss(struct rxscope_igb_adapter *adapter)
 void rxscope_igb_setup_rctl(struct rxscope_igb_adapter *adapter)
 {
 	struct rxscope_igb_hw *hw = &adapter->hw;
-	u32 rctl = rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL);
+	u32 rctl;
 
+	spin_lock_bh(&adapter->rctl_lock);
+	rctl = rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL);
 	rctl &= ~(RXSCOPE_IGB_RCTL_EN | RXSCOPE_IGB_RCTL_SBP |
 		  RXSCOPE_IGB_RCTL_LBM_MASK | RXSCOPE_IGB_RCTL_MO_MASK |
 		  RXSCOPE_IGB_RCTL_VFE);
 	rctl |= RXSCOPE_IGB_RCTL_BAM | RXSCOPE_IGB_RCTL_LPE |
 		RXSCOPE_IGB_RCTL_SECRC;
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL, rctl);
+	spin_unlock_bh(&adapter->rctl_lock);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_RLPML, RXSCOPE_IGB_MAX_FRAME);
 }
 
@@ -278,8 +281,8 @@ static u32 rxscope_igb_mta_hash(const u8 *addr)
  * rxscope_igb_set_rx_mode_hw - promiscuous, all-multicast or the MTA hash
  * @adapter: the device
  *
- * Called under the netdev address lock (ndo_set_rx_mode). Secondary unicast
- * addresses are not filtered exactly: any of them turns on unicast
+ * Called under the netdev address lock (ndo_set_rx_mode) or RTNL. Secondary
+ * unicast addresses are not filtered exactly: any of them turns on unicast
  * promiscuous mode.
  */
 void rxscope_igb_set_rx_mode_hw(struct rxscope_igb_adapter *adapter)
@@ -291,6 +294,7 @@ void rxscope_igb_set_rx_mode_hw(struct rxscope_igb_adapter *adapter)
 	u32 rctl;
 	int i;
 
+	spin_lock_bh(&adapter->rctl_lock);
 	rctl = rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL);
 	rctl &= ~(RXSCOPE_IGB_RCTL_UPE | RXSCOPE_IGB_RCTL_MPE);
 
@@ -310,6 +314,7 @@ void rxscope_igb_set_rx_mode_hw(struct rxscope_igb_adapter *adapter)
 	for (i = 0; i < RXSCOPE_IGB_MTA_REGS; i++)
 		rxscope_igb_wr32(hw, RXSCOPE_IGB_MTA(i), mta[i]);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL, rctl);
+	spin_unlock_bh(&adapter->rctl_lock);
 }
 
 void rxscope_igb_set_vlan_strip(struct rxscope_igb_adapter *adapter, bool on)
@@ -404,11 +409,14 @@ void rxscope_igb_irq_disable(struct rxscope_igb_adapter *adapter)
 void rxscope_igb_enable_rxtx(struct rxscope_igb_adapter *adapter)
 {
 	struct rxscope_igb_hw *hw = &adapter->hw;
-	u32 rctl = rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL);
 	u32 tctl = rxscope_igb_rd32(hw, RXSCOPE_IGB_TCTL);
 
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_TCTL, tctl | RXSCOPE_IGB_TCTL_EN);
-	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL, rctl | RXSCOPE_IGB_RCTL_EN);
+	spin_lock_bh(&adapter->rctl_lock);
+	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL,
+			 rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL) |
+			 RXSCOPE_IGB_RCTL_EN);
+	spin_unlock_bh(&adapter->rctl_lock);
 	rxscope_igb_flush(hw);
 }
 
@@ -418,9 +426,11 @@ void rxscope_igb_disable_rxtx(struct rxscope_igb_adapter *adapter)
 	struct rxscope_igb_hw *hw = &adapter->hw;
 	int q;
 
+	spin_lock_bh(&adapter->rctl_lock);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL,
 			 rxscope_igb_rd32(hw, RXSCOPE_IGB_RCTL) &
 			 ~RXSCOPE_IGB_RCTL_EN);
+	spin_unlock_bh(&adapter->rctl_lock);
 	for (q = 0; q < adapter->num_rx_queues; q++)
 		rxscope_igb_wr32(hw, RXSCOPE_IGB_RXDCTL(q), 0);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_TCTL,

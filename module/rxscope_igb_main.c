@@ -207,6 +207,7 @@ static int rxscope_igb_open(struct net_device *netdev)
 		goto out_free_rings;
 	}
 	rxscope_igb_up(adapter);
+	adapter->running = true;
 	return 0;
 
 out_free_rings:
@@ -218,6 +219,10 @@ static int rxscope_igb_close(struct net_device *netdev)
 {
 	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
 
+	/* a failed reopen (ethtool -G) leaves nothing to tear down */
+	if (!adapter->running)
+		return 0;
+	adapter->running = false;
 	rxscope_igb_down(adapter);
 	rxscope_igb_free_irqs(adapter, adapter->num_rx_queues);
 	rxscope_igb_free_rings(adapter);
@@ -238,15 +243,21 @@ int rxscope_igb_reinit(struct rxscope_igb_adapter *adapter, u16 rx_count,
 		       u16 tx_count)
 {
 	struct net_device *netdev = adapter->netdev;
-	bool running = netif_running(netdev);
+	bool running = adapter->running;
+
+	int err;
 
 	if (running)
 		rxscope_igb_close(netdev);
 	adapter->rx_ring_count = rx_count;
 	adapter->tx_ring_count = tx_count;
-	if (running)
-		return rxscope_igb_open(netdev);
-	return 0;
+	if (!running)
+		return 0;
+	err = rxscope_igb_open(netdev);
+	if (err)
+		netdev_err(netdev, "failed to reopen after the ring change: %d; set the interface down and up\n",
+			   err);
+	return err;
 }
 
 static void rxscope_igb_get_stats64(struct net_device *netdev,
@@ -432,6 +443,7 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 	adapter->tx_ring_count = RXSCOPE_IGB_DEFAULT_RING;
 	adapter->rx_itr_usecs = RXSCOPE_IGB_DEFAULT_RX_USECS;
 	spin_lock_init(&adapter->stats_lock);
+	spin_lock_init(&adapter->rctl_lock);
 
 	adapter->hw.hw_addr = pci_iomap(pdev, 0, 0);
 	if (!adapter->hw.hw_addr) {
