@@ -68,10 +68,15 @@ case "${RXSCOPE_DISABLE:-}" in
 	stage_hook_has "$R" irq_to_softirq raw_tp:softirq_raise ;;
 esac
 
-# Every per-packet stage saw each datagram exactly once (port filter: only ours).
+# Every per-packet stage saw each datagram exactly once (port filter: only ours). Kprobe
+# programs are skipped while another kprobe program runs on the CPU (a NET_RX softirq on
+# the exit of an interrupt that hit the kretprobe of recvmsg): allow 2% there.
+tol=0
+case "${RXSCOPE_DISABLE:-}" in *fentry*) tol=2 ;; esac
+at_least() { [ $(($1 * 100)) -ge $(($2 * (100 - tol))) ] && [ "$1" -le "$2" ]; }
 for s in gro l2_to_ip ip_to_udp socket; do
 	n=$(stage_count "$R" "$s")
-	rxs_check "stage $s counted $COUNT packets (got $n)" [ "$n" = "$COUNT" ]
+	rxs_check "stage $s counted $COUNT packets (got $n, tolerance $tol%)" at_least "$n" "$COUNT"
 done
 # The stages that start at the ISR: a packet whose NAPI cycle has no ISR stamp is counted
 # as unmatched instead of timed, so count + unmatched must be COUNT. With a driver profile
@@ -80,15 +85,21 @@ done
 um=$(unmatched "$R")
 maxum=$((COUNT / 500)); [ "$maxum" -lt 2 ] && maxum=2
 [ "$PROFILE" = generic ] && maxum=$((COUNT / 5))
+[ "$tol" -gt 0 ] && maxum=$((COUNT * tol / 100))
 for s in irq_to_rx total; do
 	n=$(stage_count "$R" "$s")
-	rxs_check "stage $s counted $n + $um unmatched = $COUNT packets" [ $((n + um)) = "$COUNT" ]
+	rxs_check "stage $s counted $n + $um unmatched = $COUNT packets (tolerance $tol%)" \
+		at_least $((n + um)) "$COUNT"
 done
 rxs_check "unmatched ISR stamps: $um <= $maxum" [ "$um" -le "$maxum" ]
-# The funnel adds up.
+# The funnel adds up: netif_receive_skb (a tracepoint) and the socket dequeue see every
+# datagram; the function hooks in between too (within the kprobe tolerance).
 set -- $(funnel "$R")
-rxs_check "funnel gro=$1 netif=$2 ip=$3 udp=$4 socket=$5 all equal $COUNT" \
-	[ "$1" = "$COUNT" -a "$2" = "$COUNT" -a "$3" = "$COUNT" -a "$4" = "$COUNT" -a "$5" = "$COUNT" ]
+rxs_check "funnel (gro=$1 netif=$2 ip=$3 udp=$4 socket=$5): netif_receive_skb = $COUNT" \
+	[ "$2" = "$COUNT" ]
+for n in "$1" "$3" "$4" "$5"; do
+	rxs_check "funnel step $n of $COUNT (tolerance $tol%)" at_least "$n" "$COUNT"
+done
 # Plausible ordering: the end-to-end interval contains its parts.
 for s in irq_to_rx l2_to_ip ip_to_udp; do
 	rxs_check "total p50 >= $s p50 ($(stage_q "$R" total 3) >= $(stage_q "$R" "$s" 3) ns)" \
