@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * rxscope.bpf.c - the BPF side of rxscope: every program that times a stage of the
- * receive path, in every hook flavour we may fall back to (fentry/fexit, kprobe/kretprobe,
- * tp_btf, raw_tp). Userspace (src/attach.c) keeps one flavour per hook point and turns
- * the others' autoload off before load.
+ * rxscope.bpf.c - the BPF side of rxscope: every program that times a stage of
+ * the receive path, in every hook flavour we may fall back to (fentry/fexit,
+ * kprobe/kretprobe, tp_btf, raw_tp). Userspace (src/attach.c) keeps one flavour
+ * per hook point and turns the others' autoload off before load.
  *
  * Everything aggregates in the kernel: per-CPU log-linear histograms (one per
- * enum rxs_hist_id), per-CPU counters and per-CPU drop-reason counts. Packets are
- * followed by skb address in the bounded hash map `pkts`; an insert that finds the map
- * full is counted as an eviction, an end event without a start as unmatched.
+ * enum rxs_hist_id), per-CPU counters and per-CPU drop-reason counts. Packets
+ * are followed by skb address in the bounded hash map `pkts`; an insert that
+ * finds the map full is counted as an eviction, an end event without a start as
+ * unmatched.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,11 +25,15 @@
 const volatile int targ_ifindex = 0;
 const volatile int targ_port = 0;
 const volatile int targ_cpu = -1;
-/* The generic ISR hooks (irq tracepoints) only count the irqs listed in irq_filter. */
+/*
+ * The generic ISR hooks (irq tracepoints) only count the irqs listed in
+ * irq_filter.
+ */
 const volatile bool isr_needs_filter = false;
 /*
- * What the driver ISR's data argument points to, so that its NAPI cycle is keyed by napi:
- * 0 unknown (per-CPU fallback), 1 struct igb_q_vector, 2 struct rxscope_igb_q_vector.
+ * What the driver ISR's data argument points to, so that its NAPI cycle is
+ * keyed by napi: 0 unknown (per-CPU fallback), 1 struct igb_q_vector, 2 struct
+ * rxscope_igb_q_vector.
  */
 const volatile int isr_qv = 0;
 /* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
@@ -47,9 +52,9 @@ struct cpu_state {
 	__u64 raise_ts;		/* first NET_RX raise not yet run */
 	__u64 softirq_ts;	/* NET_RX run in progress */
 	__u64 poll_ts;		/* driver poll in progress */
-	void *poll_napi;	/* kretprobe: the napi of the poll in progress */
+	void *poll_napi;	/* kretprobe: the napi of this poll */
 	__u32 poll_budget;	/* kretprobe: its budget */
-	__u32 polled;		/* this NET_RX run has reached a driver poll */
+	__u32 polled;		/* this NET_RX run reached a poll */
 };
 
 struct {
@@ -88,7 +93,9 @@ struct {
 	__type(value, struct rxs_track);
 } pkts SEC(".maps");
 
-/* The ISR time of a NAPI cycle; claimed once a poll of that cycle has started. */
+/*
+ * The ISR time of a NAPI cycle; claimed once a poll of that cycle has started.
+ */
 struct napi_stamp {
 	__u64 ts;
 	__u32 claimed;
@@ -163,7 +170,7 @@ static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
 		hist_add(id, now - start);
 }
 
-/* ---- hardirq: the driver's ISR ------------------------------------------------------- */
+/* ---- hardirq: the driver's ISR ------------------------------------------- */
 
 /* Only the napi member matters; CO-RE finds its offset in the module's BTF. */
 struct igb_q_vector___rxs {
@@ -174,13 +181,17 @@ struct rxscope_igb_q_vector___rxs {
 	struct napi_struct napi;
 } __attribute__((preserve_access_index));
 
-/* The napi of the queue vector @data that the driver ISR got, or 0 if unknown. */
+/*
+ * The napi of the queue vector @data that the driver ISR got, or 0 if unknown.
+ */
 static __always_inline __u64 isr_napi(void *data)
 {
 	if (isr_qv == 1 && bpf_core_type_exists(struct igb_q_vector___rxs))
 		return (__u64)&((struct igb_q_vector___rxs *)data)->napi;
-	if (isr_qv == 2 && bpf_core_type_exists(struct rxscope_igb_q_vector___rxs))
-		return (__u64)&((struct rxscope_igb_q_vector___rxs *)data)->napi;
+	if (isr_qv == 2 &&
+	    bpf_core_type_exists(struct rxscope_igb_q_vector___rxs))
+		return (__u64)&((struct rxscope_igb_q_vector___rxs *)data)
+			->napi;
 	return 0;
 }
 
@@ -188,8 +199,9 @@ static __always_inline __u64 isr_napi(void *data)
  * on_isr_entry - a driver ISR starts.
  * @data: its queue vector (driver profiles) or NULL (irq tracepoints)
  *
- * The first ISR of a NAPI cycle stamps the cycle: in napi_cycle when the napi is known,
- * else in the CPU's pending slot that the next poll on this CPU claims.
+ * The first ISR of a NAPI cycle stamps the cycle: in napi_cycle when the napi
+ * is known, else in the CPU's pending slot that the next poll on this CPU
+ * claims.
  */
 static __always_inline int on_isr_entry(void *data)
 {
@@ -203,11 +215,15 @@ static __always_inline int on_isr_entry(void *data)
 	if (napi) {
 		struct napi_stamp *st = bpf_map_lookup_elem(&napi_cycle, &napi);
 
-		/* a claimed stamp belongs to the cycle that is ending: start the next */
+		/*
+		 * a claimed stamp belongs to the cycle that is ending: start
+		 * the next
+		 */
 		if (!st || st->claimed) {
 			struct napi_stamp fresh = { .ts = now };
 
-			bpf_map_update_elem(&napi_cycle, &napi, &fresh, BPF_ANY);
+			bpf_map_update_elem(&napi_cycle, &napi, &fresh,
+					    BPF_ANY);
 		}
 	} else if (!s->isr_pending_ts)
 		s->isr_pending_ts = now;
@@ -282,7 +298,7 @@ int BPF_PROG(rawtp_irq_exit, int irq, void *action, int ret)
 	return irq_wanted(irq) ? on_isr_exit() : 0;
 }
 
-/* ---- NET_RX softirq: raise -> entry -> exit ------------------------------------------- */
+/* ---- NET_RX softirq: raise -> entry -> exit ------------------------------ */
 
 static __always_inline int on_softirq_raise(unsigned int vec)
 {
@@ -301,16 +317,19 @@ static __always_inline int on_softirq_raise(unsigned int vec)
 	return 0;
 }
 
-/* ksoftirqd/N runs the softirqs that irq exit left over; everything else is inline. */
+/*
+ * ksoftirqd/N runs the softirqs that irq exit left over; everything else is
+ * inline.
+ */
 static __always_inline bool in_ksoftirqd(void)
 {
 	char comm[16];
 
 	if (bpf_get_current_comm(comm, sizeof(comm)))
 		return false;
-	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[3] == 'f' &&
-	       comm[4] == 't' && comm[5] == 'i' && comm[6] == 'r' && comm[7] == 'q' &&
-	       comm[8] == 'd';
+	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' &&
+	       comm[3] == 'f' && comm[4] == 't' && comm[5] == 'i' &&
+	       comm[6] == 'r' && comm[7] == 'q' && comm[8] == 'd';
 }
 
 static __always_inline int on_softirq_entry(unsigned int vec)
@@ -388,7 +407,7 @@ int BPF_PROG(rawtp_softirq_exit, unsigned int vec)
 	return on_softirq_exit(vec);
 }
 
-/* ---- NAPI poll ------------------------------------------------------------------------ */
+/* ---- NAPI poll ----------------------------------------------------------- */
 
 static __always_inline bool napi_wanted(struct napi_struct *napi)
 {
@@ -401,8 +420,9 @@ static __always_inline bool napi_wanted(struct napi_struct *napi)
  * on_poll_entry - a driver poll starts.
  * @napi: its NAPI instance
  *
- * The first poll of a NAPI cycle claims the CPU's pending ISR time for that napi; later
- * polls of the same cycle (work == budget, repolled) find it in napi_cycle.
+ * The first poll of a NAPI cycle claims the cycle's ISR stamp in napi_cycle
+ * (written by the ISR when it knows the napi, else taken from the CPU's pending
+ * slot); later polls of the same cycle (repolled) find it there again.
  */
 static __always_inline int on_poll_entry(struct napi_struct *napi)
 {
@@ -439,10 +459,11 @@ static __always_inline int on_poll_entry(struct napi_struct *napi)
  * @napi: its NAPI instance
  * @work: packets it handled
  * @budget: its budget
- * @timed: whether a poll entry hook ran (fentry/kprobe); the tracepoint has exit only
+ * @timed: whether a poll entry hook ran (fentry/kprobe); the tracepoint has
+ * exit only
  */
-static __always_inline int on_poll_exit(struct napi_struct *napi, int work, int budget,
-					bool timed)
+static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
+					int budget, bool timed)
 {
 	__u64 key = (__u64)napi;
 	struct rxs_cpu_counters *c;
@@ -462,19 +483,25 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work, int 
 	if (work >= 0)
 		hist_add(RXS_H_POLL_PKTS, work);
 	c->polls++;
-	if (work >= budget && budget > 0) {
+	if (work >= budget && budget > 0)
 		c->polls_budget_exhausted++;
-	} else {
+	if (timed) {
 		/*
-		 * napi_complete_done: the NAPI cycle is over. Keep an unclaimed stamp: the
-		 * ISR of the next cycle, which fired once the driver unmasked the queue and
-		 * before the poll returned.
+		 * The NAPI cycle is over when the poll left NAPI unscheduled
+		 * (napi_complete_done succeeded). Still scheduled: budget used
+		 * up, or a missed event made the kernel reschedule it without a
+		 * new interrupt. Keep an unclaimed stamp in any case: the ISR
+		 * of the next cycle, which fired once the driver unmasked the
+		 * queue and before the poll returned.
 		 */
+		__u64 sched = 1ULL << NAPI_STATE_SCHED;
+
 		st = bpf_map_lookup_elem(&napi_cycle, &key);
-		if (st && (!timed || st->claimed))
+		if (st && st->claimed && !(BPF_CORE_READ(napi, state) & sched))
 			bpf_map_delete_elem(&napi_cycle, &key);
-		if (!timed)
-			s->isr_pending_ts = 0;
+	} else if (work < budget) {
+		/* tracepoint only: the CPU's pending stamp was this cycle's */
+		s->isr_pending_ts = 0;
 	}
 	s->cur_isr_ts = 0;
 	return 0;
@@ -528,9 +555,12 @@ int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
 	return on_poll_exit(napi, work, budget, false);
 }
 
-/* ---- per-packet: GRO -> netif_receive_skb -> ip_rcv -> UDP queue -> recvmsg ---------- */
+/* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
 
-/* Does @skb pass the interface and UDP port filters? skb->data is at the IP header. */
+/*
+ * Does @skb pass the interface and UDP port filters? skb->data is at the IP
+ * header.
+ */
 static __always_inline bool skb_wanted(struct sk_buff *skb)
 {
 	unsigned char *data;
@@ -550,7 +580,10 @@ static __always_inline bool skb_wanted(struct sk_buff *skb)
 		return false;
 	if (!targ_port)
 		return true;
-	/* only the first fragment carries the UDP header: offset bits, big-endian */
+	/*
+	 * only the first fragment carries the UDP header: offset bits,
+	 * big-endian
+	 */
 	if (frag & 0xff1f)
 		return false;
 	if (bpf_probe_read_kernel(&dport, 2, data + (vihl & 0xf) * 4 + 2))
@@ -558,7 +591,9 @@ static __always_inline bool skb_wanted(struct sk_buff *skb)
 	return ((dport >> 8) | ((dport & 0xff) << 8)) == (__u16)targ_port;
 }
 
-/* The ISR time of the NAPI cycle the current packet belongs to, 0 if unknown. */
+/*
+ * The ISR time of the NAPI cycle the current packet belongs to, 0 if unknown.
+ */
 static __always_inline __u64 cycle_isr_ts(struct cpu_state *s)
 {
 	return s->cur_isr_ts ? s->cur_isr_ts : s->isr_pending_ts;
@@ -570,7 +605,8 @@ static __always_inline __u64 cycle_isr_ts(struct cpu_state *s)
  * @now: the time of this event
  * @gro: true at napi_gro_receive, false at netif_receive_skb
  */
-static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro)
+static __always_inline void track_start(struct sk_buff *skb, __u64 now,
+					bool gro)
 {
 	struct rxs_track t = {};
 	__u64 key = (__u64)skb;
@@ -593,7 +629,9 @@ static __always_inline void track_start(struct sk_buff *skb, __u64 now, bool gro
 		t.nrs_ts = now;
 		c->pkts[RXS_F_NETIF_RECEIVE]++;
 	}
-	/* BPF_ANY: an old entry at this address belongs to an skb freed unseen */
+	/*
+	 * BPF_ANY: an old entry at this address belongs to an skb freed unseen
+	 */
 	if (bpf_map_update_elem(&pkts, &key, &t, BPF_ANY))
 		c->track_evictions++;
 }
@@ -613,8 +651,11 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 	struct rxs_track *t;
 
 	t = bpf_map_lookup_elem(&pkts, &key);
-	if (t && (t->nrs_ts || t->ifindex != BPF_CORE_READ(skb, dev, ifindex))) {
-		/* a stale entry: an earlier skb at this address, freed unseen */
+	if (t && (t->nrs_ts ||
+		  t->ifindex != BPF_CORE_READ(skb, dev, ifindex))) {
+		/*
+		 * a stale entry: an earlier skb at this address, freed unseen
+		 */
 		bpf_map_delete_elem(&pkts, &key);
 		t = NULL;
 	}
@@ -726,7 +767,10 @@ static __always_inline int on_consume_skb(struct sk_buff *skb)
 	return 0;
 }
 
-/* GRO entry: napi_gro_receive(napi, skb) up to 6.14, gro_receive_skb(gro, skb) after. */
+/*
+ * GRO entry: napi_gro_receive(napi, skb) up to 6.14, gro_receive_skb(gro, skb)
+ * after.
+ */
 SEC("fentry")
 int BPF_PROG(fentry_gro, void *napi, struct sk_buff *skb)
 {
@@ -789,9 +833,10 @@ int BPF_KPROBE(kprobe_udp_queue, struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * __skb_recv_udp() returns the dequeued skb; its argument list differs between kernels.
- * (The skb:skb_copy_datagram_iovec tracepoint is no substitute: udp_recvmsg copies linear
- * skbs with copy_linear_skb(), which does not fire it.)
+ * __skb_recv_udp() returns the dequeued skb; its argument list differs between
+ * kernels. (The skb:skb_copy_datagram_iovec tracepoint is no substitute:
+ * udp_recvmsg copies linear skbs with copy_linear_skb(), which does not fire
+ * it.)
  */
 SEC("fexit")
 int fexit_sock_dequeue(void *ctx)
@@ -809,7 +854,9 @@ int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 	return on_socket_dequeue(skb);
 }
 
-/* kfree_skb(skb, location, reason, ...): the reason argument exists since 5.17. */
+/*
+ * kfree_skb(skb, location, reason, ...): the reason argument exists since 5.17.
+ */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
