@@ -558,8 +558,9 @@ int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
 /* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
 
 /*
- * Does @skb pass the interface and UDP port filters? skb->data is at the IP
- * header.
+ * Is @skb an IPv4 UDP packet that passes the interface and UDP port filters?
+ * Only those are followed: the path ends at the UDP socket. skb->data is at the
+ * IP header (the driver pulled the Ethernet header).
  */
 static __always_inline bool skb_wanted(struct sk_buff *skb)
 {
@@ -570,7 +571,7 @@ static __always_inline bool skb_wanted(struct sk_buff *skb)
 	if (targ_ifindex && BPF_CORE_READ(skb, dev, ifindex) != targ_ifindex)
 		return false;
 	if (BPF_CORE_READ(skb, protocol) != ETH_P_IP_BE)
-		return !targ_port;
+		return false;	/* IPv4 UDP only */
 	data = BPF_CORE_READ(skb, data);
 	if (bpf_probe_read_kernel(&vihl, 1, data) ||
 	    bpf_probe_read_kernel(&proto, 1, data + 9) ||
