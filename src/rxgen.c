@@ -604,9 +604,12 @@ int main(int argc, char **argv)
 	if (!o.quiet) {
 		rxg_format_ipv4(o.fc.src_ip, a);
 		rxg_format_ipv4(o.fc.dst_ip, b);
-		printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s%.0f\n",
-		       s.target, a, b, o.fc.dst_port, o.fc.flows, o.fc.payload_len,
-		       o.rate ? "" : "max ", o.rate);
+		char rate[32] = "max";
+
+		if (o.rate > 0)
+			snprintf(rate, sizeof(rate), "%g pps", o.rate);
+		printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s\n",
+		       s.target, a, b, o.fc.dst_port, o.fc.flows, o.fc.payload_len, rate);
 		fflush(stdout);
 	}
 
