@@ -127,6 +127,11 @@ bench: deps
 	$(Q)$(MAKE) all module
 	$(Q)bash tests/vm/bench.sh
 
+# The ready-made latency check (docs/ci.md): CI_CHECK_ARGS="--kernel PATH --baseline DIR ..."
+ci-check: deps
+	$(Q)$(MAKE) all module
+	$(Q)bash tests/vm/ci-check.sh $(CI_CHECK_ARGS)
+
 clean:
 	$(call msg,CLEAN,)
 	$(Q)rm -rf $(BUILD)

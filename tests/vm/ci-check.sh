@@ -25,6 +25,9 @@ usage: $prog [options]
   --baseline DIR       baseline recordings (default: tests/baselines/KVER/PROFILE)
   --artifacts DIR      where results go (default: results/ci-check)
   --update-baseline    record a new baseline into --baseline instead of comparing
+  --from-runs DIR      boot nothing: take the recordings in DIR (*.json, and DIR/dmesg.txt if
+                       there) as this check's runs, e.g. to re-judge a CI run's artifacts/runs
+                       with another threshold, or to promote them with --update-baseline
   --runs K             recordings per side (default: the profile's RUNS)
   --inject-ns N        set rxscope_igb's inject_poll_delay_ns to N during the runs (a test
                        aid: a known poll slow-down)
@@ -48,11 +51,11 @@ now() { date +%s.%N; }
 
 t0=$(now)
 kernel= module= driver=rxscope_igb profile=default baseline= artifacts= update=0
-o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout=
+o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout= from=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--module|--driver|--profile|--baseline|--artifacts|--runs|--inject-ns|\
-	--max-regression|--quantile|--stage|--smp|--timeout)
+	--max-regression|--quantile|--stage|--smp|--timeout|--from-runs)
 		[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"
 		case $1 in
 		--kernel) kernel=$(abspath "$2") ;;
@@ -68,6 +71,7 @@ while [ $# -gt 0 ]; do
 		--stage) o_stage=$2 ;;
 		--smp) o_smp=$2 ;;
 		--timeout) o_timeout=$2 ;;
+		--from-runs) from=$(abspath "$2") ;;
 		esac
 		shift 2 ;;
 	--update-baseline) update=1; shift ;;
@@ -118,7 +122,8 @@ isnum "$inject" && [ "$inject" -le 10000000 ] || die "--inject-ns must be 0..100
 isnum "$SMP" && [ "$SMP" -ge 1 ] || die "--smp must be a positive number, not '$SMP'"
 [ "$RATE" -ge 1 ] && [ "$DURATION" -ge 1 ] && [ "$FLOWS" -ge 1 ] ||
 	die "$pfile: RATE, DURATION and FLOWS must be at least 1"
-case $QUANTILE in p50|p90|p99|p99.9) ;; *) die "--quantile must be p50, p90, p99 or p99.9, not '$QUANTILE'" ;; esac
+[[ $QUANTILE =~ ^p[0-9]{1,2}(\.[0-9]+)?$ && ${QUANTILE#p} != 0 ]] ||
+	die "--quantile must look like p50, p90, p99 or p99.9, not '$QUANTILE'"
 [[ $MAX_REGRESSION =~ ^[0-9]+(\.[0-9]+)?%?$ ]] || die "--max-regression must look like 15%, not '$MAX_REGRESSION'"
 case $driver in
 rxscope_igb) ;;
@@ -129,20 +134,34 @@ timeout=${o_timeout:-$((180 + (RUNS + 1) * (DURATION + 90)))}
 isnum "$timeout" || die "--timeout must be a number of seconds"
 
 # --- what the check needs -------------------------------------------------------------------
-for t in rxscope rxgen rxsink; do
-	[ -x "$top/build/$t" ] || die "$top/build/$t is not built (run make all module)"
-done
-[ -f "$top/.cache/guest-kernel.env" ] || die "no guest kernel set up in $top/.cache (run make deps)"
-# shellcheck disable=SC1091
-. "$top/.cache/guest-kernel.env"
-if [ -n "$kernel" ]; then
-	[ -f "$kernel" ] || die "kernel $kernel not found"
+[ -x "$top/build/rxscope" ] || die "$top/build/rxscope is not built (run make all module)"
+KVER=
+if [ -f "$top/.cache/guest-kernel.env" ]; then
+	# shellcheck disable=SC1091
+	. "$top/.cache/guest-kernel.env"
 fi
-if [ "$driver" = rxscope_igb ]; then
-	module=${module:-$top/module/rxscope_igb.ko}
-	[ -f "$module" ] || die "module $module not found (run make module, or give --module)"
+if [ -n "$from" ]; then
+	[ -d "$from" ] || die "--from-runs: directory $from not found"
+	compgen -G "$from/*.json" > /dev/null || die "--from-runs: $from has no *.json recordings"
+	[ "$inject" = 0 ] && [ -z "$o_runs" ] && [ -z "$kernel" ] ||
+		die "--from-runs boots nothing: it takes no --inject-ns, --runs or --kernel"
+else
+	for t in rxgen rxsink; do
+		[ -x "$top/build/$t" ] || die "$top/build/$t is not built (run make all module)"
+	done
+	[ -n "$KVER" ] || die "no guest kernel set up in $top/.cache (run make deps)"
+	if [ -n "$kernel" ]; then
+		[ -f "$kernel" ] || die "kernel $kernel not found"
+	fi
+	if [ "$driver" = rxscope_igb ]; then
+		module=${module:-$top/module/rxscope_igb.ko}
+		[ -f "$module" ] || die "module $module not found (run make module, or give --module)"
+	fi
 fi
-baseline=${baseline:-$top/tests/baselines/$KVER/$pname}
+if [ -z "$baseline" ]; then
+	[ -n "$KVER" ] || die "no --baseline given and no pinned kernel set up in $top/.cache to name the default"
+	baseline=$top/tests/baselines/$KVER/$pname
+fi
 artifacts=${artifacts:-$top/results/ci-check}
 if [ "$update" = 0 ]; then
 	[ -d "$baseline" ] || die "baseline directory $baseline not found (record one with --update-baseline)"
@@ -170,40 +189,57 @@ plan=${plan% }
 echo "$prog: $(grep -c . "$artifacts/summary.txt") settings in $artifacts/summary.txt:"
 sed 's/^/  /' "$artifacts/summary.txt"
 
-# --- the VM run --------------------------------------------------------------------------------
-vm_args=(--out "$artifacts/vm" --timeout "$timeout" --smp "$SMP")
-[ -n "$kernel" ] && vm_args+=(--kernel "$kernel")
-if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$module"); else vm_args+=(--no-module); fi
-for kv in "PLAN=$plan" "RUNS=$RUNS" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
-	"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
-	vm_args+=(--env "$kv")
-done
-echo "$prog: booting the guest for $RUNS run(s) of ${DURATION}s at $RATE pps (time limit ${timeout}s)"
-t_vm=$(now)
-set +e
-bash "$top/tests/vm/run-vm.sh" "${vm_args[@]}" ci-record > "$artifacts/check.log" 2>&1
-vm_rc=$?
-set -e
-t_vm=$(awk -v a="$t_vm" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
-[ -f "$artifacts/vm/dmesg.txt" ] && cp "$artifacts/vm/dmesg.txt" "$artifacts/dmesg.txt"
-if [ "$vm_rc" -ne 0 ]; then
-	echo "$prog: error: the VM run failed (run-vm.sh exit $vm_rc, ${t_vm}s); see $artifacts/vm/" >&2
-	sed 's/^/  | /' "$artifacts/check.log" >&2
-	exit 3
+# --- the VM run (or the given recordings) ----------------------------------------------------------
+if [ -n "$from" ]; then
+	n=0
+	for f in "$from"/*.json; do
+		n=$((n + 1))
+		cp "$f" "$artifacts/runs/$(basename "$f")"
+	done
+	[ -f "$from/dmesg.txt" ] && cp "$from/dmesg.txt" "$artifacts/dmesg.txt"
+	RUNS=$n
+	echo "$prog: $n recording(s) from $from (no VM)"
+else
+	# A private name for the scenario, so that checks running side by side do not share the
+	# harness's build/vm/NAME.cpio.
+	sname=ci-record-$$
+	mkdir -p "$artifacts/.scenario"
+	ln -sfn "$top/tests/vm/scenarios/ci-record" "$artifacts/.scenario/$sname"
+	vm_args=(--out "$artifacts/vm" --timeout "$timeout" --smp "$SMP")
+	[ -n "$kernel" ] && vm_args+=(--kernel "$kernel")
+	if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$module"); else vm_args+=(--no-module); fi
+	for kv in "PLAN=$plan" "RUNS=$RUNS" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
+		"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
+		vm_args+=(--env "$kv")
+	done
+	echo "$prog: booting the guest for $RUNS run(s) of ${DURATION}s at $RATE pps (time limit ${timeout}s)"
+	t_vm=$(now)
+	set +e
+	bash "$top/tests/vm/run-vm.sh" "${vm_args[@]}" "$artifacts/.scenario/$sname" > "$artifacts/check.log" 2>&1
+	vm_rc=$?
+	set -e
+	rm -rf "$artifacts/.scenario" "$top/build/vm/$sname.cpio" "$top/build/vm/$sname.env"
+	t_vm=$(awk -v a="$t_vm" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+	[ -f "$artifacts/vm/dmesg.txt" ] && cp "$artifacts/vm/dmesg.txt" "$artifacts/dmesg.txt"
+	if [ "$vm_rc" -ne 0 ]; then
+		echo "$prog: error: the VM run failed (run-vm.sh exit $vm_rc, ${t_vm}s); see $artifacts/vm/" >&2
+		sed 's/^/  | /' "$artifacts/check.log" >&2
+		exit 3
+	fi
+	for i in $(seq "$RUNS"); do
+		f=$artifacts/vm/run-$i.json
+		[ -s "$f" ] || { echo "$prog: error: recording $f is missing" >&2; exit 3; }
+		cp "$f" "$artifacts/runs/run-$i.json"
+	done
+	echo "$prog: $RUNS recording(s) in $artifacts/runs (VM ${t_vm}s)"
 fi
-for i in $(seq "$RUNS"); do
-	f=$artifacts/vm/run-$i.json
-	[ -s "$f" ] || { echo "$prog: error: recording $f is missing" >&2; exit 3; }
-	cp "$f" "$artifacts/runs/run-$i.json"
-done
-echo "$prog: $RUNS recording(s) in $artifacts/runs (VM ${t_vm}s)"
 
 # --- a new baseline: write it next to the old one, then swap -----------------------------------
 if [ "$update" = 1 ]; then
 	parent=$(dirname "$baseline")
 	mkdir -p "$parent" || die "cannot create $parent"
 	tmp=$(mktemp -d "$parent/.$(basename "$baseline").new.XXXXXX")
-	cp "$artifacts"/runs/run-*.json "$tmp/"
+	cp "$artifacts"/runs/*.json "$tmp/"
 	# The new set must be one that compare accepts (same stages and units in every run).
 	if ! "$rxscope" compare "$tmp" "$tmp" --format json > /dev/null 2> "$artifacts/compare.txt"; then
 		rm -rf "$tmp"
@@ -244,7 +280,7 @@ for fmt in text:txt json:json junit:xml markdown:md; do
 	fi
 done
 bk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$baseline/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
-nk=$(grep -m1 -o '"kernel": *"[^"]*"' "$artifacts/runs/run-1.json" | sed 's/.*: *"//; s/"$//')
+nk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$artifacts/runs/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
 echo "baseline kernel: $bk"
 echo "new kernel:      $nk"
 cat "$artifacts/compare.txt"

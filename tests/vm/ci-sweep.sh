@@ -47,7 +47,7 @@ verdicts() {
 	"$rxscope" compare "$1" "$2" --quantile "$3" --max-regression "$maxreg" --format json 2>/dev/null |
 		python3 -c 'import json,sys
 d=json.load(sys.stdin)
-print(" ".join("%s=%s" % (s["name"], s["verdict"].replace(" ", "_")) for s in d["stages"]))'
+print(" ".join("%s=%s" % (s["name"], s["verdict"].replace(" ", "_")) for s in d["stages"]))' || true
 }
 
 case $cmd in
