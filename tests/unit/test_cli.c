@@ -58,11 +58,16 @@ static void run_as(struct run *r, int uid, ...)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		/* Opened before dropping root: the checkout's directories may be closed to @uid. */
+		int xfd = open(rxscope, O_RDONLY | O_CLOEXEC);
+
 		dup2(ofd, 1);
 		dup2(efd, 2);
+		if (xfd < 0)
+			_exit(97);
 		if (uid >= 0 && (setgid(uid) || setuid(uid)))
 			_exit(99);
-		execv(rxscope, argv);
+		fexecve(xfd, argv, environ);
 		_exit(98);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
