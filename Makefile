@@ -3,6 +3,8 @@
 # Quiet unless V=1. Build output goes to build/ (ignored).
 
 .DELETE_ON_ERROR:
+# Keep the BPF objects and skeletons between builds (they are intermediates of the chain).
+.SECONDARY:
 SHELL := /bin/bash
 
 include versions.env
