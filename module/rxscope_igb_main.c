@@ -43,7 +43,8 @@ static irqreturn_t rxscope_igb_msix_other(int irq, void *data)
 	if (icr & RXSCOPE_IGB_ICR_RXO)
 		atomic64_inc(&adapter->rx_overrun_irqs);
 
-	if (icr & RXSCOPE_IGB_ICR_LSC) {
+	/* while the interface goes down, carrier and queue are down()'s */
+	if ((icr & RXSCOPE_IGB_ICR_LSC) && READ_ONCE(adapter->running)) {
 		bool up = rxscope_igb_link_up(adapter);
 
 		atomic64_inc(&adapter->link_changes);
@@ -163,6 +164,7 @@ static void rxscope_igb_up(struct rxscope_igb_adapter *adapter)
 		napi_enable(&adapter->q_vector[q].napi);
 
 	rxscope_igb_enable_rxtx(adapter);
+	WRITE_ONCE(adapter->running, true);
 	rxscope_igb_irq_enable(adapter);
 
 	if (rxscope_igb_link_up(adapter)) {
@@ -173,7 +175,10 @@ static void rxscope_igb_up(struct rxscope_igb_adapter *adapter)
 	}
 }
 
-/* Stop everything that touches the rings; the rings stay allocated. */
+/*
+ * Stop everything that touches the rings; the rings stay allocated. The
+ * caller has cleared adapter->running.
+ */
 static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
 {
 	struct net_device *netdev = adapter->netdev;
@@ -189,6 +194,12 @@ static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
 
 	for (q = 0; q < adapter->num_rx_queues; q++)
 		napi_disable(&adapter->q_vector[q].napi);
+
+	/* a poll or the link interrupt may have woken the queue meanwhile;
+	 * nothing can wake it any more, and no xmit runs after this
+	 */
+	netif_tx_disable(netdev);
+	netif_carrier_off(netdev);
 }
 
 static int rxscope_igb_open(struct net_device *netdev)
@@ -207,7 +218,6 @@ static int rxscope_igb_open(struct net_device *netdev)
 		goto out_free_rings;
 	}
 	rxscope_igb_up(adapter);
-	adapter->running = true;
 	return 0;
 
 out_free_rings:
@@ -222,7 +232,7 @@ static int rxscope_igb_close(struct net_device *netdev)
 	/* a failed reopen (ethtool -G) leaves nothing to tear down */
 	if (!adapter->running)
 		return 0;
-	adapter->running = false;
+	WRITE_ONCE(adapter->running, false);
 	rxscope_igb_down(adapter);
 	rxscope_igb_free_irqs(adapter, adapter->num_rx_queues);
 	rxscope_igb_free_rings(adapter);
