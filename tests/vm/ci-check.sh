@@ -179,14 +179,18 @@ mkdir -p "$artifacts/runs"
 plan=$(for _ in $(seq "$RUNS"); do printf '%s ' "$inject"; done)
 plan=${plan% }
 {
-	echo "kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz (pinned $KVER)}"
-	echo "driver=$driver module=${module:-none}"
-	echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
-	echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
+	if [ -n "$from" ]; then
+		echo "runs_from=$from (no VM)"
+	else
+		echo "kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz (pinned $KVER)}"
+		echo "driver=$driver module=${module:-none}"
+		echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
+		echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
+	fi
 	echo "baseline=$baseline quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all}"
 	echo "mode=$([ "$update" = 1 ] && echo update-baseline || echo compare)"
 } > "$artifacts/summary.txt"
-echo "$prog: $(grep -c . "$artifacts/summary.txt") settings in $artifacts/summary.txt:"
+echo "$prog: settings (also in $artifacts/summary.txt):"
 sed 's/^/  /' "$artifacts/summary.txt"
 
 # --- the VM run (or the given recordings) ----------------------------------------------------------

@@ -8,6 +8,11 @@
 #   ci-sweep.sh analyse [--out DIR] [--quantiles "p50 p90 p99"] [--max-regression P]
 #       clean set i vs clean set j (every pair, both orders): false positives per pair and
 #       per stage; clean set 1..N vs each delay's set: which stages are flagged.
+#   ci-sweep.sh interleave [--rounds R] [--delays "0 0 D1 D2 ..."] [--out DIR] [--quantiles ...]
+#       one boot, R rounds of one run per entry of the list (the default profile's traffic),
+#       so that the host's drift hits every entry alike; then sets of K=3 runs (rounds 1-3,
+#       4-6, ...) per entry: every clean set against every other (false positives) and every
+#       delay's set against every clean set (detections).
 # Default DIR: results/ci-sweep.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,12 +20,13 @@ die() { echo "ci-sweep: error: $*" >&2; exit 2; }
 
 cmd=${1:-}
 [ -n "$cmd" ] && shift
-out=$top/results/ci-sweep boots=4 delays="5000 10000 20000 40000"
+out=$top/results/ci-sweep boots=4 delays= rounds=6
 quantiles="p50 p90 p99" maxreg=15%
 extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--boots) boots=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
 	--delays) delays=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--quantiles) quantiles=$2; shift 2 ;;
@@ -52,6 +58,7 @@ print(" ".join("%s=%s" % (s["name"], s["verdict"].replace(" ", "_")) for s in d[
 
 case $cmd in
 record)
+	delays=${delays:-5000 10000 20000 40000}
 	mkdir -p "$out/sets" "$out/art" "$out/log"
 	for b in $(seq "$boots"); do record_set "clean-$b"; done
 	for d in $delays; do record_set "inject-$d" --inject-ns "$d"; done
@@ -90,5 +97,40 @@ analyse)
 		done
 	done
 	;;
-*) die "usage: ci-sweep.sh record|analyse [options] (see the top of this file)" ;;
+interleave)
+	delays=${delays:-0 0 10000 20000 40000 80000}
+	prof=$top/tests/vm/profiles/default.profile
+	pv() { sed -n "s/^$1=\([^[:space:]#]*\).*/\1/p" "$prof"; }
+	plan= n=0
+	for _ in $(seq "$rounds"); do for d in $delays; do plan="$plan $d"; n=$((n + 1)); done; done
+	mkdir -p "$out/sc"
+	ln -sfn "$top/tests/vm/scenarios/ci-record" "$out/sc/ci-sweep-$$"
+	t=$(date +%s)
+	bash "$top/tests/vm/run-vm.sh" --out "$out/vm" --smp "$(pv SMP)" --timeout $((300 + n * 120)) \
+		--env PLAN="${plan# }" --env RUNS="$n" --env DRIVER=rxscope_igb \
+		--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
+		--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" "$out/sc/ci-sweep-$$" ||
+		echo "ci-sweep: the boot failed; using the runs it recorded"
+	rm -f "$top/build/vm/ci-sweep-$$.cpio" "$top/build/vm/ci-sweep-$$.env"
+	echo "$n runs in $(( $(date +%s) - t ))s, load $(cut -d' ' -f1 /proc/loadavg)"
+	# Sets: entry e (position in the list) of rounds h*3+1..h*3+3 -> sets/e<pos>-<delay>-h<h>.
+	npos=$(wc -w <<< "$delays")
+	rm -rf "$out/sets"
+	i=0
+	for r in $(seq "$rounds"); do
+		p=0
+		for d in $delays; do
+			i=$((i + 1)) p=$((p + 1))
+			h=$(( (r - 1) / 3 + 1 ))
+			[ $(( rounds / 3 * 3 )) -ge "$r" ] || continue
+			[ -f "$out/vm/run-$i.json" ] || continue
+			if [ "$d" = 0 ]; then name=clean-p$p-h$h; else name=inject-$d-h$h; fi
+			mkdir -p "$out/sets/$name"
+			cp "$out/vm/run-$i.json" "$out/sets/$name/run-$r.json"
+		done
+	done
+	: "$npos"
+	exec bash "$0" analyse --out "$out" --quantiles "$quantiles" --max-regression "$maxreg"
+	;;
+*) die "usage: ci-sweep.sh record|analyse|interleave [options] (see the top of this file)" ;;
 esac
