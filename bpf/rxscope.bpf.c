@@ -47,6 +47,7 @@ static __always_inline bool has(enum rxs_point p)
 /* The per-CPU state of the NAPI cycle and softirq run in progress. */
 struct cpu_state {
 	__u64 isr_entry_ts;	/* current ISR invocation */
+	__u64 isr_napi;		/* its napi, 0 if unknown */
 	__u64 isr_pending_ts;	/* first ISR not yet claimed by a poll */
 	__u64 cur_isr_ts;	/* ISR time of the NAPI cycle now polling */
 	__u64 raise_ts;		/* first NET_RX raise not yet run */
@@ -212,6 +213,7 @@ static __always_inline int on_isr_entry(void *data)
 	if (!s || !cpu_ok())
 		return 0;
 	s->isr_entry_ts = now;
+	s->isr_napi = napi;
 	if (napi) {
 		struct napi_stamp *st = bpf_map_lookup_elem(&napi_cycle, &napi);
 
@@ -230,16 +232,34 @@ static __always_inline int on_isr_entry(void *data)
 	return 0;
 }
 
+/**
+ * on_isr_exit - a driver ISR returns.
+ *
+ * An ISR that left its NAPI unscheduled (the instance is disabled, or a poll on
+ * another CPU already completed it) starts no cycle: drop its unclaimed stamp,
+ * so that it cannot date the next cycle's packets.
+ */
 static __always_inline int on_isr_exit(void)
 {
 	struct rxs_cpu_counters *c = cnt();
 	struct cpu_state *s = state();
+	struct napi_stamp *st;
+	__u64 napi;
 
 	if (!s || !c || !s->isr_entry_ts)
 		return 0;
 	hist_delta(RXS_H_HARDIRQ, s->isr_entry_ts, bpf_ktime_get_ns());
 	s->isr_entry_ts = 0;
 	c->hardirqs++;
+	napi = s->isr_napi;
+	s->isr_napi = 0;
+	if (!napi)
+		return 0;
+	st = bpf_map_lookup_elem(&napi_cycle, &napi);
+	if (st && !st->claimed &&
+	    !(BPF_CORE_READ((struct napi_struct *)napi, state) &
+	      (1ULL << NAPI_STATE_SCHED)))
+		bpf_map_delete_elem(&napi_cycle, &napi);
 	return 0;
 }
 

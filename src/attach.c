@@ -811,7 +811,11 @@ int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *
 			release(t);
 			return ret;
 		}
-		for (p = 0; p < RXS_P_NR; p++) {
+		/*
+		 * Last point first: the ISR hooks come last, so that every NAPI cycle
+		 * they stamp has its poll, GRO and later hooks already attached.
+		 */
+		for (p = RXS_P_NR - 1; p >= 0; p--) {
 			if (!point_wanted(&t->plan, p))
 				continue;
 			ret = attach_point(t, p);

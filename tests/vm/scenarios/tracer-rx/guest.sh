@@ -115,6 +115,10 @@ for s in irq_to_rx l2_to_ip ip_to_udp; do
 	rxs_check "total max >= $s max" \
 		[ "$(stage_q "$R" total 7)" -ge "$(stage_q "$R" "$s" 7)" ]
 done
+# No stale ISR stamp: a packet waits in the ring for milliseconds, even under TCG, never
+# for half a second (a stamp left over from an earlier cycle would show as that).
+rxs_check "irq_to_rx max below 500 ms ($(stage_q "$R" irq_to_rx 7) ns)" \
+	[ "$(stage_q "$R" irq_to_rx 7)" -lt 500000000 ]
 # The BPF hardirq count matches /proc/interrupts for the device's vectors.
 irqs=$(irq_delta "$RESULTS/interrupts-before.txt" "$RESULTS/interrupts-after.txt" "$ifc")
 bpf=$(cpu_col_sum "$R" hardirqs)
