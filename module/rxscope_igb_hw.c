@@ -10,6 +10,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
+#include <linux/unaligned.h>
 
 #include "rxscope_igb.h"
 
@@ -161,27 +162,38 @@ bool rxscope_igb_full_duplex(struct rxscope_igb_adapter *adapter)
  * rxscope_igb_setup_rss - spread flows over the RX queues
  * @adapter: the device
  *
- * Fills the 128-entry redirection table round robin over the queues, loads
- * a random Toeplitz key and hashes IPv4/IPv6 by addresses, and TCP and UDP
- * by addresses and ports. RXCSUM.PCSD makes the device write the hash into
- * the descriptor (and is required for RSS at all); the L3/L4 checksum
- * results are still reported in the status bits.
+ * Fills the 128-entry redirection table in equal blocks, one per queue (the
+ * high bits of the hash pick the queue), loads the well-known default
+ * Toeplitz key (the one of the Microsoft RSS verification suite, so that a
+ * flow always lands on the same queue and tests are reproducible) and hashes
+ * IPv4/IPv6 by addresses, and TCP and UDP by addresses and ports.
+ * RXCSUM.PCSD makes the device write the hash into the descriptor (QEMU's
+ * model enables RSS only with it); the L3/L4 checksum results are still
+ * reported in the status bits.
  */
 void rxscope_igb_setup_rss(struct rxscope_igb_adapter *adapter)
 {
+	static const u8 key[4 * RXSCOPE_IGB_RSSRK_REGS] = {
+		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+		0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+		0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+		0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+	};
 	struct rxscope_igb_hw *hw = &adapter->hw;
-	u32 key[RXSCOPE_IGB_RSSRK_REGS];
 	int i, j;
 
-	netdev_rss_key_fill(key, sizeof(key));
+	/* RSSRK holds the key bytes in order, little endian per register */
 	for (i = 0; i < RXSCOPE_IGB_RSSRK_REGS; i++)
-		rxscope_igb_wr32(hw, RXSCOPE_IGB_RSSRK(i), key[i]);
+		rxscope_igb_wr32(hw, RXSCOPE_IGB_RSSRK(i),
+				 get_unaligned_le32(&key[4 * i]));
 
 	for (i = 0; i < RXSCOPE_IGB_RETA_REGS; i++) {
 		u32 reta = 0;
 
 		for (j = 0; j < 4; j++)
-			reta |= ((4 * i + j) % adapter->num_rx_queues) << (8 * j);
+			reta |= ((4 * i + j) * adapter->num_rx_queues /
+				 (4 * RXSCOPE_IGB_RETA_REGS)) << (8 * j);
 		rxscope_igb_wr32(hw, RXSCOPE_IGB_RETA(i), reta);
 	}
 

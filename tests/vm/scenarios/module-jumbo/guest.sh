@@ -2,7 +2,7 @@
 # read back, the MTU goes to 9000, and COUNT frames with 8000-byte payloads, each spanning
 # several RX descriptors, arrive intact (rxsink verifies every payload's checksum). The
 # non-EOP counter shows the chaining; nothing is dropped as oversize.
-COUNT=${COUNT:-3000}
+COUNT=${COUNT:-2000}
 
 val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }

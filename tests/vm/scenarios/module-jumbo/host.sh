@@ -1,8 +1,8 @@
 # Sends COUNT frames with an 8000-byte UDP payload (larger than one 2 KiB RX buffer), in
 # small bursts: 32 jumbo frames at once would overflow QEMU's host socket buffer before
 # QEMU reads them, and those losses would not be the guest's.
-COUNT=${COUNT:-3000}
-RATE=${RATE:-1000}
+COUNT=${COUNT:-2000}
+RATE=${RATE:-500}
 for _ in $(seq 1200); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
 [ -e "$OUT/ready" ] || { echo "FAIL: the guest never became ready"; exit 1; }
 rcvbuf_errs() { awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp; }
