@@ -9,10 +9,15 @@
 #       clean set i vs clean set j (every pair, both orders): false positives per pair and
 #       per stage; clean set 1..N vs each delay's set: which stages are flagged.
 #   ci-sweep.sh interleave [--rounds R] [--delays "0 0 D1 D2 ..."] [--out DIR] [--quantiles ...]
+#                          [--reuse (no boot: regroup and analyse the runs already in DIR/vm)]
 #       one boot, R rounds of one run per entry of the list (the default profile's traffic),
 #       so that the host's drift hits every entry alike; then sets of K=3 runs (rounds 1-3,
 #       4-6, ...) per entry: every clean set against every other (false positives) and every
 #       delay's set against every clean set (detections).
+#   ci-sweep.sh splits [--out DIR] [--pairs N] [--quantiles ...]
+#       after interleave: N random pairs of disjoint sets of 3 among all the boot's clean
+#       runs (seeded, so repeatable), compared with each other: the false-positive rate of
+#       clean sets measured side by side.
 # Default DIR: results/ci-sweep.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,13 +25,15 @@ die() { echo "ci-sweep: error: $*" >&2; exit 2; }
 
 cmd=${1:-}
 [ -n "$cmd" ] && shift
-out=$top/results/ci-sweep boots=4 delays= rounds=6
+out=$top/results/ci-sweep boots=4 delays= rounds=6 npairs=100 reuse=0
 quantiles="p50 p90 p99" maxreg=15%
 extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--boots) boots=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--pairs) npairs=$2; shift 2 ;;
+	--reuse) reuse=1; shift ;;
 	--delays) delays=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--quantiles) quantiles=$2; shift 2 ;;
@@ -103,18 +110,19 @@ interleave)
 	pv() { sed -n "s/^$1=\([^[:space:]#]*\).*/\1/p" "$prof"; }
 	plan= n=0
 	for _ in $(seq "$rounds"); do for d in $delays; do plan="$plan $d"; n=$((n + 1)); done; done
-	mkdir -p "$out/sc"
-	ln -sfn "$top/tests/vm/scenarios/ci-record" "$out/sc/ci-sweep-$$"
-	t=$(date +%s)
-	bash "$top/tests/vm/run-vm.sh" --out "$out/vm" --smp "$(pv SMP)" --timeout $((300 + n * 120)) \
-		--env PLAN="${plan# }" --env RUNS="$n" --env DRIVER=rxscope_igb \
-		--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
-		--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" "$out/sc/ci-sweep-$$" ||
-		echo "ci-sweep: the boot failed; using the runs it recorded"
-	rm -f "$top/build/vm/ci-sweep-$$.cpio" "$top/build/vm/ci-sweep-$$.env"
-	echo "$n runs in $(( $(date +%s) - t ))s, load $(cut -d' ' -f1 /proc/loadavg)"
-	# Sets: entry e (position in the list) of rounds h*3+1..h*3+3 -> sets/e<pos>-<delay>-h<h>.
-	npos=$(wc -w <<< "$delays")
+	if [ "$reuse" = 0 ]; then
+		mkdir -p "$out/sc"
+		ln -sfn "$top/tests/vm/scenarios/ci-record" "$out/sc/ci-sweep-$$"
+		t=$(date +%s)
+		bash "$top/tests/vm/run-vm.sh" --out "$out/vm" --smp "$(pv SMP)" --timeout $((300 + n * 120)) \
+			--env PLAN="${plan# }" --env RUNS="$n" --env DRIVER=rxscope_igb \
+			--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
+			--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" "$out/sc/ci-sweep-$$" ||
+			echo "ci-sweep: the boot failed; using the runs it recorded"
+		rm -f "$top/build/vm/ci-sweep-$$.cpio" "$top/build/vm/ci-sweep-$$.env"
+		echo "$n runs in $(( $(date +%s) - t ))s, load $(cut -d' ' -f1 /proc/loadavg)"
+	fi
+	# Sets: entry p of the list in rounds 3h-2..3h -> sets/clean-p<p>-h<h> or inject-<delay>-h<h>.
 	rm -rf "$out/sets"
 	i=0
 	for r in $(seq "$rounds"); do
@@ -129,8 +137,29 @@ interleave)
 			cp "$out/vm/run-$i.json" "$out/sets/$name/run-$r.json"
 		done
 	done
-	: "$npos"
 	exec bash "$0" analyse --out "$out" --quantiles "$quantiles" --max-regression "$maxreg"
 	;;
-*) die "usage: ci-sweep.sh record|analyse|interleave [options] (see the top of this file)" ;;
+splits)
+	[ -f "$out/vm/guest.log" ] || die "no interleaved boot in $out (run ci-sweep.sh interleave first)"
+	mapfile -t cl < <(for f in "$out"/vm/run-*.inject; do
+		[ "$(cat "$f")" = 0 ] && echo "${f%.inject}.json"; done)
+	[ ${#cl[@]} -ge 6 ] || die "fewer than 6 clean runs in $out/vm"
+	for q in $quantiles; do
+		bad=0 stages=0 comps=0
+		for j in $(seq "$npairs"); do
+			# Six distinct runs, chosen with seed j (the same pairs on every analysis).
+			mapfile -t pick < <(printf '%s\n' "${cl[@]}" |
+				awk -v seed="$j" 'BEGIN { srand(seed) } { print rand() "\t" $0 }' |
+				sort -k1,1g | head -n 6 | cut -f2)
+			a=$(IFS=,; echo "${pick[*]:0:3}") b=$(IFS=,; echo "${pick[*]:3:3}")
+			v=$(verdicts "$a" "$b" "$q")
+			r=$(tr ' ' '\n' <<< "$v" | grep -c '=regressed$' || true)
+			c=$(tr ' ' '\n' <<< "$v" | grep -cE '=(ok|regressed|improved)$' || true)
+			stages=$((stages + r)) comps=$((comps + c))
+			[ "$r" -gt 0 ] && bad=$((bad + 1))
+		done
+		echo "$q: ${#cl[@]} clean runs, $npairs random pairs of disjoint sets of 3: $bad with a false regression; stage verdicts regressed: $stages / $comps"
+	done
+	;;
+*) die "usage: ci-sweep.sh record|analyse|interleave|splits [options] (see the top of this file)" ;;
 esac
