@@ -88,6 +88,11 @@ check "  ... and names it" grep -q "$work/none" "$work/out"
 mkdir -p "$work/empty"
 rc_is 2 "ci-check refuses a baseline directory without recordings" \
 	bash "$ck" --baseline "$work/empty" --artifacts "$work/a0"
+mkdir -p "$work/corrupt"
+printf '{"schema": "rxscope/1", "kernel": ' > "$work/corrupt/run-1.json"
+rc_is 2 "ci-check refuses a corrupt baseline before booting" \
+	bash "$ck" --baseline "$work/corrupt" --artifacts "$work/a0"
+check "  ... and names the file" grep -q "corrupt/run-1.json" "$work/out"
 printf 'RATE=fast\n' > "$work/bad.profile"
 rc_is 2 "ci-check refuses a profile with a non-numeric RATE" \
 	bash "$ck" --profile "$work/bad.profile" --update-baseline --baseline "$work/x" --artifacts "$work/a0"

@@ -169,6 +169,10 @@ if [ "$update" = 0 ]; then
 		die "baseline directory $baseline has no *.json recordings (record one with --update-baseline)"
 fi
 rxscope=$top/build/rxscope
+# A baseline that compare would reject fails now, not after the VM run.
+if [ "$update" = 0 ] && ! err=$("$rxscope" compare "$baseline" "$baseline" --format json 2>&1 > /dev/null); then
+	die "the baseline in $baseline is not usable: $err"
+fi
 
 # --- the artifacts folder: ours are replaced, anything else is left alone ---------------------
 mkdir -p "$artifacts" || die "cannot create the artifacts folder $artifacts"
@@ -245,10 +249,9 @@ if [ "$update" = 1 ]; then
 	tmp=$(mktemp -d "$parent/.$(basename "$baseline").new.XXXXXX")
 	cp "$artifacts"/runs/*.json "$tmp/"
 	# The new set must be one that compare accepts (same stages and units in every run).
-	if ! "$rxscope" compare "$tmp" "$tmp" --format json > /dev/null 2> "$artifacts/compare.txt"; then
+	if ! err=$("$rxscope" compare "$tmp" "$tmp" --format json 2>&1 > /dev/null); then
 		rm -rf "$tmp"
-		echo "$prog: error: the new recordings are not a valid baseline:" >&2
-		cat "$artifacts/compare.txt" >&2
+		echo "$prog: error: the new recordings are not a valid baseline: $err" >&2
 		exit 3
 	fi
 	old=
