@@ -669,9 +669,14 @@ static void print_junit(FILE *f, const struct rxs_cmp_side *b, const struct rxs_
 
 		rxs_fmt_value(bv, sizeof(bv), s->base_sel, u);
 		rxs_fmt_value(nv, sizeof(nv), s->new_sel, u);
-		snprintf(msg, sizeof(msg), "%s %s -> %s (%+.1f%%, ratio CI [%.3f, %.3f]): %s",
-			 qn, bv, nv, s->change * 100, s->ci_lo,
-			 isfinite(s->ci_hi) ? s->ci_hi : 0.0, rxs_verdict_name(s->verdict));
+		if (s->verdict == RXS_V_INSUFFICIENT || s->verdict == RXS_V_NO_DATA)
+			snprintf(msg, sizeof(msg), "%s %s -> %s (no interval): %s", qn, bv, nv,
+				 rxs_verdict_name(s->verdict));
+		else
+			snprintf(msg, sizeof(msg), "%s %s -> %s (%+.1f%%, ratio CI [%.3f, %.3f]): %s",
+				 qn, bv, nv, s->change * 100, s->ci_lo,
+				 isfinite(s->ci_hi) ? s->ci_hi : 0.0,
+				 rxs_verdict_name(s->verdict));
 		fprintf(f, "    <testcase classname=\"rxscope.compare\" name=\"%s\">\n",
 			rxs_stage_name(s->id));
 		if (s->verdict == RXS_V_REGRESSED) {
