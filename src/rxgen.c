@@ -557,139 +557,193 @@ static void print_report(const struct kind_stats *ks, double elapsed)
 	       elapsed > 0 ? t.bytes * 8 / elapsed / 1e6 : 0.0);
 }
 
-int main(int argc, char **argv)
-{
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct opts o = { .rate = 1000, .count = UINT64_MAX, .batch = 32 };
-	struct kind_stats ks[RXG_KIND_MAX] = { 0 };
-	struct sender s = { .fd = -1 };
-	struct schedule sc = { 0 };
-	struct mmsghdr *msgs = NULL;
-	struct iovec *iovs = NULL;
-	struct sockaddr_ll *slls = NULL;
-	int *msg_kind = NULL;
-	uint8_t *bufs = NULL;
-	double t0, t_end, elapsed;
-	uint64_t next = 0;
-	int ret = 1, err;
-	char a[16], b[16];
+/* The send arrays for one batch: up to two frames per unit. */
+struct batch {
+	uint8_t *bufs;
+	struct mmsghdr *msgs;
+	struct iovec *iovs;
+	struct sockaddr_ll *slls;
+	int *msg_kind;
+};
 
-	argp_err_exit_status = EXIT_USAGE;
-	rxg_frame_cfg_default(&o.fc);
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
-		return EXIT_USAGE;
+static int batch_alloc(struct batch *b, unsigned int units)
+{
+	b->bufs = malloc((size_t)units * 2 * RXG_FRAME_MAX);
+	b->msgs = calloc(2 * units, sizeof(*b->msgs));
+	b->iovs = calloc(2 * units, sizeof(*b->iovs));
+	b->slls = calloc(2 * units, sizeof(*b->slls));
+	b->msg_kind = calloc(2 * units, sizeof(*b->msg_kind));
+	return b->bufs && b->msgs && b->iovs && b->slls && b->msg_kind ? 0 : -ENOMEM;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->bufs);
+	free(b->msgs);
+	free(b->iovs);
+	free(b->slls);
+	free(b->msg_kind);
+}
+
+/* Message @i carries @frame; AF_PACKET also needs the link-layer address. */
+static void batch_set_msg(struct batch *b, const struct sender *s, unsigned int i,
+			  const struct iovec *frame, enum rxg_kind kind)
+{
+	struct msghdr *mh = &b->msgs[i].msg_hdr;
+	const uint8_t *fr = frame->iov_base;
+
+	memset(mh, 0, sizeof(*mh));
+	b->iovs[i] = *frame;
+	mh->msg_iov = &b->iovs[i];
+	mh->msg_iovlen = 1;
+	b->msg_kind[i] = kind;
+	if (!s->packet)
+		return;
+	memset(&b->slls[i], 0, sizeof(b->slls[i]));
+	b->slls[i].sll_family = AF_PACKET;
+	b->slls[i].sll_ifindex = s->ifindex;
+	b->slls[i].sll_protocol = htons((uint16_t)(fr[12] << 8 | fr[13]));
+	b->slls[i].sll_halen = 6;
+	memcpy(b->slls[i].sll_addr, fr, 6);
+	mh->msg_name = &b->slls[i];
+	mh->msg_namelen = sizeof(b->slls[i]);
+}
+
+/*
+ * How many units to send now: on the absolute schedule t0 + i / rate, the units due by
+ * @now (at most the batch size). Returns 0 after sleeping until the next one is due.
+ */
+static uint64_t units_due(const struct opts *o, double t0, double t_end, double now,
+			  uint64_t next)
+{
+	uint64_t n = o->batch;
+
+	if (o->rate > 0) {
+		double due_f = floor((now - t0) * o->rate) + 1;
+		uint64_t due = due_f > (double)next ? (uint64_t)due_f - next : 0;
+
+		if (!due) {
+			double t_next = t0 + (double)next / o->rate;
+
+			sleep_until(t_next < t_end ? t_next : t_end);
+			return 0;
+		}
+		if (due < n)
+			n = due;
+	}
+	if (n > o->count - next)
+		n = o->count - next;
+	return n;
+}
+
+/*
+ * Send until --count, --duration or a signal. Returns 0, or 1 after a fatal error (the
+ * message is printed). *elapsed is the time from the first send to the end.
+ */
+static int run(const struct opts *o, struct sender *s, struct batch *b,
+	       struct kind_stats *ks, double *elapsed)
+{
+	struct schedule sc = { 0 };
+	double t0 = now_sec(), t_end = o->duration > 0 ? t0 + o->duration : INFINITY;
+	uint64_t next = 0;
+	int ret = 0;
+
 	for (int k = 1; k < RXG_KIND_MAX; k++)
-		if (o.mal_mask & (1u << k))
+		if (o->mal_mask & (1u << k))
 			sc.kinds[sc.nkinds++] = k;
 
-	ret = open_sender(&o, &s);
-	if (ret)
-		goto cleanup;
-	ret = 1;
-
-	bufs = malloc((size_t)o.batch * 2 * RXG_FRAME_MAX);
-	msgs = calloc(2 * o.batch, sizeof(*msgs));
-	iovs = calloc(2 * o.batch, sizeof(*iovs));
-	slls = calloc(2 * o.batch, sizeof(*slls));
-	msg_kind = calloc(2 * o.batch, sizeof(*msg_kind));
-	if (!bufs || !msgs || !iovs || !slls || !msg_kind) {
-		fprintf(stderr, "rxgen: failed to allocate send buffers: %s\n", strerror(ENOMEM));
-		goto cleanup;
-	}
-
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	if (!o.quiet) {
-		rxg_format_ipv4(o.fc.src_ip, a);
-		rxg_format_ipv4(o.fc.dst_ip, b);
-		char rate[32] = "max";
-
-		if (o.rate > 0)
-			snprintf(rate, sizeof(rate), "%g pps", o.rate);
-		printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s\n",
-		       s.target, a, b, o.fc.dst_port, o.fc.flows, o.fc.payload_len, rate);
-		fflush(stdout);
-	}
-
-	t0 = now_sec();
-	t_end = o.duration > 0 ? t0 + o.duration : INFINITY;
-	while (!stop_flag && next < o.count) {
+	while (!stop_flag && next < o->count) {
 		double now = now_sec();
-		uint64_t n = o.batch;
 		unsigned int nm = 0;
+		uint64_t n;
+		int err;
 
 		if (now >= t_end)
 			break;
-		if (o.rate > 0) {
-			/* Units due by now on the absolute schedule t0 + i / rate. */
-			double due_f = floor((now - t0) * o.rate) + 1;
-			uint64_t due = due_f > (double)next ? (uint64_t)due_f - next : 0;
-
-			if (!due) {
-				double t_next = t0 + (double)next / o.rate;
-
-				sleep_until(t_next < t_end ? t_next : t_end);
-				continue;
-			}
-			if (due < n)
-				n = due;
-		}
-		if (n > o.count - next)
-			n = o.count - next;
-
+		n = units_due(o, t0, t_end, now, next);
+		if (!n)
+			continue;
 		for (uint64_t u = 0; u < n; u++) {
-			uint8_t *buf = bufs + u * 2 * RXG_FRAME_MAX;
+			uint8_t *buf = b->bufs + u * 2 * RXG_FRAME_MAX;
 			struct rxg_unit unit;
 			enum rxg_kind kind;
 			uint32_t flow;
 			uint64_t seq;
 
-			next_unit(&o, &sc, next + u, &kind, &flow, &seq);
-			if (rxg_build_unit(&o.fc, kind, flow, seq, buf, 2 * RXG_FRAME_MAX,
+			next_unit(o, &sc, next + u, &kind, &flow, &seq);
+			if (rxg_build_unit(&o->fc, kind, flow, seq, buf, 2 * RXG_FRAME_MAX,
 					   &unit)) {
 				fprintf(stderr, "rxgen: failed to build %s frame: %s\n",
 					rxg_kind_name(kind), strerror(EINVAL));
-				goto cleanup;
+				ret = 1;
+				goto out;
 			}
 			ks[kind].units++;
-			for (int f = 0; f < unit.nframes; f++, nm++) {
-				struct msghdr *mh = &msgs[nm].msg_hdr;
-				const uint8_t *fr = unit.frame[f].iov_base;
-
-				memset(mh, 0, sizeof(*mh));
-				iovs[nm] = unit.frame[f];
-				mh->msg_iov = &iovs[nm];
-				mh->msg_iovlen = 1;
-				msg_kind[nm] = kind;
-				if (s.packet) {
-					memset(&slls[nm], 0, sizeof(slls[nm]));
-					slls[nm].sll_family = AF_PACKET;
-					slls[nm].sll_ifindex = s.ifindex;
-					slls[nm].sll_protocol = htons((uint16_t)(fr[12] << 8 |
-										 fr[13]));
-					slls[nm].sll_halen = 6;
-					memcpy(slls[nm].sll_addr, fr, 6);
-					mh->msg_name = &slls[nm];
-					mh->msg_namelen = sizeof(slls[nm]);
-				}
-			}
+			for (int f = 0; f < unit.nframes; f++)
+				batch_set_msg(b, s, nm++, &unit.frame[f], kind);
 		}
-		err = send_batch(&s, msgs, msg_kind, nm, ks);
+		err = send_batch(s, b->msgs, b->msg_kind, nm, ks);
 		if (err == -EINTR)
 			break;
 		if (err) {
-			fprintf(stderr, "rxgen: failed to send to %s: %s%s\n", s.target,
+			fprintf(stderr, "rxgen: failed to send to %s: %s%s\n", s->target,
 				strerror(-err), err == -ECONNREFUSED ?
 				" (is QEMU listening on that address?)" : "");
-			goto cleanup;
+			ret = 1;
+			goto out;
 		}
 		next += n;
 	}
-	elapsed = now_sec() - t0;
+out:
+	*elapsed = now_sec() - t0;
+	return ret;
+}
 
-	ret = 0;
+static void print_start(const struct opts *o, const struct sender *s)
+{
+	char src[16], dst[16], rate[32] = "max";
+
+	rxg_format_ipv4(o->fc.src_ip, src);
+	rxg_format_ipv4(o->fc.dst_ip, dst);
+	if (o->rate > 0)
+		snprintf(rate, sizeof(rate), "%g pps", o->rate);
+	printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s\n", s->target,
+	       src, dst, o->fc.dst_port, o->fc.flows, o->fc.payload_len, rate);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct opts o = { .rate = 1000, .count = UINT64_MAX, .batch = 32 };
+	struct kind_stats ks[RXG_KIND_MAX] = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sender s = { .fd = -1 };
+	struct batch b = { 0 };
+	double elapsed;
+	int ret;
+
+	argp_err_exit_status = EXIT_USAGE;
+	rxg_frame_cfg_default(&o.fc);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+		return EXIT_USAGE;
+
+	ret = open_sender(&o, &s);
+	if (ret)
+		goto cleanup;
+	if (batch_alloc(&b, o.batch)) {
+		fprintf(stderr, "rxgen: failed to allocate send buffers: %s\n", strerror(ENOMEM));
+		ret = 1;
+		goto cleanup;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!o.quiet)
+		print_start(&o, &s);
+
+	ret = run(&o, &s, &b, ks, &elapsed);
+	if (ret)
+		goto cleanup;
 	for (int k = 0; k < RXG_KIND_MAX; k++) {
 		if (ks[k].errors) {
 			fprintf(stderr, "rxgen: failed to send %llu %s frame(s) on %s: %s\n",
@@ -706,10 +760,6 @@ int main(int argc, char **argv)
 cleanup:
 	if (s.fd >= 0)
 		close(s.fd);
-	free(bufs);
-	free(msgs);
-	free(iovs);
-	free(slls);
-	free(msg_kind);
+	batch_free(&b);
 	return ret;
 }

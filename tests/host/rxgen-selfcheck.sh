@@ -230,18 +230,58 @@ expect "rxsink malformed: payload checksum failures" "$(kv "$S" bad_csum)" 0
 
 # --- part 3: pacing and transport errors -------------------------------------------------
 nsx "$RXGEN" -q --iface va --dst-mac "$MAC_B" --count 3000 --rate 3000 --summary "$TMP/rate.sum"
+# Pacing never runs ahead of the schedule (unit i at i / rate); on a busy host it may run
+# late, so the upper bounds leave room for scheduling delays.
 rate=$(kv "$TMP/rate.sum" rate_pps)
-if awk -v r="$rate" 'BEGIN { exit !(r > 2850 && r < 3150) }'; then
-	pass "rate 3000 pps achieved within 5% ($rate pps)"
+if awk -v r="$rate" 'BEGIN { exit !(r > 2400 && r < 3010) }'; then
+	pass "rate 3000 pps: achieved $rate pps (never above, at most 20% below)"
 else
-	fail "rate 3000 pps not achieved within 5%: $rate pps"
+	fail "rate 3000 pps: achieved $rate pps, want 2400..3010"
 fi
 el=$(kv "$TMP/rate.sum" elapsed_s)
-if awk -v e="$el" 'BEGIN { exit !(e > 0.95 && e < 1.10) }'; then
-	pass "3000 frames at 3000 pps took about 1 s ($el s)"
+if awk -v e="$el" 'BEGIN { exit !(e >= 0.9995 && e < 1.25) }'; then
+	pass "3000 frames at 3000 pps took $el s (the last is due at 0.9997 s)"
 else
-	fail "3000 frames at 3000 pps took $el s, want about 1 s"
+	fail "3000 frames at 3000 pps took $el s, want 0.9995..1.25"
 fi
+
+nsx "$RXGEN" -q --iface va --dst-mac "$MAC_B" --duration 1 --rate 2000 --summary "$TMP/dur.sum"
+units=$(kv "$TMP/dur.sum" units)
+el=$(kv "$TMP/dur.sum" elapsed_s)
+if [ "${units:-0}" -ge 1600 ] && [ "${units:-0}" -le 2001 ]; then
+	pass "--duration 1 at 2000 pps sent $units units"
+else
+	fail "--duration 1 at 2000 pps sent ${units:-none} units, want 1600..2001"
+fi
+if awk -v e="$el" 'BEGIN { exit !(e >= 1.0 && e < 1.1) }'; then
+	pass "--duration 1 stopped after $el s"
+else
+	fail "--duration 1 stopped after $el s, want 1.0..1.1"
+fi
+
+nsx "$RXGEN" -q --iface va --dst-mac "$MAC_B" --count 100 --malformed runt,vlan \
+	--good-ratio 0.5 --summary "$TMP/ratio.sum"
+expect "--good-ratio 0.5 of 100: good" "$(kv "$TMP/ratio.sum" sent_good)" 50
+expect "--good-ratio 0.5 of 100: runt" "$(kv "$TMP/ratio.sum" sent_runt)" 25
+expect "--good-ratio 0.5 of 100: vlan" "$(kv "$TMP/ratio.sum" sent_vlan)" 25
+
+# SIGTERM: rxgen stops, reports and writes its summary; rxsink ends with end_reason=signal.
+run_sink term || fail "rxsink did not write its ready file"
+ip netns exec "$NS" "$RXGEN" -q --iface va --dst-mac "$MAC_B" --rate 200 \
+	--summary "$TMP/term.sum" &
+gen=$!
+sleep 1
+kill -TERM "$gen"
+wait "$gen"
+expect "rxgen after SIGTERM: exit status" "$?" 0
+expect "rxgen after SIGTERM: summary says interrupted" "$(kv "$TMP/term.sum" interrupted)" 1
+sleep 0.3
+kill -TERM "$SINK_PID"
+wait "$SINK_PID"
+expect "rxsink after SIGTERM: exit status" "$?" 0
+expect "rxsink after SIGTERM: end_reason" "$(kv "$TMP/term.out" end_reason)" signal
+expect "rxsink after SIGTERM: received what rxgen sent" "$(kv "$TMP/term.out" received)" \
+	"$(kv "$TMP/term.sum" units)"
 
 ip -n "$NS" link set va mtu 1500
 out=$(nsx "$RXGEN" -q --iface va --dst-mac "$MAC_B" --count 3 --malformed oversize \
