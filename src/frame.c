@@ -103,6 +103,32 @@ int rxg_kind_parse_list(const char *list, unsigned int *mask, const char **bad,
 	return 0;
 }
 
+/* --- byte order ---------------------------------------------------------------------- */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* --- checksums ---------------------------------------------------------------------- */
 
 static uint32_t crc_table[256];
@@ -177,12 +203,11 @@ uint16_t rxg_udp_csum(uint32_t saddr, uint32_t daddr, const uint8_t *udp, size_t
 	uint32_t sum;
 	uint16_t c;
 
-	ph[0] = saddr >> 24; ph[1] = saddr >> 16; ph[2] = saddr >> 8; ph[3] = saddr;
-	ph[4] = daddr >> 24; ph[5] = daddr >> 16; ph[6] = daddr >> 8; ph[7] = daddr;
+	put32(ph, saddr);
+	put32(ph + 4, daddr);
 	ph[8] = 0;
 	ph[9] = 17;
-	ph[10] = udp_len_field >> 8;
-	ph[11] = udp_len_field;
+	put16(ph + 10, udp_len_field);
 	sum = rxg_csum_add(0, ph, sizeof(ph));
 	sum = rxg_csum_add(sum, udp, 6);
 	if (len > 8)
@@ -192,30 +217,6 @@ uint16_t rxg_udp_csum(uint32_t saddr, uint32_t daddr, const uint8_t *udp, size_t
 }
 
 /* --- payload ------------------------------------------------------------------------ */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Write a valid payload of @len bytes (len >= RXG_HDR_LEN) at @p. */
 void rxg_payload_fill(uint8_t *p, uint32_t len, uint32_t flow, uint64_t seq)
