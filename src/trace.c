@@ -296,14 +296,40 @@ static void print_interval(struct session *s, FILE *f)
 	rxs_recording_free(&r);
 }
 
-/* --stats: the kernel's run time and run count of every attached program. */
-static void print_stats(FILE *f, struct rxscope_bpf *skel, double secs)
+/* Misses that a kprobe link counted for program @prog_id (kernel 6.7+), else 0. */
+static unsigned long long link_missed(const struct rxs_tracer *t, __u32 prog_id)
+{
+	unsigned long long missed = 0;
+	int i;
+
+	for (i = 0; i < t->nlinks; i++) {
+		struct bpf_link_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_link_get_info_by_fd(bpf_link__fd(t->links[i]), &info, &len) ||
+		    info.prog_id != prog_id || info.type != BPF_LINK_TYPE_PERF_EVENT)
+			continue;
+		if (info.perf_event.type == BPF_PERF_EVENT_KPROBE ||
+		    info.perf_event.type == BPF_PERF_EVENT_KRETPROBE)
+			missed += info.perf_event.kprobe.missed;
+	}
+	return missed;
+}
+
+/*
+ * --stats: the kernel's run time and run count of every attached program, and the
+ * events it missed: recursion misses (a program that could not run because it, or for
+ * kprobes any kprobe program, was already running on that CPU) plus a kprobe link's own
+ * missed count.
+ */
+static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
 {
 	struct bpf_program *prog;
 
 	fprintf(f, "\nBPF overhead (kernel.bpf_stats_enabled, %.1f s):\n", secs);
 	fprintf(f, "%-26s %12s %10s %10s\n", "PROGRAM", "EVENTS", "NS/EVENT", "MISSED");
-	bpf_object__for_each_program(prog, skel->obj) {
+	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 
@@ -315,7 +341,7 @@ static void print_stats(FILE *f, struct rxscope_bpf *skel, double secs)
 		fprintf(f, "%-26s %12llu %10.0f %10llu\n", bpf_program__name(prog),
 			(unsigned long long)info.run_cnt,
 			info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0,
-			(unsigned long long)info.recursion_misses);
+			(unsigned long long)info.recursion_misses + link_missed(t, info.id));
 	}
 }
 
@@ -457,7 +483,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		print_interval(&s, out);
 	}
 	if (cli->stats && stats_fd >= 0)
-		print_stats(out, s.tracer.skel, now_s() - s.t0);
+		print_stats(out, &s.tracer, now_s() - s.t0);
 
 cleanup:
 	if (stats_fd >= 0)
