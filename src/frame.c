@@ -2,7 +2,8 @@
 /*
  * frame.c - crafting and checking rxgen's frames: Ethernet/IPv4/UDP headers, the malformed
  * kinds, the test payload (see frame.h for its format), the Internet and CRC-32 checksums,
- * and the parsers for MAC, IPv4, count, rate and HOST:PORT values shared by rxgen and rxsink.
+ * the per-flow sequence accounting that checks a received stream, and the parsers for
+ * MAC, IPv4, count, rate and HOST:PORT values shared by rxgen and rxsink.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -451,6 +452,62 @@ int rxg_build_unit(const struct rxg_frame_cfg *cfg, enum rxg_kind kind, uint32_t
 	}
 	unit->frame[0].iov_len = len;
 	return 0;
+}
+
+/* --- sequence accounting -------------------------------------------------------------- */
+
+static bool seq_seen(const struct rxg_seq_flow *f, uint64_t seq)
+{
+	uint64_t b = seq % RXG_SEQ_WINDOW;
+
+	return f->seen[b / 64] >> (b % 64) & 1;
+}
+
+static void seq_mark(struct rxg_seq_flow *f, uint64_t seq, bool on)
+{
+	uint64_t b = seq % RXG_SEQ_WINDOW, m = 1ull << (b % 64);
+
+	if (on)
+		f->seen[b / 64] |= m;
+	else
+		f->seen[b / 64] &= ~m;
+}
+
+/**
+ * rxg_seq_account - account one datagram's sequence number in its flow
+ * @f: the flow's state, zeroed before its first datagram
+ * @seq: the datagram's sequence number
+ * @c: the counters to update
+ *
+ * Each bit of the window tells whether the most recent sequence number below f->next
+ * that maps to it was seen. Moving f->next forward clears the bits it passes over, since
+ * those numbers are now gaps.
+ */
+void rxg_seq_account(struct rxg_seq_flow *f, uint64_t seq, struct rxg_seq_count *c)
+{
+	if (!f->started || seq >= f->next) {
+		uint64_t from = f->started ? f->next : 0;
+
+		c->lost += seq - from;
+		if (seq - from >= RXG_SEQ_WINDOW)
+			memset(f->seen, 0, sizeof(f->seen));
+		else
+			for (uint64_t s = from; s < seq; s++)
+				seq_mark(f, s, false);
+		seq_mark(f, seq, true);
+		f->next = seq + 1;
+		f->started = true;
+		return;
+	}
+	if (f->next - seq > RXG_SEQ_WINDOW) {
+		c->late++;
+	} else if (seq_seen(f, seq)) {
+		c->dup++;
+	} else {
+		seq_mark(f, seq, true);
+		c->reordered++;
+		c->lost--;
+	}
 }
 
 /* --- value parsers ------------------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #ifndef RXS_FRAME_H
 #define RXS_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -99,6 +100,29 @@ struct rxg_pl_info {
 	uint64_t seq;
 	uint32_t len;
 };
+
+/*
+ * Per-flow sequence accounting (rxsink). A gap counts as lost until the missing datagram
+ * turns up within RXG_SEQ_WINDOW of the flow's highest sequence number: then it counts as
+ * reordered instead. A sequence number already seen in that window is a duplicate. One
+ * further behind cannot be told apart and counts as late.
+ */
+#define RXG_SEQ_WINDOW		4096
+
+struct rxg_seq_flow {
+	bool started;
+	uint64_t next;				/* highest sequence seen + 1 */
+	uint64_t seen[RXG_SEQ_WINDOW / 64];	/* bit (seq % RXG_SEQ_WINDOW) */
+};
+
+struct rxg_seq_count {
+	uint64_t lost;
+	uint64_t dup;
+	uint64_t reordered;
+	uint64_t late;
+};
+
+void rxg_seq_account(struct rxg_seq_flow *f, uint64_t seq, struct rxg_seq_count *c);
 
 void rxg_frame_cfg_default(struct rxg_frame_cfg *cfg);
 const char *rxg_kind_name(enum rxg_kind kind);

@@ -29,7 +29,6 @@
 #define BATCH		32
 #define BUF_SIZE	16384		/* larger than any jumbo datagram rxgen sends */
 #define FLOW_SLOTS	8192		/* open-addressing table, power of two */
-#define SEQ_WINDOW	4096		/* how far back reordering is told from duplication */
 
 struct opts {
 	uint32_t bind_ip;
@@ -47,14 +46,13 @@ struct opts {
 
 struct flow {
 	uint32_t id;
-	uint64_t next;			/* highest sequence seen + 1 */
-	uint64_t window[SEQ_WINDOW / 64];	/* seen bits of seq % SEQ_WINDOW */
+	struct rxg_seq_flow seq;
 };
 
 struct stats {
 	uint64_t received, bytes, good, truncated;
 	uint64_t bad[RXG_PL_BAD_CSUM + 1];	/* by rxg_pl_status; [0] unused */
-	uint64_t lost, dup, reordered, late;
+	struct rxg_seq_count seq;
 	uint64_t flows_seen, flows_overflow;
 	uint64_t mal[RXG_KIND_MAX];
 	uint64_t mal_other;
@@ -215,11 +213,10 @@ static int write_atomic(const char *path, const char *text)
 }
 
 /* The flow entry for @id, created on first sight; NULL when the table is full. */
-static struct flow *flow_get(struct stats *st, uint32_t id, bool *fresh)
+static struct flow *flow_get(struct stats *st, uint32_t id)
 {
 	uint32_t h = (id * 2654435761u) & (FLOW_SLOTS - 1);
 
-	*fresh = false;
 	for (uint32_t i = 0; i < FLOW_SLOTS; i++, h = (h + 1) & (FLOW_SLOTS - 1)) {
 		if (!flows[h]) {
 			if (st->flows_seen >= FLOW_SLOTS / 2)
@@ -229,7 +226,6 @@ static struct flow *flow_get(struct stats *st, uint32_t id, bool *fresh)
 				return NULL;
 			flows[h]->id = id;
 			st->flows_seen++;
-			*fresh = true;
 			return flows[h];
 		}
 		if (flows[h]->id == id)
@@ -238,60 +234,11 @@ static struct flow *flow_get(struct stats *st, uint32_t id, bool *fresh)
 	return NULL;
 }
 
-static bool win_test(const struct flow *f, uint64_t seq)
-{
-	uint64_t b = seq % SEQ_WINDOW;
-
-	return f->window[b / 64] >> (b % 64) & 1;
-}
-
-static void win_set(struct flow *f, uint64_t seq, bool on)
-{
-	uint64_t b = seq % SEQ_WINDOW, m = 1ull << (b % 64);
-
-	if (on)
-		f->window[b / 64] |= m;
-	else
-		f->window[b / 64] &= ~m;
-}
-
-/*
- * Account sequence number @seq of flow @f. Gaps count as lost until the missing datagram
- * turns up, late, within SEQ_WINDOW: then it counts as reordered instead. A datagram whose
- * seen bit is already set is a duplicate.
- */
-static void seq_account(struct stats *st, struct flow *f, uint64_t seq, bool fresh)
-{
-	if (fresh || seq >= f->next) {
-		uint64_t from = fresh ? 0 : f->next;
-
-		st->lost += seq - from;
-		if (seq - from >= SEQ_WINDOW)
-			memset(f->window, 0, sizeof(f->window));
-		else
-			for (uint64_t s = from; s < seq; s++)
-				win_set(f, s, false);
-		win_set(f, seq, true);
-		f->next = seq + 1;
-		return;
-	}
-	if (f->next - seq > SEQ_WINDOW) {
-		st->late++;
-	} else if (win_test(f, seq)) {
-		st->dup++;
-	} else {
-		win_set(f, seq, true);
-		st->reordered++;
-		st->lost--;
-	}
-}
-
 static void account(struct stats *st, const uint8_t *p, size_t len, bool trunc)
 {
 	struct rxg_pl_info info;
 	enum rxg_pl_status status;
 	struct flow *f;
-	bool fresh;
 
 	st->received++;
 	st->bytes += len;
@@ -314,12 +261,12 @@ static void account(struct stats *st, const uint8_t *p, size_t len, bool trunc)
 		return;
 	}
 	st->good++;
-	f = flow_get(st, info.flow, &fresh);
+	f = flow_get(st, info.flow);
 	if (!f) {
 		st->flows_overflow++;
 		return;
 	}
-	seq_account(st, f, info.seq, fresh);
+	rxg_seq_account(&f->seq, info.seq, &st->seq);
 }
 
 static int sock_meminfo(int fd, uint32_t *rmem, uint32_t *drops)
@@ -424,9 +371,9 @@ static void format_results(char *out, size_t n, const struct opts *o, const stru
 	for (int i = 1; i <= RXG_PL_BAD_CSUM; i++)
 		ADD("%s=%llu\n", rxg_pl_status_name(i), (unsigned long long)st->bad[i]);
 	ADD("truncated=%llu\nlost=%llu\ndup=%llu\nreordered=%llu\nlate=%llu\n",
-	    (unsigned long long)st->truncated, (unsigned long long)st->lost,
-	    (unsigned long long)st->dup, (unsigned long long)st->reordered,
-	    (unsigned long long)st->late);
+	    (unsigned long long)st->truncated, (unsigned long long)st->seq.lost,
+	    (unsigned long long)st->seq.dup, (unsigned long long)st->seq.reordered,
+	    (unsigned long long)st->seq.late);
 	ADD("flows_seen=%llu\nflows_overflow=%llu\n", (unsigned long long)st->flows_seen,
 	    (unsigned long long)st->flows_overflow);
 	uint64_t mal = st->mal_other;
