@@ -741,9 +741,8 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		print_start(&o, &s);
 
+	/* After a fatal send error, still report what went out. */
 	ret = run(&o, &s, &b, ks, &elapsed);
-	if (ret)
-		goto cleanup;
 	for (int k = 0; k < RXG_KIND_MAX; k++) {
 		if (ks[k].errors) {
 			fprintf(stderr, "rxgen: failed to send %llu %s frame(s) on %s: %s\n",

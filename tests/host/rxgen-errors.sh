@@ -68,6 +68,7 @@ case_err 2 "--good N needs --count" "$RXGEN" "${Q[@]}" --malformed all --good 2
 case_err 2 "invalid --qemu '127.0.0.1'" "$RXGEN" --qemu 127.0.0.1 --count 1
 case_err 2 "invalid --qemu '127.0.0.1:0'" "$RXGEN" --qemu 127.0.0.1:0 --count 1
 case_err 2 "invalid --qemu 'somehost:5555'" "$RXGEN" --qemu somehost:5555 --count 1
+case_err 2 "invalid --qemu-local '127.0.0.1'" "$RXGEN" "${Q[@]}" --qemu-local 127.0.0.1
 case_err 2 "invalid --iface 'rxsnosuch0': no such interface" \
 	"$RXGEN" --iface rxsnosuch0 --count 1
 case_err 2 "give exactly one of --qemu HOST:PORT and --iface IF" "$RXGEN" --count 1
@@ -93,6 +94,16 @@ port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DG
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 9)
 case_err 1 "failed to send to qemu:127.0.0.1:$port: Connection refused" \
 	"$RXGEN" -q --qemu "127.0.0.1:$port" --count 1000 --rate max
+# ... and still writes its summary of what went out before the failure.
+rm -f /tmp/rxgen-errors.$$.sum
+"$RXGEN" -q --qemu "127.0.0.1:$port" --count 1000 --rate max --summary /tmp/rxgen-errors.$$.sum \
+	2>/dev/null
+if grep -q '^units=[0-9]' /tmp/rxgen-errors.$$.sum 2>/dev/null; then
+	pass "after a fatal send error the summary is still written ($(grep '^units=' /tmp/rxgen-errors.$$.sum))"
+else
+	fail "after a fatal send error no summary was written"
+fi
+rm -f /tmp/rxgen-errors.$$.sum
 
 # --- rxsink: bad values, exit 2; bind failure, exit 1 ---------------------------------------
 case_err 2 "invalid --port '0'" "$RXSINK" --port 0
