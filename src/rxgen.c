@@ -305,55 +305,57 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-/* Open the transport. Returns 0, or an exit status (2 bad input, 3 privilege, 1 other). */
-static int open_sender(const struct opts *o, struct sender *s)
+/* A UDP socket connected to QEMU's netdev. Returns 0 or an exit status. */
+static int open_qemu(const struct opts *o, struct sender *s)
 {
-	if (o->qemu) {
-		struct sockaddr_in sin = { .sin_family = AF_INET };
-		uint32_t ip;
-		uint16_t port;
-		int sndbuf = 4 << 20;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint32_t ip;
+	uint16_t port;
+	int sndbuf = 4 << 20;
 
-		if (rxg_parse_hostport(o->qemu, &ip, &port)) {
-			fprintf(stderr, "rxgen: invalid --qemu '%s': want HOST:PORT, e.g. "
-				"127.0.0.1:10001\n", o->qemu);
+	if (rxg_parse_hostport(o->qemu, &ip, &port)) {
+		fprintf(stderr, "rxgen: invalid --qemu '%s': want HOST:PORT, e.g. "
+			"127.0.0.1:10001\n", o->qemu);
+		return EXIT_USAGE;
+	}
+	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		fprintf(stderr, "rxgen: failed to open UDP socket: %s\n", strerror(errno));
+		return 1;
+	}
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (o->qemu_local) {
+		struct sockaddr_in lin = { .sin_family = AF_INET };
+		uint32_t lip;
+		uint16_t lport;
+
+		if (rxg_parse_hostport(o->qemu_local, &lip, &lport)) {
+			fprintf(stderr, "rxgen: invalid --qemu-local '%s': want "
+				"HOST:PORT\n", o->qemu_local);
 			return EXIT_USAGE;
 		}
-		s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (s->fd < 0) {
-			fprintf(stderr, "rxgen: failed to open UDP socket: %s\n", strerror(errno));
+		lin.sin_addr.s_addr = htonl(lip);
+		lin.sin_port = htons(lport);
+		if (bind(s->fd, (struct sockaddr *)&lin, sizeof(lin))) {
+			fprintf(stderr, "rxgen: failed to bind UDP socket to %s: %s\n",
+				o->qemu_local, strerror(errno));
 			return 1;
 		}
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-		if (o->qemu_local) {
-			struct sockaddr_in lin = { .sin_family = AF_INET };
-			uint32_t lip;
-			uint16_t lport;
-
-			if (rxg_parse_hostport(o->qemu_local, &lip, &lport)) {
-				fprintf(stderr, "rxgen: invalid --qemu-local '%s': want "
-					"HOST:PORT\n", o->qemu_local);
-				return EXIT_USAGE;
-			}
-			lin.sin_addr.s_addr = htonl(lip);
-			lin.sin_port = htons(lport);
-			if (bind(s->fd, (struct sockaddr *)&lin, sizeof(lin))) {
-				fprintf(stderr, "rxgen: failed to bind UDP socket to %s: %s\n",
-					o->qemu_local, strerror(errno));
-				return 1;
-			}
-		}
-		sin.sin_addr.s_addr = htonl(ip);
-		sin.sin_port = htons(port);
-		if (connect(s->fd, (struct sockaddr *)&sin, sizeof(sin))) {
-			fprintf(stderr, "rxgen: failed to connect UDP socket to %s: %s\n",
-				o->qemu, strerror(errno));
-			return 1;
-		}
-		snprintf(s->target, sizeof(s->target), "qemu:%s", o->qemu);
-		return 0;
 	}
+	sin.sin_addr.s_addr = htonl(ip);
+	sin.sin_port = htons(port);
+	if (connect(s->fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		fprintf(stderr, "rxgen: failed to connect UDP socket to %s: %s\n",
+			o->qemu, strerror(errno));
+		return 1;
+	}
+	snprintf(s->target, sizeof(s->target), "qemu:%s", o->qemu);
+	return 0;
+}
 
+/* An AF_PACKET socket bound to --iface. Returns 0 or an exit status. */
+static int open_packet(const struct opts *o, struct sender *s)
+{
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 
 	if (strlen(o->iface) >= IFNAMSIZ || !(s->ifindex = (int)if_nametoindex(o->iface))) {
@@ -379,6 +381,12 @@ static int open_sender(const struct opts *o, struct sender *s)
 	s->packet = true;
 	snprintf(s->target, sizeof(s->target), "iface:%s", o->iface);
 	return 0;
+}
+
+/* Open the transport. Returns 0, or an exit status (2 bad input, 3 privilege, 1 other). */
+static int open_sender(const struct opts *o, struct sender *s)
+{
+	return o->qemu ? open_qemu(o, s) : open_packet(o, s);
 }
 
 /* The schedule: is unit @i good? Spreads the good units evenly (Bresenham). */
