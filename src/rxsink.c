@@ -321,9 +321,8 @@ static const char *receive(int fd, const struct opts *o, struct stats *st, doubl
 		for (int i = 0; i < n; i++) {
 			bool trunc = msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
 
+			/* Everything read is counted, even past --count. */
 			account(st, bufs[i], msgs[i].msg_len, trunc);
-			if (o->count && st->received >= o->count)
-				break;
 		}
 	}
 }
