@@ -67,19 +67,21 @@ static volatile sig_atomic_t stop_flag;
 
 const char *argp_program_version = "rxgen (rxscope)";
 static const char doc[] =
-"Craft Ethernet/IPv4/UDP test frames and send them into a QEMU guest NIC (socket/dgram\n"
-"netdev) or onto a real interface (AF_PACKET).\n"
+"Craft Ethernet/IPv4/UDP test frames and send them into a QEMU guest NIC\n"
+"(socket/dgram netdev) or onto a real interface (AF_PACKET).\n"
 "\n"
-"USAGE: rxgen (--qemu HOST:PORT | --iface IF) [--count N] [--rate PPS|max] [OPTIONS]\n"
+"USAGE: rxgen (--qemu HOST:PORT | --iface IF) [--count N] [--rate PPS|max]\n"
 "\n"
 "EXAMPLES:\n"
 "  rxgen --qemu 127.0.0.1:10001 --count 10000 --rate 5000\n"
-"  rxgen --qemu 127.0.0.1:10001 --duration 10 --rate max --flows 8 --size 18\n"
-"  rxgen --iface veth0 --dst-mac 02:00:00:00:00:02 --count 90 --malformed all --good 10\n"
+"  rxgen --qemu 127.0.0.1:10001 --duration 10 --rate max --flows 8\n"
+"  rxgen --iface veth0 --dst-mac 02:00:00:00:00:02 --count 90 \\\n"
+"        --malformed all --good 9\n"
 "  rxgen --qemu 127.0.0.1:10001 --count 100 --size 8000 --summary sent.txt\n"
 "\n"
-"Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp bad-udp-csum frag vlan\n"
-"non-ip (or all). Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
+"Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp\n"
+"bad-udp-csum frag vlan non-ip (or all).\n"
+"Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
 "\vOptions";
 
 enum {
@@ -101,7 +103,7 @@ static const struct argp_option options[] = {
 	{ "rate", 'r', "PPS", 0, "units per second, or max (or 0) for as fast as "
 	  "possible; default 1000", 2 },
 	{ "duration", 'd', "SEC", 0, "stop after SEC seconds", 2 },
-	{ "batch", OPT_BATCH, "N", 0, "frames per sendmmsg call, 1..256 (default 32)", 2 },
+	{ "batch", OPT_BATCH, "N", 0, "units per sendmmsg call, 1..256 (default 32)", 2 },
 	{ NULL, 0, NULL, 0, "The frames:", 3 },
 	{ "size", 's', "BYTES", 0, "UDP payload of good frames, 24..8972 (default 64)", 3 },
 	{ "flows", 'f', "N", 0, "flows 1..4096: flow f comes from src-ip + f, src-port + f "

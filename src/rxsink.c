@@ -64,15 +64,16 @@ static struct flow *flows[FLOW_SLOTS];
 
 const char *argp_program_version = "rxsink (rxscope)";
 static const char doc[] =
-"Receive rxgen's UDP test traffic, verify every payload and count lost, duplicated and\n"
-"reordered datagrams per flow. Results go to stdout and --out as key=value lines.\n"
+"Receive rxgen's UDP test traffic, verify every payload and count lost,\n"
+"duplicated and reordered datagrams per flow. Results go to stdout and --out\n"
+"as key=value lines.\n"
 "\n"
 "USAGE: rxsink [--port N] [--count N] [--idle SEC] [--timeout SEC] [--out FILE]\n"
 "\n"
 "EXAMPLES:\n"
 "  rxsink --port 9000 --count 10000 --timeout 60 --out /results/sink.txt\n"
 "  rxsink --ready-file /tmp/ready --idle 2 --timeout 30\n"
-"  rxsink --no-read --idle 1 --hold 30      # keep unread skbs queued for 30 s\n"
+"  rxsink --no-read --idle 1 --hold 30    # keep unread skbs for 30 s\n"
 "\vOptions";
 
 enum { OPT_READY = 1000, OPT_RCVBUF, OPT_HOLD, OPT_NO_READ, OPT_BIND };
