@@ -136,9 +136,29 @@ if [ "$interactive" = 1 ]; then
 	exec "${qemu[@]}" -serial mon:stdio
 fi
 
+# QEMU's socket netdev reads its UDP socket with the default receive buffer (about 208 KiB,
+# a dozen jumbo frames), which overflows on the host whenever QEMU stalls. The buffer size
+# is taken when QEMU creates the socket: raise the default just for that moment.
+RCVBUF=4194304
+old_rmem=$(cat /proc/sys/net/core/rmem_default 2>/dev/null || echo "")
+raised=0
+if [ -n "$old_rmem" ] && [ "$old_rmem" -lt "$RCVBUF" ] &&
+   echo "$RCVBUF" > /proc/sys/net/core/rmem_default 2>/dev/null; then
+	raised=1
+fi
+
 start=$(date +%s%N)
 "${qemu[@]}" -serial "file:$out/console.log" -monitor none &
 qpid=$!
+
+if [ "$raised" = 1 ]; then
+	for _ in $(seq 50); do
+		ss -Hlun "sport = :$rx_port" 2>/dev/null | grep -q . && break
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "$old_rmem" > /proc/sys/net/core/rmem_default
+fi
 
 hpid=
 if [ -f "$sdir/host.sh" ]; then
