@@ -36,6 +36,11 @@ const volatile bool isr_needs_filter = false;
  * rxscope_igb_q_vector.
  */
 const volatile int isr_qv = 0;
+/*
+ * No poll entry hook (generic profile): a NET_RX run claims the CPU's pending ISR
+ * stamp when it starts, instead of a poll.
+ */
+const volatile bool claim_at_softirq = false;
 /* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
 const volatile __u32 hooked = 0;
 
@@ -56,6 +61,7 @@ struct cpu_state {
 	void *poll_napi;	/* kretprobe: the napi of this poll */
 	__u32 poll_budget;	/* kretprobe: its budget */
 	__u32 polled;		/* this NET_RX run reached a poll */
+	__u32 carry;		/* generic: a poll used its budget, cycle goes on */
 };
 
 struct {
@@ -374,6 +380,15 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	}
 	hist_delta(RXS_H_IRQ_TO_SOFTIRQ, s->raise_ts, now);
 	s->raise_ts = 0;
+	if (claim_at_softirq) {
+		/* the run polls the NAPIs that the pending ISRs scheduled */
+		if (s->isr_pending_ts)
+			s->cur_isr_ts = s->isr_pending_ts;
+		else if (!s->carry)
+			s->cur_isr_ts = 0;
+		s->isr_pending_ts = 0;
+		s->carry = 0;
+	}
 	s->softirq_ts = now;
 	s->polled = 0;
 	return 0;
@@ -386,8 +401,16 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	if (vec != NET_RX_VEC)
 		return 0;
 	s = state();
-	if (s)
-		s->softirq_ts = 0;
+	if (!s)
+		return 0;
+	s->softirq_ts = 0;
+	/*
+	 * generic: the run polled what the ISRs during it scheduled, unless a
+	 * poll used its budget. A stamp left pending would date the next cycle
+	 * too early; without one, its packets count as unmatched instead.
+	 */
+	if (claim_at_softirq && !s->carry)
+		s->isr_pending_ts = 0;
 	return 0;
 }
 
@@ -519,11 +542,11 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
 		st = bpf_map_lookup_elem(&napi_cycle, &key);
 		if (st && st->claimed && !(BPF_CORE_READ(napi, state) & sched))
 			bpf_map_delete_elem(&napi_cycle, &key);
-	} else if (work < budget) {
-		/* tracepoint only: the CPU's pending stamp was this cycle's */
-		s->isr_pending_ts = 0;
+		s->cur_isr_ts = 0;
+	} else if (work >= budget && budget > 0) {
+		/* repolled in the next NET_RX run, same cycle */
+		s->carry = 1;
 	}
-	s->cur_isr_ts = 0;
 	return 0;
 }
 
