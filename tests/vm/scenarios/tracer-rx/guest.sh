@@ -89,10 +89,10 @@ done
 # The stages that start at the ISR: a packet whose NAPI cycle has no ISR stamp is counted
 # as unmatched instead of timed, so count + unmatched must be COUNT. With a driver profile
 # the stamp is keyed by napi and nearly exact (at most 0.2% unmatched); the generic profile
-# keys it by CPU (at most 20%).
+# keys it by CPU (at most 5%).
 um=$(unmatched "$R")
 maxum=$((COUNT / 500)); [ "$maxum" -lt 2 ] && maxum=2
-[ "$PROFILE" = generic ] && maxum=$((COUNT / 5))
+[ "$PROFILE" = generic ] && maxum=$((COUNT / 20))
 [ "$tol" -gt 0 ] && maxum=$((COUNT * tol / 100))
 for s in irq_to_rx total; do
 	n=$(stage_count "$R" "$s")
