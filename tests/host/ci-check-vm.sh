@@ -4,7 +4,7 @@
 #  - bad input is refused with exit 2 before any VM boots;
 #  - the committed baseline (tests/baselines/KVER/default) is a set compare accepts;
 #  - one VM boot records three interleaved sets of K runs with the default profile: clean A,
-#    B with rxscope_igb's inject_poll_delay_ns=INJECT_NS, clean C;
+#    B with rxscope_igb's inject_poll_delay_ns=INJECT_NS, clean C (rounds A B C, C B A, ...);
 #  - ci-check --update-baseline makes A the baseline (replacing an old directory whole);
 #  - proof 1, clean vs clean: ci-check of C against A passes, every stage ok or without
 #    enough data, with all artifacts;
@@ -118,7 +118,7 @@ check "  ... every stage of it ok or without enough data" all_quiet "$work/self.
 check "  ... and poll is judged ok" is_verdict "$work/self.txt" poll ok
 
 # --- one boot, three interleaved sets -----------------------------------------------------------
-# Rounds of (clean A, injected B, clean C): the three sets see the same drift of the host's
+# Rounds of (clean, injected B, clean): the three sets see the same drift of the host's
 # speed, so what differs between them is the injected delay alone. The runs use the
 # default profile's traffic and the scenario ci-check boots (ci-record).
 prof=tests/vm/profiles/default.profile
@@ -141,10 +141,14 @@ grep -E '^(PASS|FAIL): ' "$work/vm/guest.log" 2>/dev/null | sed 's/^/  guest /'
 check "one boot recorded 3 x $k interleaved runs ($(( $(date +%s) - t )) s)" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || { echo "ci-check proofs: $((fails)) failed"; exit 1; }
 mkdir -p "$work/A" "$work/B" "$work/C"
+# Odd rounds run A B C, even rounds C B A: a steady drift of the host's speed favours
+# neither clean set.
 for r in $(seq "$k"); do
-	cp "$work/vm/run-$((3 * r - 2)).json" "$work/A/run-$r.json"
+	first=A last=C
+	[ $((r % 2)) = 0 ] && first=C last=A
+	cp "$work/vm/run-$((3 * r - 2)).json" "$work/$first/run-$r.json"
 	cp "$work/vm/run-$((3 * r - 1)).json" "$work/B/run-$r.json"
-	cp "$work/vm/run-$((3 * r)).json" "$work/C/run-$r.json"
+	cp "$work/vm/run-$((3 * r)).json" "$work/$last/run-$r.json"
 done
 cp "$work/vm/dmesg.txt" "$work/B/"
 cp "$work/vm/dmesg.txt" "$work/C/"
