@@ -17,7 +17,8 @@
 
 #include "rxscope_igb.h"
 
-#define RXSCOPE_IGB_RX_DMA_ATTR (DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_WEAK_ORDERING)
+#define RXSCOPE_IGB_RX_DMA_ATTR \
+	(DMA_ATTR_SKIP_CPU_SYNC | DMA_ATTR_WEAK_ORDERING)
 
 static inline union rxscope_igb_rx_desc *
 rxscope_igb_rx_desc(struct rxscope_igb_ring *ring, u16 i)
