@@ -1,6 +1,7 @@
 # The in-tree igb on the same QEMU device is the reference: the same traffic (COUNT frames,
 # 8 flows) gives the same datagram counts through igb and through rxscope_igb, at the
-# socket and in `ip -s link`.
+# socket and in `ip -s link`. While igb owns the device, loading rxscope_igb says so in
+# the log and claims nothing.
 COUNT=${COUNT:-20000}
 
 val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
@@ -25,6 +26,10 @@ run_driver() {
 set -- $(run_driver igb ready igb-sent)
 igb_sock=$1 igb_link=$2
 rxs_log "igb: socket ${igb_sock:-?}, ip -s link ${igb_link:-?}"
+rxs_check "rxscope_igb loads while igb owns the device" insmod /lib/modules/rxscope_igb.ko
+rxs_check "and says that igb owns it" sh -c "dmesg | grep -q 'is owned by driver igb'"
+rxs_check "and claims nothing" [ -z "$(ls /sys/bus/pci/drivers/rxscope_igb | grep :)" ]
+rxs_check "rxscope_igb unloads" rmmod rxscope_igb
 rxs_check "igb unloads" rmmod igb
 set -- $(run_driver rxscope_igb rxscope-ready host-done)
 rx_sock=$1 rx_link=$2
