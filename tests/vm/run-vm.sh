@@ -24,6 +24,7 @@ usage: $prog [options] SCENARIO
   --no-module         carry no module of ours
   --smp N, --mem MB   guest CPUs (default 2) and memory (default 1024)
   --accel auto|kvm|tcg  (default auto: KVM where /dev/kvm and vmx/svm exist, else TCG)
+  --tcg-thread single|multi  TCG's vCPU threading (default single, see docs/vm.md)
   --env KEY=VALUE     a parameter for the scenario, set in guest.sh's and host.sh's
                       environment (repeatable)
   --interactive       console on this terminal, no time limit (for a shell: SCENARIO=shell)
@@ -32,6 +33,7 @@ EOF
 die() { echo "$prog: error: $*" >&2; exit 2; }
 
 out= timeout= kernel= module= no_module=0 smp= mem= accel=${RXS_ACCEL:-auto} interactive=0
+tcg_thread=${RXS_TCG_THREAD:-single}
 scenario=
 params=()
 while [ $# -gt 0 ]; do
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--accel) accel=${2:?}; shift 2 ;;
+	--tcg-thread) tcg_thread=${2:?}; shift 2 ;;
 	--env)
 		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "--env wants KEY=VALUE, not '${2:-}'"
 		params+=("$2"); shift 2 ;;
@@ -91,7 +94,18 @@ auto)
 kvm|tcg) ;;
 *) die "--accel must be auto, kvm or tcg" ;;
 esac
-if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
+case $tcg_thread in
+single|multi) ;;
+*) die "--tcg-thread must be single or multi" ;;
+esac
+# Multi-threaded TCG can run a stale int3 that the kernel's text patching (attaching or
+# detaching tracepoints and fentry) has already removed, and the guest oopses. One thread
+# for all vCPUs keeps code modification and execution in order.
+if [ "$accel" = kvm ]; then
+	cpu=host accel_opt=kvm
+else
+	cpu=max accel_opt=tcg,thread=$tcg_thread
+fi
 
 out=${out:-$top/results/$name}
 rm -rf "$out"
@@ -124,7 +138,7 @@ tx_port=$(free_port)
 while [ "$tx_port" = "$rx_port" ]; do tx_port=$(free_port); done
 
 GUEST_MAC=52:54:00:12:34:56
-qemu=(qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -machine q35 -smp "$smp" -m "$mem"
+qemu=(qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -machine q35 -smp "$smp" -m "$mem"
 	-nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init"
