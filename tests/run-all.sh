@@ -43,21 +43,30 @@ for t in tests/host/*.sh; do
 	[ -f "$t" ] || continue
 	name=host/$(basename "$t" .sh)
 	log=results/$(basename "$t" .sh).host.log
-	bash "$t" > "$log" 2>&1
+	t0=$SECONDS
+	bash "$t" > "$log" 2>&1 < /dev/null
 	rc=$?
+	name="$name [$((SECONDS - t0)) s]"
 	grep -E '^(PASS|FAIL): ' "$log" | sed 's/^/   /'
 	[ "$rc" -ne 0 ] && tail -n 15 "$log" | sed 's/^/   | /'
 	count_lines "$name" "$rc" "$log"
 done
 
+i=0
+rm -rf results/suite
+mkdir -p results/suite
 while read -r scen args; do
 	case $scen in ''|'#'*) continue ;; esac
-	name=vm/$scen
-	log=results/$scen.vm.log
+	i=$((i + 1))
+	name="vm/$scen${args:+ $args}"
+	out=results/suite/$(printf '%02d' "$i")-$scen
+	log=$out.log
+	t0=$SECONDS
 	# shellcheck disable=SC2086
-	bash tests/vm/run-vm.sh $args "$scen" > "$log" 2>&1
+	bash tests/vm/run-vm.sh --out "$out" $args "$scen" > "$log" 2>&1 < /dev/null
 	rc=$?
-	cat "results/$scen/guest.log" "results/$scen/host.log" 2>/dev/null |
+	name="$name [$((SECONDS - t0)) s]"
+	cat "$out/guest.log" "$out/host.log" 2>/dev/null |
 		grep -E '^(PASS|FAIL): ' > "$log.checks"
 	sed 's/^/   /' "$log.checks"
 	sed 's/^/   | /' "$log"
@@ -67,5 +76,6 @@ done < tests/vm/suite.list
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"
 fi
+echo "suite time: $SECONDS s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
