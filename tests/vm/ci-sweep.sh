@@ -18,6 +18,10 @@
 #       after interleave: N random pairs of disjoint sets of 3 among all the boot's clean
 #       runs (seeded, so repeatable), compared with each other: the false-positive rate of
 #       clean sets measured side by side.
+#   ci-sweep.sh matched [--out DIR] [--quantiles ...] [--max-regression P]
+#       after interleave with the list starting "0 0": the make-test proof's design on that
+#       boot's runs. Every choice of 3 rounds, and in each round either clean run on either
+#       side (C(R,3) x 8 comparisons); counts those with a false regression, and by stage.
 # Default DIR: results/ci-sweep.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -161,5 +165,42 @@ splits)
 		echo "$q: ${#cl[@]} clean runs, $npairs random pairs of disjoint sets of 3: $bad with a false regression; stage verdicts regressed: $stages / $comps"
 	done
 	;;
-*) die "usage: ci-sweep.sh record|analyse|interleave|splits [options] (see the top of this file)" ;;
+matched)
+	[ -f "$out/vm/guest.log" ] || die "no interleaved boot in $out (run ci-sweep.sh interleave first)"
+	# Entries per round: the runs between two clean pairs (run-1 and run-2 are clean).
+	nrun=$(ls "$out"/vm/run-*.inject | wc -l)
+	per=0
+	for i in $(seq 3 "$nrun"); do
+		if [ "$(cat "$out/vm/run-$i.inject")" = 0 ] && [ "$(cat "$out/vm/run-$((i + 1)).inject" 2>/dev/null)" = 0 ]; then
+			per=$((i - 1)); break
+		fi
+	done
+	[ "$per" -gt 0 ] || die "cannot tell the rounds apart in $out/vm"
+	nr=$((nrun / per))
+	for q in $quantiles; do
+		tot=0 bad=0 st=0 comps=0
+		: > "$out/matched-$q.stages"
+		for a in $(seq "$nr"); do for b in $(seq $((a + 1)) "$nr"); do for c in $(seq $((b + 1)) "$nr"); do
+			for flip in 0 1 2 3 4 5 6 7; do
+				A=() C=() i=0
+				for r in $a $b $c; do
+					x=$(( (r - 1) * per + 1 )) y=$(( (r - 1) * per + 2 ))
+					[ $(( (flip >> i) & 1 )) = 1 ] && { t=$x; x=$y; y=$t; }
+					A+=("$out/vm/run-$x.json") C+=("$out/vm/run-$y.json") i=$((i + 1))
+				done
+				res=$("$rxscope" compare "$(IFS=,; echo "${A[*]}")" "$(IFS=,; echo "${C[*]}")" \
+					--quantile "$q" --max-regression "$maxreg" 2>/dev/null || true)
+				awk '$NF == "regressed" { print $1 }' <<< "$res" >> "$out/matched-$q.stages"
+				r=$(awk '$NF == "regressed"' <<< "$res" | wc -l)
+				n=$(awk '/^STAGE/ { t = 1; next } t && NF == 0 { exit }
+					t && ($NF == "ok" || $NF == "regressed" || $NF == "improved")' <<< "$res" | wc -l)
+				tot=$((tot + 1)) st=$((st + r)) comps=$((comps + n))
+				[ "$r" -gt 0 ] && bad=$((bad + 1))
+			done
+		done; done; done
+		echo "$q, $maxreg: $nr rounds of $per runs, $tot matched comparisons of clean sets of 3: $bad with a false regression; stage verdicts regressed: $st / $comps"
+		sort "$out/matched-$q.stages" | uniq -c | sed 's/^/  /'
+	done
+	;;
+*) die "usage: ci-sweep.sh record|analyse|interleave|splits|matched [options] (see the top of this file)" ;;
 esac
