@@ -18,10 +18,11 @@
 #       after interleave: N random pairs of disjoint sets of 3 among all the boot's clean
 #       runs (seeded, so repeatable), compared with each other: the false-positive rate of
 #       clean sets measured side by side.
-#   ci-sweep.sh matched [--out DIR] [--quantiles ...] [--max-regression P]
+#   ci-sweep.sh matched [--out DIR] [--quantiles ...] [--max-regression P] [--k "3 4 5"]
 #       after interleave with the list starting "0 0": the make-test proof's design on that
-#       boot's runs. Every choice of 3 rounds, and in each round either clean run on either
-#       side (C(R,3) x 8 comparisons); counts those with a false regression, and by stage.
+#       boot's runs. Every choice of K rounds, and in each round either clean run on either
+#       side: false regressions of clean vs clean, and how often each delay's runs of the
+#       same rounds get poll flagged.
 # Default DIR: results/ci-sweep.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -29,7 +30,7 @@ die() { echo "ci-sweep: error: $*" >&2; exit 2; }
 
 cmd=${1:-}
 [ -n "$cmd" ] && shift
-out=$top/results/ci-sweep boots=4 delays= rounds=6 npairs=100 reuse=0
+out=$top/results/ci-sweep boots=4 delays= rounds=6 npairs=100 reuse=0 ks=3
 quantiles="p50 p90 p99" maxreg=15%
 extra=()
 while [ $# -gt 0 ]; do
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--pairs) npairs=$2; shift 2 ;;
 	--reuse) reuse=1; shift ;;
+	--k) ks=$2; shift 2 ;;
 	--delays) delays=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--quantiles) quantiles=$2; shift 2 ;;
@@ -167,39 +169,46 @@ splits)
 	;;
 matched)
 	[ -f "$out/vm/guest.log" ] || die "no interleaved boot in $out (run ci-sweep.sh interleave first)"
-	# Entries per round: the runs between two clean pairs (run-1 and run-2 are clean).
-	nrun=$(ls "$out"/vm/run-*.inject | wc -l)
-	per=0
-	for i in $(seq 3 "$nrun"); do
-		if [ "$(cat "$out/vm/run-$i.inject")" = 0 ] && [ "$(cat "$out/vm/run-$((i + 1)).inject" 2>/dev/null)" = 0 ]; then
-			per=$((i - 1)); break
-		fi
-	done
-	[ "$per" -gt 0 ] || die "cannot tell the rounds apart in $out/vm"
-	nr=$((nrun / per))
 	for q in $quantiles; do
-		tot=0 bad=0 st=0 comps=0
-		: > "$out/matched-$q.stages"
-		for a in $(seq "$nr"); do for b in $(seq $((a + 1)) "$nr"); do for c in $(seq $((b + 1)) "$nr"); do
-			for flip in 0 1 2 3 4 5 6 7; do
-				A=() C=() i=0
-				for r in $a $b $c; do
-					x=$(( (r - 1) * per + 1 )) y=$(( (r - 1) * per + 2 ))
-					[ $(( (flip >> i) & 1 )) = 1 ] && { t=$x; x=$y; y=$t; }
-					A+=("$out/vm/run-$x.json") C+=("$out/vm/run-$y.json") i=$((i + 1))
-				done
-				res=$("$rxscope" compare "$(IFS=,; echo "${A[*]}")" "$(IFS=,; echo "${C[*]}")" \
-					--quantile "$q" --max-regression "$maxreg" 2>/dev/null || true)
-				awk '$NF == "regressed" { print $1 }' <<< "$res" >> "$out/matched-$q.stages"
-				r=$(awk '$NF == "regressed"' <<< "$res" | wc -l)
-				n=$(awk '/^STAGE/ { t = 1; next } t && NF == 0 { exit }
-					t && ($NF == "ok" || $NF == "regressed" || $NF == "improved")' <<< "$res" | wc -l)
-				tot=$((tot + 1)) st=$((st + r)) comps=$((comps + n))
-				[ "$r" -gt 0 ] && bad=$((bad + 1))
-			done
-		done; done; done
-		echo "$q, $maxreg: $nr rounds of $per runs, $tot matched comparisons of clean sets of 3: $bad with a false regression; stage verdicts regressed: $st / $comps"
-		sort "$out/matched-$q.stages" | uniq -c | sed 's/^/  /'
+		for k in $ks; do
+			python3 - "$out/vm" "$rxscope" "$q" "$maxreg" "$k" <<'PY'
+import collections, glob, itertools, os, subprocess, sys
+vm, rx, q, maxreg, k = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+inj = {int(os.path.basename(f)[4:-7]): int(open(f).read()) for f in glob.glob(vm + "/run-*.inject")}
+n = max(inj)
+# The plan repeats per round and starts with two clean runs: the round length is the
+# distance to the next pair of clean runs.
+per = next(i - 1 for i in range(3, n) if inj[i] == 0 and inj.get(i + 1) == 0)
+rounds = n // per
+delays = sorted({inj[i] for i in range(3, per + 1)})
+def verdicts(a, b):
+    out = subprocess.run([rx, "compare", ",".join(a), ",".join(b), "--quantile", q,
+                          "--max-regression", maxreg], capture_output=True, text=True).stdout
+    return [l.split()[0] for l in out.splitlines() if l.endswith(" regressed")]
+run = lambda i: "%s/run-%d.json" % (vm, i)
+fp = tot = 0
+stages = collections.Counter()
+det = collections.Counter(); dtot = collections.Counter()
+for rs in itertools.combinations(range(1, rounds + 1), k):
+    for flip in range(2 ** k):
+        A, C = [], []
+        for j, r in enumerate(rs):
+            x, y = (r - 1) * per + 1, (r - 1) * per + 2
+            if flip >> j & 1:
+                x, y = y, x
+            A.append(run(x)); C.append(run(y))
+        v = verdicts(A, C)
+        tot += 1; fp += bool(v); stages.update(v)
+        if flip < 2 ** (k - 1):
+            for d in delays:
+                B = [run((r - 1) * per + 1 + [inj[(r - 1) * per + i] for i in range(1, per + 1)].index(d)) for r in rs]
+                dtot[d] += 1; det[d] += "poll" in verdicts(A, B)
+print("%s, %s, K=%d: %d rounds of %d runs; clean vs clean: %d / %d with a false regression %s"
+      % (q, maxreg, k, rounds, per, fp, tot, dict(stages)))
+for d in delays:
+    print("  %d ns injected: poll regressed in %d / %d" % (d, det[d], dtot[d]))
+PY
+		done
 	done
 	;;
 *) die "usage: ci-sweep.sh record|analyse|interleave|splits|matched [options] (see the top of this file)" ;;
