@@ -131,7 +131,7 @@ for _ in $(seq "$k"); do plan="$plan 0 $inject 0"; done
 mkdir -p "$work/sc"
 ln -s "$top/tests/vm/scenarios/ci-record" "$work/sc/ci-proof-$$"
 t=$(date +%s)
-bash tests/vm/run-vm.sh --out "$work/vm" --smp "$(pv SMP)" --timeout 900 \
+bash tests/vm/run-vm.sh --out "$work/vm" --smp "$(pv SMP)" --timeout 1200 \
 	--env PLAN="${plan# }" --env RUNS=$((3 * k)) --env DRIVER=rxscope_igb \
 	--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
 	--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" \
