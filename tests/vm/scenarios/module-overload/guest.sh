@@ -21,9 +21,22 @@ sink=$!
 rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
 ovr_before=$(et_sum "$ifc" '(rx_overrun_irqs|rx_missed_mpc|rx_no_buffer_rnbc)')
 rxs_ready
+rxs_check "the flood ended" rxs_wait_file "$RESULTS/flood-done" 120
+# the flood's receiver stops 8 s after its last datagram: until then it is busy reading
+# its full socket, which would compete with the counted phase for the vCPUs
+wait "$flood_sink"
+# then wait until no frame arrived for 2 s, and ask for the counted phase
+last=-1 n=0
+while [ $n -lt 120 ]; do
+	now=$(et_sum "$ifc" 'rx_queue_[0-9]+_packets')
+	[ "$now" = "$last" ] && break
+	last=$now n=$((n + 1))
+	sleep 2
+done
+rxs_log "flood drained after about $((2 * n)) s"
+: > "$RESULTS/drained"
 rxs_check "host part finished" rxs_wait_host 300
 wait "$sink"
-kill "$flood_sink" 2>/dev/null; wait "$flood_sink" 2>/dev/null
 ethtool -S "$ifc" > "$RESULTS/ethtool-S.txt"
 
 flood_sent=$(val sent_good "$RESULTS/flood.txt")
