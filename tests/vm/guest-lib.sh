@@ -77,6 +77,15 @@ rxs_up() {
 	echo "$ifc"
 }
 
+# rxs_val KEY FILE: the value of KEY in a key=value file (rxgen's and rxsink's results).
+rxs_val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+# rxs_ip_rx_packets IF: the RX packets counter of `ip -s link`.
+rxs_ip_rx_packets() { ip -s link show "$1" | awk '/RX:/ { getline; print $2; exit }'; }
+
+# rxs_et_sum IF REGEX: the sum of the `ethtool -S IF` counters whose names match REGEX.
+rxs_et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }
+
 # rxs_done: exit status for the scenario from the checks made.
 rxs_done() {
 	echo "guest checks: $RXS_FAILS failed"

@@ -181,7 +181,8 @@ if [ -f "$sdir/host.sh" ]; then
 		export GUEST_MAC GUEST_IP=198.18.0.2 TOP=$top
 		for kv in "${params[@]}"; do export "${kv?}"; done
 		set +e
-		bash "$sdir/host.sh" > "$out/host.log" 2>&1
+		bash -c '. "$1" && . "$2"' host-part "$top/tests/vm/host-lib.sh" "$sdir/host.sh" \
+			> "$out/host.log" 2>&1
 		echo $? > "$out/host-status"
 		: > "$out/host-done"
 	) &

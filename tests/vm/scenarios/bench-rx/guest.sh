@@ -1,7 +1,8 @@
 # make bench: maximum receive rate, RUNS rounds of every mode in MODES, interleaved so that
 # drift in the machine's speed hits all modes alike. A mode is a driver (igb, rxscope_igb)
 # with an optional "+trace" (rxscope record running). The host sends at full speed for each
-# measurement; rxsink's rate_pps (first to last datagram) is the result.
+# measurement. Two results: the rate at which the driver hands frames to the stack
+# (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
 RUNS=${RUNS:-5}
 for r in $(seq "$RUNS"); do
@@ -19,12 +20,19 @@ for r in $(seq "$RUNS"); do
 			rxs_wait_file /tmp/t.ready 60 || { echo "FAIL: rxscope did not attach"; exit 1; }
 		fi
 		rxs_wait_file /tmp/s.ready 20 || { echo "FAIL: rxsink not ready"; exit 1; }
+		p0=$(rxs_ip_rx_packets "$ifc")
+		t0=$(cut -d' ' -f1 /proc/uptime)
 		: > "$RESULTS/go-$r-$m"
 		rxs_wait_file "$RESULTS/sent-$r-$m" 300 || { echo "FAIL: host did not send"; exit 1; }
+		p1=$(rxs_ip_rx_packets "$ifc")
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		# What the driver handed to the stack while the host sent (ip -s link).
+		awk -v p="$((p1 - p0))" -v a="$t0" -v b="$t1" \
+			'BEGIN { printf "link_pps=%.1f\n", p / (b - a) }' >> "$RESULTS/link-$r-$m.txt"
 		wait "$sink"
 		[ -n "$rec" ] && { kill -INT "$rec"; wait "$rec"; }
 		rm -f /tmp/s.ready /tmp/t.ready
-		rxs_log "run $r $m: $(grep -E '^(received|rate_pps)=' "$RESULTS/sink-$r-$m.txt" | tr '\n' ' ')"
+		rxs_log "run $r $m: $(cat "$RESULTS/link-$r-$m.txt") $(grep -E '^(received|rate_pps)=' "$RESULTS/sink-$r-$m.txt" | tr '\n' ' ')"
 		rmmod "$drv" || { echo "FAIL: rmmod $drv"; exit 1; }
 	done
 done

@@ -18,11 +18,10 @@ wait "$sink"
 ip -s link show "$ifc" > "$RESULTS/link-after.txt"
 cat /tmp/sink.log
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-sent=$(val sent_good "$RESULTS/rxgen.txt")
-got=$(val received "$RESULTS/sink.txt")
-bad=$(val bad_payload "$RESULTS/sink.txt")
-sockdrop=$(val sock_drops "$RESULTS/sink.txt")
+sent=$(rxs_val sent_good "$RESULTS/rxgen.txt")
+got=$(rxs_val received "$RESULTS/sink.txt")
+bad=$(rxs_val bad_payload "$RESULTS/sink.txt")
+sockdrop=$(rxs_val sock_drops "$RESULTS/sink.txt")
 rxs_check "rxgen sent $COUNT good frames (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
 rxs_check "the socket received all $COUNT datagrams (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
 rxs_check "no payload was corrupted (bad ${bad:-none})" [ "${bad:-x}" = 0 ]

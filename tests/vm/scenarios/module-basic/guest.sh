@@ -4,11 +4,6 @@
 # `ethtool -S` (and the debugfs copy of the ethtool counters). Several queues must receive.
 COUNT=${COUNT:-20000}
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-# ip -s link: the packets column of the line under "RX:".
-ip_rx_packets() { ip -s link show "$1" | awk '/RX:/ { getline; print $2; exit }'; }
-# ethtool -S: one counter, or the sum of a pattern's counters.
-et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }
 dbg_sum() { awk -v re="^$1:\$" '$1 ~ re { s += $2 } END { print s + 0 }' /sys/kernel/debug/rxscope_igb/*/stats; }
 # /proc/interrupts: total of one vector's per-CPU counts.
 irq_total() { awk -v n="$1" '$NF == n { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s; exit }' /proc/interrupts; }
@@ -31,11 +26,11 @@ speed=$(ethtool "$ifc" | sed -n 's/.*Speed: //p')
 rxs_check "ethtool reports the link speed ($speed)" [ "$speed" = 1000Mb/s ]
 rxs_check "ethtool -i names the driver" sh -c "ethtool -i $ifc | grep -q 'driver: rxscope_igb'"
 
-ip_before=$(ip_rx_packets "$ifc")
-et_before=$(et_sum "$ifc" 'rx_queue_[0-9]+_packets')
+ip_before=$(rxs_ip_rx_packets "$ifc")
+et_before=$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_packets')
 dbg_before=$(dbg_sum 'rx_queue_[0-9]+_packets')
 for q in $(seq 0 $((nq - 1))); do
-	eval "qp_before_$q=\$(et_sum $ifc rx_queue_${q}_packets)"
+	eval "qp_before_$q=\$(rxs_et_sum $ifc rx_queue_${q}_packets)"
 	eval "irq_before_$q=\$(irq_total $ifc-rx-$q)"
 done
 
@@ -54,11 +49,11 @@ ethtool -S "$ifc" > "$RESULTS/ethtool-S.txt"
 cp /sys/kernel/debug/rxscope_igb/*/stats "$RESULTS/debugfs-stats.txt"
 grep -E "$ifc" /proc/interrupts > "$RESULTS/irqs-after.txt"
 
-sent=$(val sent_good "$RESULTS/rxgen.txt")
-got=$(val received "$RESULTS/sink.txt")
-bad=$(val bad_payload "$RESULTS/sink.txt")
-ip_d=$(($(ip_rx_packets "$ifc") - ip_before))
-et_d=$(($(et_sum "$ifc" 'rx_queue_[0-9]+_packets') - et_before))
+sent=$(rxs_val sent_good "$RESULTS/rxgen.txt")
+got=$(rxs_val received "$RESULTS/sink.txt")
+bad=$(rxs_val bad_payload "$RESULTS/sink.txt")
+ip_d=$(($(rxs_ip_rx_packets "$ifc") - ip_before))
+et_d=$(($(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_packets') - et_before))
 dbg_d=$(($(dbg_sum 'rx_queue_[0-9]+_packets') - dbg_before))
 rxs_check "rxgen sent $COUNT good frames (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
 rxs_check "the socket received all $COUNT datagrams (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
@@ -66,15 +61,15 @@ rxs_check "no payload was corrupted (bad ${bad:-none})" [ "${bad:-x}" = 0 ]
 rxs_check "ip -s link counted $COUNT frames (delta $ip_d)" [ "$ip_d" = "$COUNT" ]
 rxs_check "ethtool -S counted $COUNT frames (delta $et_d)" [ "$et_d" = "$COUNT" ]
 rxs_check "debugfs stats agree with ethtool -S (delta $dbg_d)" [ "$dbg_d" = "$COUNT" ]
-rxs_check "no descriptor errors" [ "$(et_sum "$ifc" 'rx_queue_[0-9]+_desc_errors')" = 0 ]
-rxs_check "no allocation failures" [ "$(et_sum "$ifc" 'rx_queue_[0-9]+_alloc_failed')" = 0 ]
+rxs_check "no descriptor errors" [ "$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_desc_errors')" = 0 ]
+rxs_check "no allocation failures" [ "$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_alloc_failed')" = 0 ]
 rxs_check "every datagram had its UDP checksum verified by the device" \
-	[ "$(et_sum "$ifc" 'rx_queue_[0-9]+_csum_good')" -ge "$COUNT" ]
+	[ "$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_csum_good')" -ge "$COUNT" ]
 
 busy_q=0 busy_irq=0
 for q in $(seq 0 $((nq - 1))); do
 	eval "qb=\$qp_before_$q; ib=\$irq_before_$q"
-	qd=$(($(et_sum "$ifc" "rx_queue_${q}_packets") - qb))
+	qd=$(($(rxs_et_sum "$ifc" "rx_queue_${q}_packets") - qb))
 	id=$(($(irq_total "$ifc-rx-$q") - ib))
 	rxs_log "queue $q: $qd frames, $id interrupts"
 	[ "$qd" -gt 0 ] && busy_q=$((busy_q + 1))

@@ -2,10 +2,9 @@
 # Logs the host's UDP receive-buffer drops (QEMU's socket netdev overflows when the host is
 # too loaded to run QEMU in time; those losses happen before the guest NIC).
 COUNT=${COUNT:-20000}
-RATE=${RATE:-5000}
+RATE=${RATE:-3000}
 FLOWS=${FLOWS:-8}
-for _ in $(seq 1200); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
-[ -e "$OUT/ready" ] || { echo "FAIL: the guest never became ready"; exit 1; }
+rxs_host_wait_ready || exit 1
 rcvbuf_errs() { awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp; }
 before=$(rcvbuf_errs)
 "$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \

@@ -10,7 +10,6 @@ COUNT=${COUNT:-5000}
 MAX_PAGES=${MAX_PAGES:-8192}		# 32 MiB: noise seen up to 4409 pages (pcp lists)
 MAX_SLAB_KB=${MAX_SLAB_KB:-1024}	# noise seen up to 348 kB
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 vectors() { grep -c "PCI-MSIX-$pci" /proc/interrupts; }
 mem_snapshot() {
 	sync
@@ -72,8 +71,8 @@ mem_snapshot > /tmp/mem1
 : > "$RESULTS/cycles-done"
 cp /tmp/mem0 "$RESULTS/mem-before.txt"
 cp /tmp/mem1 "$RESULTS/mem-after.txt"
-used_pages=$(($(val free_pages /tmp/mem0) - $(val free_pages /tmp/mem1)))
-slab_kb=$(($(val sunreclaim_kb /tmp/mem1) - $(val sunreclaim_kb /tmp/mem0)))
+used_pages=$(($(rxs_val free_pages /tmp/mem0) - $(rxs_val free_pages /tmp/mem1)))
+slab_kb=$(($(rxs_val sunreclaim_kb /tmp/mem1) - $(rxs_val sunreclaim_kb /tmp/mem0)))
 rxs_log "after the cycles: $used_pages more pages in use, SUnreclaim +$slab_kb kB"
 rxs_check "no page growth beyond noise ($used_pages pages, limit $MAX_PAGES)" [ "$used_pages" -le "$MAX_PAGES" ]
 rxs_check "no unreclaimable slab growth beyond noise ($slab_kb kB, limit $MAX_SLAB_KB)" [ "$slab_kb" -le "$MAX_SLAB_KB" ]
@@ -85,7 +84,7 @@ rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
 : > "$RESULTS/phase2-ready"
 rxs_check "host part finished" rxs_wait_host 600
 wait "$sink"
-got=$(val received "$RESULTS/sink.txt")
+got=$(rxs_val received "$RESULTS/sink.txt")
 rxs_check "after the cycles, all $COUNT datagrams arrived (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
 rxs_check "final rmmod works" rmmod rxscope_igb
 rxs_check "no MSI-X vector left after the final rmmod ($(vectors))" [ "$(vectors)" = 0 ]

@@ -2,8 +2,7 @@
 # COUNT frames at a moderate rate (port 9000) once the guest's counting receiver is ready.
 COUNT=${COUNT:-5000}
 RATE=${RATE:-3000}
-for _ in $(seq 1200); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
-[ -e "$OUT/ready" ] || { echo "FAIL: the guest never became ready"; exit 1; }
+rxs_host_wait_ready || exit 1
 n=0
 while [ ! -e "$OUT/cycles-done" ]; do
 	"$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9001 \

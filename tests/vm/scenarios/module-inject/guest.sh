@@ -7,7 +7,6 @@ DELAY_NS=${DELAY_NS:-300000}
 P=/sys/module/rxscope_igb/parameters/inject_poll_delay_ns
 T=/sys/kernel/tracing
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 # "min median" duration (us) of the rxscope_igb_poll() calls in the trace buffer
 poll_stats_us() {
 	awk '/rxscope_igb_poll/ { for (i = 2; i <= NF; i++) if ($i == "us") print $(i - 1) }' "$T/trace" |
@@ -36,7 +35,7 @@ burst() {
 	rxs_wait_file "$RESULTS/done-$1" 120
 	wait "$sink"
 	echo 0 > "$T/tracing_on"
-	got=$(val received "$RESULTS/sink-$1.txt")
+	got=$(rxs_val received "$RESULTS/sink-$1.txt")
 	polls=$(grep -c rxscope_igb_poll "$T/trace")
 	set -- $(poll_stats_us)
 	min=$1 med=$2

@@ -4,8 +4,6 @@
 # non-EOP counter shows the chaining; nothing is dropped as oversize.
 COUNT=${COUNT:-2000}
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 rxs_check "ethtool -G sets 512 RX / 128 TX descriptors" ethtool -G "$ifc" rx 512 tx 128
@@ -18,7 +16,7 @@ n=100
 while [ "$(cat /sys/class/net/$ifc/carrier)" != 1 ] && [ $n -gt 0 ]; do usleep 100000; n=$((n - 1)); done
 rxs_check "link is up again after the ring change" [ "$(cat /sys/class/net/$ifc/carrier)" = 1 ]
 
-noneop_before=$(et_sum "$ifc" 'rx_queue_[0-9]+_non_eop')
+noneop_before=$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_non_eop')
 rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 300 \
 	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
 sink=$!
@@ -28,12 +26,12 @@ rxs_check "host part finished" rxs_wait_host 300
 wait "$sink"
 ethtool -S "$ifc" > "$RESULTS/ethtool-S.txt"
 
-sent=$(val sent_good "$RESULTS/rxgen.txt")
-got=$(val received "$RESULTS/sink.txt")
-good=$(val good "$RESULTS/sink.txt")
-bad=$(val bad_payload "$RESULTS/sink.txt")
-bytes=$(val bytes "$RESULTS/sink.txt")
-noneop=$(($(et_sum "$ifc" 'rx_queue_[0-9]+_non_eop') - noneop_before))
+sent=$(rxs_val sent_good "$RESULTS/rxgen.txt")
+got=$(rxs_val received "$RESULTS/sink.txt")
+good=$(rxs_val good "$RESULTS/sink.txt")
+bad=$(rxs_val bad_payload "$RESULTS/sink.txt")
+bytes=$(rxs_val bytes "$RESULTS/sink.txt")
+noneop=$(($(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_non_eop') - noneop_before))
 rxs_check "rxgen sent $COUNT jumbo frames (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
 rxs_check "the socket received all $COUNT (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
 rxs_check "every payload verified good ($good), none bad (${bad:-none})" \
@@ -41,5 +39,5 @@ rxs_check "every payload verified good ($good), none bad (${bad:-none})" \
 rxs_check "8000 bytes per datagram ($bytes in all)" [ "${bytes:-x}" = $((COUNT * 8000)) ]
 # 8042-byte frames in 2048-byte buffers: 4 descriptors, 3 of them without EOP.
 rxs_check "each frame chained 3 non-EOP descriptors ($noneop for $COUNT)" [ "$noneop" = $((COUNT * 3)) ]
-rxs_check "nothing dropped as oversize" [ "$(et_sum "$ifc" 'rx_queue_[0-9]+_oversize')" = 0 ]
+rxs_check "nothing dropped as oversize" [ "$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_oversize')" = 0 ]
 rxs_done

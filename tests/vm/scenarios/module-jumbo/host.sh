@@ -3,8 +3,7 @@
 # QEMU reads them, and those losses would not be the guest's.
 COUNT=${COUNT:-2000}
 RATE=${RATE:-500}
-for _ in $(seq 1200); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
-[ -e "$OUT/ready" ] || { echo "FAIL: the guest never became ready"; exit 1; }
+rxs_host_wait_ready || exit 1
 rcvbuf_errs() { awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp; }
 before=$(rcvbuf_errs)
 "$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \

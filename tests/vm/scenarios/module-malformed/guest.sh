@@ -4,21 +4,19 @@
 PER_KIND=${PER_KIND:-100}
 GOOD=${GOOD:-300}
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }
 # mib FILE SECTION FIELD: a counter from /proc/net/snmp or /proc/net/netstat.
 mib() {
 	awk -v sec="$2:" -v f="$3" '$1 == sec { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
 		else { print $(c[f]); exit } }' "$1"
 }
 snap() {
-	echo "oversize=$(et_sum $ifc 'rx_queue_[0-9]+_oversize')"
-	echo "ip_bad=$(et_sum $ifc 'rx_queue_[0-9]+_csum_ip_bad')"
-	echo "l4_bad=$(et_sum $ifc 'rx_queue_[0-9]+_csum_l4_bad')"
-	echo "vlan=$(et_sum $ifc 'rx_queue_[0-9]+_vlan_stripped')"
-	echo "desc_err=$(et_sum $ifc 'rx_queue_[0-9]+_desc_errors')"
-	echo "ruc=$(et_sum $ifc rx_undersize_ruc)"
-	echo "rx_packets=$(et_sum $ifc 'rx_queue_[0-9]+_packets')"
+	echo "oversize=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_oversize')"
+	echo "ip_bad=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_csum_ip_bad')"
+	echo "l4_bad=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_csum_l4_bad')"
+	echo "vlan=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_vlan_stripped')"
+	echo "desc_err=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_desc_errors')"
+	echo "ruc=$(rxs_et_sum $ifc rx_undersize_ruc)"
+	echo "rx_packets=$(rxs_et_sum $ifc 'rx_queue_[0-9]+_packets')"
 	echo "dropped=$(cat /sys/class/net/$ifc/statistics/rx_dropped)"
 	echo "ip_csum=$(mib /proc/net/netstat IpExt InCsumErrors)"
 	echo "ip_hdr=$(mib /proc/net/snmp Ip InHdrErrors)"
@@ -27,7 +25,7 @@ snap() {
 	echo "udp_csum=$(mib /proc/net/snmp Udp InCsumErrors)"
 	echo "udp_err=$(mib /proc/net/snmp Udp InErrors)"
 }
-d() { echo $(($(val "$1" /tmp/after) - $(val "$1" /tmp/before))); }
+d() { echo $(($(rxs_val "$1" /tmp/after) - $(rxs_val "$1" /tmp/before))); }
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 snap > /tmp/before
@@ -47,14 +45,14 @@ for k in oversize ip_bad l4_bad vlan desc_err ruc rx_packets dropped ip_csum ip_
 	echo "$k=$(d $k)"
 done | tee "$RESULTS/counters-delta.txt"
 
-good=$(val good "$RESULTS/sink.txt")
+good=$(rxs_val good "$RESULTS/sink.txt")
 rxs_check "all $GOOD good datagrams arrived (good ${good:-none})" [ "${good:-x}" = "$GOOD" ]
-short=$(val short "$RESULTS/sink.txt")
+short=$(rxs_val short "$RESULTS/sink.txt")
 rxs_check "runt: $PER_KIND short datagrams reached the socket, padding trimmed (${short:-none})" \
 	[ "${short:-x}" = "$PER_KIND" ]
-rxs_check "the only bad payloads are those runts" [ "$(val bad_payload "$RESULTS/sink.txt")" = "$short" ]
+rxs_check "the only bad payloads are those runts" [ "$(rxs_val bad_payload "$RESULTS/sink.txt")" = "$short" ]
 rxs_check "frag: $PER_KIND reassembled datagrams reached the socket" \
-	[ "$(val mal_frag "$RESULTS/sink.txt")" = "$PER_KIND" ]
+	[ "$(rxs_val mal_frag "$RESULTS/sink.txt")" = "$PER_KIND" ]
 rxs_check "oversize: driver counted $PER_KIND oversize drops ($(d oversize))" [ "$(d oversize)" = "$PER_KIND" ]
 rxs_check "runt: device counted $PER_KIND undersize frames (RUC $(d ruc))" [ "$(d ruc)" = "$PER_KIND" ]
 rxs_check "bad-ip-csum: descriptor IPE counted $PER_KIND ($(d ip_bad))" [ "$(d ip_bad)" = "$PER_KIND" ]

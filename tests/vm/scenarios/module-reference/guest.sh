@@ -4,13 +4,11 @@
 # the log and claims nothing.
 COUNT=${COUNT:-20000}
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
-ip_rx_packets() { ip -s link show "$1" | awk '/RX:/ { getline; print $2; exit }'; }
 # run_driver DRIVER START_FILE DONE_FILE: receive one burst, print "socket link" counts
 run_driver() {
 	local drv=$1 ifc before sink
 	ifc=$(rxs_up "$drv") || { echo "FAIL: $drv did not come up" >&2; return 1; }
-	before=$(ip_rx_packets "$ifc")
+	before=$(rxs_ip_rx_packets "$ifc")
 	rm -f /tmp/sink.ready
 	rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 200 \
 		--ready-file /tmp/sink.ready --out "$RESULTS/sink-$drv.txt" > /dev/null 2>&1 &
@@ -20,7 +18,7 @@ run_driver() {
 	rxs_wait_file "$RESULTS/$3" 300 || return 1
 	wait "$sink"
 	ethtool -S "$ifc" > "$RESULTS/ethtool-S-$drv.txt" 2>&1
-	echo "$(val received "$RESULTS/sink-$drv.txt") $(($(ip_rx_packets "$ifc") - before))"
+	echo "$(rxs_val received "$RESULTS/sink-$drv.txt") $(($(rxs_ip_rx_packets "$ifc") - before))"
 }
 
 set -- $(run_driver igb ready igb-sent)

@@ -4,7 +4,6 @@
 # still verify (the pages outlive the driver), with no splat when they are finally freed.
 COUNT=${COUNT:-1500}
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 # bytes queued on the UDP socket bound to port 9000 (hex 2328), from /proc/net/udp
 udp_rxq() {
 	local h
@@ -30,11 +29,11 @@ rxs_check "rmmod works while the socket holds the skbs" timeout 30 rmmod rxscope
 rxs_check "the driver is gone" sh -c '! grep -q "^rxscope_igb " /proc/modules'
 kill -CONT "$sink"
 wait "$sink"
-got=$(val received "$RESULTS/sink.txt")
+got=$(rxs_val received "$RESULTS/sink.txt")
 rxs_check "the receiver read all $COUNT held datagrams after rmmod (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
-rxs_check "every held payload still verified (bad $(val bad_payload "$RESULTS/sink.txt"))" \
-	[ "$(val bad_payload "$RESULTS/sink.txt")" = 0 ] && [ "$(val good "$RESULTS/sink.txt")" = "$COUNT" ]
-rxs_check "no socket drops" [ "$(val sock_drops "$RESULTS/sink.txt")" = 0 ]
+rxs_check "every held payload still verified (bad $(rxs_val bad_payload "$RESULTS/sink.txt"))" \
+	[ "$(rxs_val bad_payload "$RESULTS/sink.txt")" = 0 ] && [ "$(rxs_val good "$RESULTS/sink.txt")" = "$COUNT" ]
+rxs_check "no socket drops" [ "$(rxs_val sock_drops "$RESULTS/sink.txt")" = 0 ]
 ifc=$(rxs_up rxscope_igb)
 rxs_check "the module loads again and the link comes up" [ -n "$ifc" ]
 rxs_done

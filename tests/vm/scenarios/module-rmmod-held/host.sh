@@ -1,7 +1,6 @@
 # COUNT frames with 1000-byte payloads: larger than the driver's copy-break, so each skb
 # keeps a fragment in one of the driver's receive pages.
 COUNT=${COUNT:-1500}
-for _ in $(seq 1200); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
-[ -e "$OUT/ready" ] || { echo "FAIL: the guest never became ready"; exit 1; }
+rxs_host_wait_ready || exit 1
 "$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \
 	--count "$COUNT" --rate 2000 --batch 4 --flows 4 --size 1000 --summary "$OUT/rxgen.txt"

@@ -6,19 +6,18 @@ FOREIGN=02:00:00:00:00:99
 MCAST=01:00:5e:01:02:03		# MTA hash 0x030, not used by the guest's own groups
 MCAST2=01:00:5e:7f:44:55	# hash 0x554, likewise
 
-et_sum() { ethtool -S "$1" | awk -v re="^$2:\$" '$1 ~ re { s += $2 } END { print s + 0 }'; }
 phase=0
 # send MAC: has the host send COUNT frames to MAC; sets n to what the driver received
 send() {
 	local before
 	phase=$((phase + 1))
-	before=$(et_sum "$ifc" 'rx_queue_[0-9]+_packets')
+	before=$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_packets')
 	echo "$1" > "$RESULTS/mac-$phase"
 	: > "$RESULTS/go-$phase"
 	n=-1
 	rxs_wait_file "$RESULTS/done-$phase" 120 || { echo "no phase $phase" >&2; return; }
 	sleep 1
-	n=$(($(et_sum "$ifc" 'rx_queue_[0-9]+_packets') - before))
+	n=$(($(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_packets') - before))
 }
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }

@@ -7,7 +7,6 @@
 # it open for --hold after writing its results.
 COUNT=${COUNT:-6000}  # host.sh sends it at RATE (default 2000) pps
 
-val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
 # all_or_overflow PHASE WANT GOT: every datagram arrived, or the missing ones are no more
 # than the host's UDP receive-buffer overflows during that send (host-rcvbuf-PHASE.txt).
@@ -38,18 +37,18 @@ wait "$sink"
 ethtool -S "$ifc" > "$RESULTS/ethtool-S-small.txt" 2>&1
 S=$RESULTS/sink-small.txt
 rxs_check "small: host sent $COUNT" rxs_wait_file "$RESULTS/small.sent" 60
-sent=$(val sent_good "$RESULTS/rxgen-small.txt")
+sent=$(rxs_val sent_good "$RESULTS/rxgen-small.txt")
 rxs_check "small: rxgen reports $COUNT good frames sent (${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
-rxs_check "small: received $COUNT, or lost only to host overflow ($(val received $S))" \
-	all_or_overflow small "$COUNT" "$(val received $S)"
-rxs_check "small: every datagram received verified ($(val good $S))" \
-	[ "$(val good $S)" = "$(val received $S)" ]
-rxs_check "small: lost is what did not arrive ($(val lost $S))" \
-	[ "$(val lost $S)" -le $((COUNT - $(val received $S))) ]
+rxs_check "small: received $COUNT, or lost only to host overflow ($(rxs_val received $S))" \
+	all_or_overflow small "$COUNT" "$(rxs_val received $S)"
+rxs_check "small: every datagram received verified ($(rxs_val good $S))" \
+	[ "$(rxs_val good $S)" = "$(rxs_val received $S)" ]
+rxs_check "small: lost is what did not arrive ($(rxs_val lost $S))" \
+	[ "$(rxs_val lost $S)" -le $((COUNT - $(rxs_val received $S))) ]
 for k in bad_payload dup reordered late sock_drops; do
-	rxs_check "small: $k is 0 ($(val $k $S))" [ "$(val $k $S)" = 0 ]
+	rxs_check "small: $k is 0 ($(rxs_val $k $S))" [ "$(rxs_val $k $S)" = 0 ]
 done
-rxs_check "small: 8 flows seen ($(val flows_seen $S))" [ "$(val flows_seen $S)" = 8 ]
+rxs_check "small: 8 flows seen ($(rxs_val flows_seen $S))" [ "$(rxs_val flows_seen $S)" = 8 ]
 
 # --- jumbo ---
 ip link set "$ifc" mtu 9000 || echo "FAIL: set MTU 9000"
@@ -67,13 +66,13 @@ ethtool -S "$ifc" > "$RESULTS/ethtool-S-jumbo.txt" 2>&1
 ip -s -s link show "$ifc" > "$RESULTS/link-jumbo.txt"
 S=$RESULTS/sink-jumbo.txt
 rxs_check "jumbo: host finished sending" rxs_wait_file "$RESULTS/jumbo.sent" 60
-rxs_check "jumbo: received 300, or lost only to host overflow ($(val received $S))" \
-	all_or_overflow jumbo 300 "$(val received $S)"
-rxs_check "jumbo: every 8000-byte payload received verified ($(val good $S))" \
-	[ "$(val good $S)" = "$(val received $S)" ] && [ "$(val good $S)" -gt 0 ]
-rxs_check "jumbo: bytes = received * 8000 ($(val bytes $S))" \
-	[ "$(val bytes $S)" = $(($(val received $S) * 8000)) ]
-rxs_check "jumbo: no bad payloads ($(val bad_payload $S))" [ "$(val bad_payload $S)" = 0 ]
+rxs_check "jumbo: received 300, or lost only to host overflow ($(rxs_val received $S))" \
+	all_or_overflow jumbo 300 "$(rxs_val received $S)"
+rxs_check "jumbo: every 8000-byte payload received verified ($(rxs_val good $S))" \
+	[ "$(rxs_val good $S)" = "$(rxs_val received $S)" ] && [ "$(rxs_val good $S)" -gt 0 ]
+rxs_check "jumbo: bytes = received * 8000 ($(rxs_val bytes $S))" \
+	[ "$(rxs_val bytes $S)" = $(($(rxs_val received $S) * 8000)) ]
+rxs_check "jumbo: no bad payloads ($(rxs_val bad_payload $S))" [ "$(rxs_val bad_payload $S)" = 0 ]
 
 # --- queued (--no-read, --hold) ---
 # bytes queued on the UDP socket bound to port 9001 (hex 2329), from /proc/net/udp
@@ -93,11 +92,11 @@ q=$(udp_rxq)
 rxs_check "queued: during --hold the socket still holds ${q:-no} bytes" [ "${q:-0}" -gt $((200 * 64)) ]
 wait "$sink"
 rxs_check "queued: after --hold the socket is closed" [ -z "$(udp_rxq)" ]
-rxs_check "queued: nothing read ($(val received $S))" [ "$(val received $S)" = 0 ]
-rxs_check "queued: datagrams held on the socket ($(val queued_bytes $S) bytes)" \
-	[ "$(val queued_bytes $S)" -gt $((200 * 64)) ]
-rxs_check "queued: ended when the queue stopped growing ($(val end_reason $S))" \
-	[ "$(val end_reason $S)" = idle ]
+rxs_check "queued: nothing read ($(rxs_val received $S))" [ "$(rxs_val received $S)" = 0 ]
+rxs_check "queued: datagrams held on the socket ($(rxs_val queued_bytes $S) bytes)" \
+	[ "$(rxs_val queued_bytes $S)" -gt $((200 * 64)) ]
+rxs_check "queued: ended when the queue stopped growing ($(rxs_val end_reason $S))" \
+	[ "$(rxs_val end_reason $S)" = idle ]
 
 rxs_check "host part finished" rxs_wait_host 120
 rxs_done
