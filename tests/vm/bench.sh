@@ -18,19 +18,26 @@ bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" bench-rx 
 accel=$(grep -oE '\((tcg|kvm),' "$log" | tr -d '(,' | head -n 1)
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A med
+declare -A med smed
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 {
 	echo "bench: $runs runs per mode, $(date -u +%Y-%m-%dT%H:%MZ), accel $accel"
+	echo "  rates in pps; link = frames the driver handed to the stack, socket = datagrams read"
 	for m in $modes; do
-		vals=$(for r in $(seq "$runs"); do sed -n 's/^rate_pps=//p' "$out/sink-$r-$m.txt"; done)
+		vals=$(for r in $(seq "$runs"); do sed -n 's/^link_pps=//p' "$out/link-$r-$m.txt"; done)
+		svals=$(for r in $(seq "$runs"); do sed -n 's/^rate_pps=//p' "$out/sink-$r-$m.txt"; done)
 		med[$m]=$(echo "$vals" | median)
-		printf '  %-20s median %10.0f pps   runs: %s\n' "$m" "${med[$m]}" "$(echo $vals)"
+		smed[$m]=$(echo "$svals" | median)
+		printf '  %-18s link median %8.0f  socket median %8.0f   link runs: %s\n' \
+			"$m" "${med[$m]}" "${smed[$m]}" "$(echo $vals)"
 	done
-	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 	if [ -n "${med[rxscope_igb]:-}" ]; then
-		echo "  rxscope_igb / igb:               $(ratio "${med[rxscope_igb]}" "${med[igb]}")"
-		echo "  traced / untraced (rxscope_igb): $(ratio "${med[rxscope_igb+trace]}" "${med[rxscope_igb]}")"
+		echo "  rxscope_igb / igb (link):               $(ratio "${med[rxscope_igb]}" "${med[igb]}")"
+		echo "  rxscope_igb / igb (socket):             $(ratio "${smed[rxscope_igb]}" "${smed[igb]}")"
+		echo "  traced / untraced, rxscope_igb (link):  $(ratio "${med[rxscope_igb+trace]}" "${med[rxscope_igb]}")"
+		echo "  traced / untraced, rxscope_igb (socket): $(ratio "${smed[rxscope_igb+trace]}" "${smed[rxscope_igb]}")"
 	else
-		echo "  traced / untraced (igb):         $(ratio "${med[igb+trace]}" "${med[igb]}")"
+		echo "  traced / untraced, igb (link):          $(ratio "${med[igb+trace]}" "${med[igb]}")"
+		echo "  traced / untraced, igb (socket):        $(ratio "${smed[igb+trace]}" "${smed[igb]}")"
 	fi
 } | tee "$out/summary.txt"
