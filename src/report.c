@@ -40,6 +40,29 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r)
 	}
 }
 
+/*
+ * A funnel point was hooked when a stage that starts or ends there was available (or the
+ * point counted packets anyway). On a kernel that offers no hook for ip_rcv, say, the
+ * funnel must not report every packet as lost there.
+ */
+static bool funnel_hooked(const struct rxs_recording *r, int point, __u64 count)
+{
+	static const enum rxs_hist_id touch[RXS_F_NR][3] = {
+		[RXS_F_GRO] = { RXS_H_IRQ_TO_RX, RXS_H_GRO, RXS_H_GRO },
+		[RXS_F_NETIF_RECEIVE] = { RXS_H_GRO, RXS_H_L2_TO_IP, RXS_H_L2_TO_IP },
+		[RXS_F_IP_RCV] = { RXS_H_L2_TO_IP, RXS_H_IP_TO_UDP, RXS_H_IP_TO_UDP },
+		[RXS_F_UDP_QUEUE] = { RXS_H_IP_TO_UDP, RXS_H_SOCKET, RXS_H_TOTAL },
+		[RXS_F_SOCKET] = { RXS_H_SOCKET, RXS_H_SOCKET, RXS_H_SOCKET },
+	};
+
+	if (count)
+		return true;
+	for (int i = 0; i < 3; i++)
+		if (r->stages[touch[point][i]].available)
+			return true;
+	return false;
+}
+
 void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 {
 	__u64 fun[RXS_F_NR] = { 0 }, drops = 0, evict = 0, unmatched = 0, reasons = 0;
@@ -52,15 +75,24 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 		unmatched += r->cpus[c].bpf.unmatched;
 	}
 	fprintf(f, "funnel:");
-	for (int k = 0; k < RXS_F_NR; k++)
-		fprintf(f, "%s %s %llu", k ? " ->" : "", rxs_funnel_name(k),
-			(unsigned long long)fun[k]);
+	for (int k = 0; k < RXS_F_NR; k++) {
+		if (funnel_hooked(r, k, fun[k]))
+			fprintf(f, "%s %s %llu", k ? " ->" : "", rxs_funnel_name(k),
+				(unsigned long long)fun[k]);
+		else
+			fprintf(f, "%s %s n/a", k ? " ->" : "", rxs_funnel_name(k));
+	}
 	fprintf(f, "\n");
-	for (int k = 1; k < RXS_F_NR; k++)
-		if (fun[k] < fun[k - 1])
+	/* Losses between neighbouring points that were both hooked; n/a points are skipped. */
+	for (int k = 1, prev = 0; k < RXS_F_NR; k++) {
+		if (!funnel_hooked(r, k, fun[k]))
+			continue;
+		if (funnel_hooked(r, prev, fun[prev]) && fun[k] < fun[prev])
 			fprintf(f, "  %llu lost between %s and %s\n",
-				(unsigned long long)(fun[k - 1] - fun[k]), rxs_funnel_name(k - 1),
-				rxs_funnel_name(k));
+				(unsigned long long)(fun[prev] - fun[k]),
+				rxs_funnel_name(prev), rxs_funnel_name(k));
+		prev = k;
+	}
 	fprintf(f, "drops (kfree_skb of followed packets): %llu\n", (unsigned long long)drops);
 	for (int i = 0; i < RXS_MAX_DROP_REASONS; i++) {
 		if (!r->drop_reasons[i])

@@ -72,6 +72,33 @@ static void test_tables(void **state)
 	rxs_recording_free(&r);
 }
 
+/* A funnel point no hook reached is n/a, and no packets are called lost there. */
+static void test_funnel_unhooked(void **state)
+{
+	struct rxs_recording r;
+	char *out;
+
+	(void)state;
+	synth_recording(&r, 2, 1000, NULL, 7);
+	r.stages[RXS_H_L2_TO_IP].available = false;
+	r.stages[RXS_H_IP_TO_UDP].available = false;
+	for (int c = 0; c < r.ncpus; c++)
+		r.cpus[c].bpf.pkts[RXS_F_IP_RCV] = 0;
+	out = render(&r, false);
+	assert_non_null(strstr(out, "-> ip_rcv n/a ->"));
+	assert_null(strstr(out, "lost between netif_receive and ip_rcv"));
+	assert_null(strstr(out, "lost between ip_rcv"));
+	free(out);
+
+	/* hooked but empty: the loss is real and reported */
+	r.stages[RXS_H_IP_TO_UDP].available = true;
+	out = render(&r, false);
+	assert_non_null(strstr(out, "-> ip_rcv 0 ->"));
+	assert_non_null(strstr(out, "lost between netif_receive and ip_rcv"));
+	free(out);
+	rxs_recording_free(&r);
+}
+
 static void test_cmd(void **state)
 {
 	char path[] = "/tmp/rxs-test-report-XXXXXX", err[256];
@@ -93,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_funnel_unhooked),
 		cmocka_unit_test(test_cmd),
 	};
 
