@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "atomic.h"
 #include "export.h"
 
 static const char *const fmt_names[] = {
@@ -47,28 +48,22 @@ static int write_fmt(FILE *f, const struct rxs_recording *r, enum rxs_format fmt
 	return -EINVAL;
 }
 
-/* fsync the directory holding @path so that the rename itself is durable */
-static void sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
+struct fill_ctx {
+	const struct rxs_recording *r;
+	enum rxs_format fmt;
+};
 
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
+static int fill_recording(FILE *f, void *ctx)
+{
+	const struct fill_ctx *c = ctx;
+
+	return write_fmt(f, c->r, c->fmt);
 }
 
 int rxs_export_write(const struct rxs_recording *r, const char *path, enum rxs_format fmt,
 		     char *err, size_t errlen)
 {
-	char *tmp = NULL;
-	FILE *f = NULL;
-	int fd = -1, ret;
+	int ret;
 
 	if (strcmp(path, "-") == 0) {
 		ret = write_fmt(stdout, r, fmt);
@@ -79,56 +74,5 @@ int rxs_export_write(const struct rxs_recording *r, const char *path, enum rxs_f
 				 rxs_format_name(fmt), strerror(-ret));
 		return ret;
 	}
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0) {
-		snprintf(err, errlen, "failed to allocate a file name: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "failed to create %s: %s", tmp, strerror(-ret));
-		free(tmp);
-		return ret;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		snprintf(err, errlen, "failed to open %s: %s", tmp, strerror(-ret));
-		goto cleanup;
-	}
-	ret = write_fmt(f, r, fmt);
-	if (ret) {
-		snprintf(err, errlen, "failed to write %s: %s", tmp, strerror(-ret));
-		goto cleanup;
-	}
-	if (fflush(f) || fsync(fileno(f)) || ferror(f)) {
-		ret = errno ? -errno : -EIO;
-		snprintf(err, errlen, "failed to write %s: %s", tmp, strerror(-ret));
-		goto cleanup;
-	}
-	/* mkstemp makes 0600; a recording is ordinary data */
-	fchmod(fileno(f), 0644);
-	if (fclose(f)) {
-		f = NULL;
-		ret = -errno;
-		snprintf(err, errlen, "failed to close %s: %s", tmp, strerror(-ret));
-		goto cleanup;
-	}
-	f = NULL;
-	if (rename(tmp, path)) {
-		ret = -errno;
-		snprintf(err, errlen, "failed to rename %s to %s: %s", tmp, path,
-			 strerror(-ret));
-		goto cleanup;
-	}
-	sync_dir(path);
-	free(tmp);
-	return 0;
-cleanup:
-	if (f)
-		fclose(f);
-	unlink(tmp);
-	free(tmp);
-	return ret;
+	return rxs_write_atomic(path, fill_recording, &(struct fill_ctx){ r, fmt }, err, errlen);
 }

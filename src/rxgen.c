@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "frame.h"
 
 #define BATCH_MAX	256
@@ -486,13 +487,20 @@ static void key_name(enum rxg_kind k, char *out, size_t n)
 			*p = '_';
 }
 
-static int write_summary(const struct opts *o, const struct sender *s,
-			 const struct kind_stats *ks, double elapsed)
+struct summary {
+	const struct opts *o;
+	const struct sender *s;
+	const struct kind_stats *ks;
+	double elapsed;
+};
+
+static int fill_summary(FILE *f, void *ctx)
 {
+	const struct summary *sm = ctx;
+	const struct kind_stats *ks = sm->ks;
 	struct kind_stats t = { 0 };
-	char tmp[4096], name[32];
-	FILE *f;
-	int fd;
+	double elapsed = sm->elapsed;
+	char name[32];
 
 	for (int k = 0; k < RXG_KIND_MAX; k++) {
 		t.units += units_sent(&ks[k]);
@@ -500,23 +508,12 @@ static int write_summary(const struct opts *o, const struct sender *s,
 		t.bytes += ks[k].bytes;
 		t.errors += ks[k].errors;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o->summary) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "rxgen: failed to write summary %s: name too long\n", o->summary);
-		return -1;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "rxgen: failed to create %s: %s\n", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	fprintf(f, "target=%s\nunits=%llu\nframes=%llu\nbytes=%llu\nerrors=%llu\n",
-		s->target, (unsigned long long)t.units, (unsigned long long)t.frames,
+		sm->s->target, (unsigned long long)t.units, (unsigned long long)t.frames,
 		(unsigned long long)t.bytes, (unsigned long long)t.errors);
 	fprintf(f, "elapsed_s=%.6f\nrate_pps=%.1f\nrate_target=%.1f\nflows=%u\nsize=%u\n",
-		elapsed, elapsed > 0 ? t.units / elapsed : 0.0, o->rate, o->fc.flows,
-		o->fc.payload_len);
+		elapsed, elapsed > 0 ? t.units / elapsed : 0.0, sm->o->rate, sm->o->fc.flows,
+		sm->o->fc.payload_len);
 	for (int k = 0; k < RXG_KIND_MAX; k++) {
 		key_name(k, name, sizeof(name));
 		fprintf(f, "sent_%s=%llu\nframes_%s=%llu\nerr_%s=%llu\n", name,
@@ -525,18 +522,17 @@ static int write_summary(const struct opts *o, const struct sender *s,
 			(unsigned long long)ks[k].errors);
 	}
 	fprintf(f, "interrupted=%d\n", stop_flag ? 1 : 0);
-	fchmod(fd, 0644);
-	if (fflush(f) || ferror(f) || fsync(fd)) {
-		fprintf(stderr, "rxgen: failed to write %s: %s\n", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	fclose(f);
-	if (rename(tmp, o->summary)) {
-		fprintf(stderr, "rxgen: failed to rename %s to %s: %s\n", tmp, o->summary,
-			strerror(errno));
-		unlink(tmp);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int write_summary(const struct opts *o, const struct sender *s,
+			 const struct kind_stats *ks, double elapsed)
+{
+	struct summary sm = { o, s, ks, elapsed };
+	char err[512];
+
+	if (rxs_write_atomic(o->summary, fill_summary, &sm, err, sizeof(err))) {
+		fprintf(stderr, "rxgen: %s\n", err);
 		return -1;
 	}
 	return 0;

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "frame.h"
 
 #define EXIT_USAGE	2
@@ -177,37 +178,13 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-/* Write @text to @path through a temp file in the same folder and rename(). */
+/* Write @text to @path atomically; say so on stderr if that fails. */
 static int write_atomic(const char *path, const char *text)
 {
-	char tmp[4096];
-	size_t len = strlen(text);
-	FILE *f;
-	int fd;
+	char err[512];
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "rxsink: failed to write %s: %s\n", path, strerror(ENAMETOOLONG));
-		return -1;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "rxsink: failed to create %s: %s\n", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	fchmod(fd, 0644);
-	if (fwrite(text, 1, len, f) != len || fflush(f) || fsync(fd)) {
-		fprintf(stderr, "rxsink: failed to write %s: %s\n", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		fprintf(stderr, "rxsink: failed to rename %s to %s: %s\n", tmp, path,
-			strerror(errno));
-		unlink(tmp);
+	if (rxs_write_atomic_text(path, text, err, sizeof(err))) {
+		fprintf(stderr, "rxsink: %s\n", err);
 		return -1;
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "atomic.h"
 #include "attach.h"
 #include "export.h"
 #include "hist.h"
@@ -59,33 +60,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Create @path atomically (temp file + rename) once the tracer is attached. */
-static int write_ready_file(const char *path)
-{
-	char tmp[4096];
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "ready\n", 6) != 6 || fsync(fd)) {
-		int e = errno;
-
-		close(fd);
-		unlink(tmp);
-		return -e;
-	}
-	close(fd);
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		return -e;
-	}
-	return 0;
 }
 
 /*
@@ -432,7 +406,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	}
 	rxs_recording_free(&rec);
 	if (cli->ready_file) {
-		ret = write_ready_file(cli->ready_file);
+		ret = rxs_write_atomic_text(cli->ready_file, "ready\n", NULL, 0);
 		if (ret) {
 			fprintf(stderr, "rxscope: failed to write ready file %s: %s\n",
 				cli->ready_file, strerror(-ret));
