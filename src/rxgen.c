@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "frame.h"
 
 #define BATCH_MAX	256
@@ -279,14 +280,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void sleep_until(double t)
@@ -650,7 +643,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 	       struct kind_stats *ks, double *elapsed)
 {
 	struct schedule sc = { 0 };
-	double t0 = now_sec(), t_end = o->duration > 0 ? t0 + o->duration : INFINITY;
+	double t0 = rxs_now_sec(), t_end = o->duration > 0 ? t0 + o->duration : INFINITY;
 	uint64_t next = 0;
 	int ret = 0;
 
@@ -659,7 +652,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 			sc.kinds[sc.nkinds++] = k;
 
 	while (!stop_flag && next < o->count) {
-		double now = now_sec();
+		double now = rxs_now_sec();
 		unsigned int nm = 0;
 		uint64_t n;
 		int err;
@@ -701,7 +694,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 		next += n;
 	}
 out:
-	*elapsed = now_sec() - t0;
+	*elapsed = rxs_now_sec() - t0;
 	return ret;
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "frame.h"
 
 #define EXIT_USAGE	2
@@ -164,14 +165,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -268,7 +261,7 @@ static const char *receive(int fd, const struct opts *o, struct stats *st, doubl
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		double now = now_sec();
+		double now = rxs_now_sec();
 		int n;
 
 		if (stop_flag)
@@ -292,7 +285,7 @@ static const char *receive(int fd, const struct opts *o, struct stats *st, doubl
 		n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			continue;
-		now = now_sec();
+		now = rxs_now_sec();
 		if (!st->received)
 			st->first = now;
 		st->last = now;
@@ -312,7 +305,7 @@ static const char *wait_queued(int fd, const struct opts *o, double start)
 	double changed = 0;
 
 	for (;;) {
-		double now = now_sec();
+		double now = rxs_now_sec();
 
 		if (stop_flag)
 			return "signal";
@@ -420,7 +413,7 @@ int main(int argc, char **argv)
 			goto cleanup;
 	}
 
-	start = now_sec();
+	start = rxs_now_sec();
 	reason = o.no_read ? wait_queued(fd, &o, start) : receive(fd, &o, &st, start);
 
 	format_results(results, sizeof(results), &o, &st, reason, fd);
@@ -433,9 +426,9 @@ int main(int argc, char **argv)
 	ret = 0;
 
 	if (o.hold > 0 && !stop_flag) {
-		double until = now_sec() + o.hold;
+		double until = rxs_now_sec() + o.hold;
 
-		while (!stop_flag && now_sec() < until)
+		while (!stop_flag && rxs_now_sec() < until)
 			usleep(50000);
 	}
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "clock.h"
 #include "softnet.h"
 
 static const char *const col_names[] = {
@@ -257,14 +258,6 @@ static void print_delta(const struct rxs_softnet *d, double secs)
 	fflush(stdout);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int rxs_softnet_cmd(double interval_s, double duration_s)
 {
 	const char *path = getenv("RXSCOPE_SOFTNET_PATH");
@@ -283,9 +276,9 @@ int rxs_softnet_cmd(double interval_s, double duration_s)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	t0 = tprev = now_s();
+	t0 = tprev = rxs_now_sec();
 	while (!stop) {
-		double left = duration_s > 0 ? duration_s - (now_s() - t0) : interval_s;
+		double left = duration_s > 0 ? duration_s - (rxs_now_sec() - t0) : interval_s;
 		double nap = left < interval_s ? left : interval_s;
 		struct timespec ts;
 
@@ -306,12 +299,12 @@ int rxs_softnet_cmd(double interval_s, double duration_s)
 			rxs_softnet_free(&cur);
 			return 2;
 		}
-		print_delta(&delta, now_s() - tprev);
-		tprev = now_s();
+		print_delta(&delta, rxs_now_sec() - tprev);
+		tprev = rxs_now_sec();
 		rxs_softnet_free(&delta);
 		rxs_softnet_free(&prev);
 		prev = cur;
-		if (duration_s > 0 && now_s() - t0 >= duration_s - 1e-3)
+		if (duration_s > 0 && rxs_now_sec() - t0 >= duration_s - 1e-3)
 			break;
 	}
 	rxs_softnet_free(&prev);

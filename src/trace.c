@@ -19,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "atomic.h"
+#include "clock.h"
 #include "attach.h"
 #include "export.h"
 #include "hist.h"
@@ -52,14 +53,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -118,14 +111,6 @@ struct session {
 	double last_sweep;
 };
 
-static __u64 ktime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /*
  * Remove tracking entries of packets that left without a hook seeing them (for instance
  * UDP skbs freed after recvmsg when no dequeue hook is attached), so that the bounded map
@@ -134,13 +119,13 @@ static __u64 ktime_ns(void)
 static void sweep_stale(struct session *s)
 {
 	int fd = bpf_map__fd(s->tracer.skel->maps.pkts);
-	__u64 key, next, now = ktime_ns();
+	__u64 key, next, now = rxs_now_ns();
 	struct rxs_track t;
 	bool first = true;
 
-	if (now_s() - s->last_sweep < 1.0)
+	if (rxs_now_sec() - s->last_sweep < 1.0)
 		return;
-	s->last_sweep = now_s();
+	s->last_sweep = rxs_now_sec();
 	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
 		__u64 last;
 
@@ -186,7 +171,7 @@ static int collect(struct session *s, struct rxs_recording *r)
 	snprintf(r->driver, sizeof(r->driver), "%s", s->driver);
 	snprintf(r->dev, sizeof(r->dev), "%s", s->cli->dev);
 	r->port = s->cli->port;
-	r->duration_s = now_s() - s->t0;
+	r->duration_s = rxs_now_sec() - s->t0;
 	r->start_unix = s->start_unix;
 	rxs_plan_fill_stages(&s->tracer.plan, r);
 	fill_drop_names(r);
@@ -323,7 +308,7 @@ static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
 static void sleep_until(double deadline)
 {
 	while (!stop_requested) {
-		double left = deadline - now_s();
+		double left = deadline - rxs_now_sec();
 		struct timespec ts;
 
 		if (left <= 0)
@@ -394,7 +379,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		if (!s.have_sn0)
 			fprintf(stderr, "warning: %s\n", e2);
 	}
-	s.t0 = now_s();
+	s.t0 = rxs_now_sec();
 	s.start_unix = time(NULL);
 
 	if (collect(&s, &rec) == 0) {
@@ -420,16 +405,16 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
 	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
-	while (!stop_requested && now_s() < end) {
+	while (!stop_requested && rxs_now_sec() < end) {
 		double wake = next < end ? next : end;
 
-		if (wake > now_s() + 1)
-			wake = now_s() + 1;
+		if (wake > rxs_now_sec() + 1)
+			wake = rxs_now_sec() + 1;
 		sleep_until(wake);
 		sweep_stale(&s);
-		if (stop_requested || now_s() >= end)
+		if (stop_requested || rxs_now_sec() >= end)
 			break;
-		if (now_s() >= next) {
+		if (rxs_now_sec() >= next) {
 			print_interval(&s, out);
 			next += cli->interval_s;
 		}
@@ -457,7 +442,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		print_interval(&s, out);
 	}
 	if (cli->stats && stats_fd >= 0)
-		print_stats(out, &s.tracer, now_s() - s.t0);
+		print_stats(out, &s.tracer, rxs_now_sec() - s.t0);
 
 cleanup:
 	if (stats_fd >= 0)

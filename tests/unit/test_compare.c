@@ -15,24 +15,9 @@
 #include <json-c/json.h>
 #include <cmocka.h>
 #include "synth.h"
+#include "tmpdir.h"
 #include "compare.h"
 
-static char dir[] = "/tmp/rxs-test-compare-XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
 
 static const char *P(const char *name)
 {

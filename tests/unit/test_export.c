@@ -15,23 +15,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "synth.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/rxs-test-export-XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
 
 static char *path_of(const char *name)
 {
