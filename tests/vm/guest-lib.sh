@@ -44,6 +44,20 @@ rxs_wait_file() {
 # rxs_wait_host [SECONDS]: waits until the host part has finished (default 600 s).
 rxs_wait_host() { rxs_wait_file "$RESULTS/host-done" "${1:-600}"; }
 
+# rxs_receive [RXSINK OPTIONS]: one round of host traffic into rxsink. Starts rxsink with a
+# ready file (its output goes to /tmp/sink.log), tells the host to send once the socket is
+# bound, waits for the host part, then for rxsink to end.
+rxs_receive() {
+	local sink
+	rm -f /tmp/sink.ready
+	rxsink --ready-file /tmp/sink.ready "$@" > /tmp/sink.log 2>&1 &
+	sink=$!
+	rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
+	rxs_ready
+	rxs_check "host part finished" rxs_wait_host 300
+	wait "$sink"
+}
+
 # rxs_netdev DRIVER: the interface bound to DRIVER (first match), or nothing.
 rxs_netdev() {
 	local d

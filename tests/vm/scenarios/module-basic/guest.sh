@@ -34,13 +34,7 @@ for q in $(seq 0 $((nq - 1))); do
 	eval "irq_before_$q=\$(irq_total $ifc-rx-$q)"
 done
 
-rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 300 \
-	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
-sink=$!
-rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-rxs_ready
-rxs_check "host part finished" rxs_wait_host 300
-wait "$sink"
+rxs_receive --port 9000 --count "$COUNT" --idle 10 --timeout 300 --out "$RESULTS/sink.txt"
 cat /tmp/sink.log
 sleep 1
 

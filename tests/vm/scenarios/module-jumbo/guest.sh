@@ -17,13 +17,7 @@ while [ "$(cat /sys/class/net/$ifc/carrier)" != 1 ] && [ $n -gt 0 ]; do usleep 1
 rxs_check "link is up again after the ring change" [ "$(cat /sys/class/net/$ifc/carrier)" = 1 ]
 
 noneop_before=$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_non_eop')
-rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 300 \
-	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
-sink=$!
-rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-rxs_ready
-rxs_check "host part finished" rxs_wait_host 300
-wait "$sink"
+rxs_receive --port 9000 --count "$COUNT" --idle 10 --timeout 300 --out "$RESULTS/sink.txt"
 ethtool -S "$ifc" > "$RESULTS/ethtool-S.txt"
 
 sent=$(rxs_val sent_good "$RESULTS/rxgen.txt")

@@ -29,13 +29,7 @@ d() { echo $(($(rxs_val "$1" /tmp/after) - $(rxs_val "$1" /tmp/before))); }
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 snap > /tmp/before
-rxsink --port 9000 --idle 5 --timeout 200 \
-	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
-sink=$!
-rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-rxs_ready
-rxs_check "host part finished" rxs_wait_host 300
-wait "$sink"
+rxs_receive --port 9000 --idle 5 --timeout 200 --out "$RESULTS/sink.txt"
 sleep 1
 snap > /tmp/after
 cp /tmp/before "$RESULTS/counters-before.txt"
