@@ -690,10 +690,11 @@ static __always_inline int on_gro(struct sk_buff *skb)
 
 static __always_inline int on_netif_receive(struct sk_buff *skb)
 {
-	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
 
+	/* the clock is read only for followed packets: most skbs are not */
 	t = bpf_map_lookup_elem(&pkts, &key);
 	if (t && (t->nrs_ts ||
 		  t->ifindex != BPF_CORE_READ(skb, dev, ifindex))) {
@@ -706,12 +707,13 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 	if (!t) {
 		/* not via GRO (backlog, netif_rx) or no GRO hook: start here */
 		if (cpu_ok() && skb_wanted(skb))
-			track_start(skb, now, false);
+			track_start(skb, bpf_ktime_get_ns(), false);
 		return 0;
 	}
 	c = cnt();
 	if (!c)
 		return 0;
+	now = bpf_ktime_get_ns();
 	hist_delta(RXS_H_GRO, t->gro_ts, now);
 	t->nrs_ts = now;
 	c->pkts[RXS_F_NETIF_RECEIVE]++;
@@ -720,7 +722,7 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 
 static __always_inline int on_ip_rcv(struct sk_buff *skb)
 {
-	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
 
@@ -732,6 +734,7 @@ static __always_inline int on_ip_rcv(struct sk_buff *skb)
 		bpf_map_delete_elem(&pkts, &key);	/* stale */
 		return 0;
 	}
+	now = bpf_ktime_get_ns();
 	if (!t->nrs_ts)
 		c->unmatched++;
 	hist_delta(RXS_H_L2_TO_IP, t->nrs_ts, now);
@@ -742,7 +745,7 @@ static __always_inline int on_ip_rcv(struct sk_buff *skb)
 
 static __always_inline int on_udp_queue(struct sk_buff *skb)
 {
-	__u64 key = (__u64)skb, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
 
@@ -754,6 +757,7 @@ static __always_inline int on_udp_queue(struct sk_buff *skb)
 		bpf_map_delete_elem(&pkts, &key);	/* stale */
 		return 0;
 	}
+	now = bpf_ktime_get_ns();
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
 	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
@@ -789,9 +793,9 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
 	struct rxs_cpu_counters *c;
 	__u32 r = reason;
 
-	if (!bpf_map_lookup_elem(&pkts, &key))
+	/* one map operation for the many skbs freed that were never followed */
+	if (bpf_map_delete_elem(&pkts, &key))
 		return 0;
-	bpf_map_delete_elem(&pkts, &key);
 	c = cnt();
 	if (c)
 		c->drops++;
