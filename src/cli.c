@@ -31,6 +31,7 @@ enum {
 	OPT_STAGE,
 	OPT_CONFIDENCE,
 	OPT_MINCOUNT,
+	OPT_SPLIT,
 };
 
 #define SEL_OPTS                                                                            \
@@ -57,6 +58,9 @@ static const struct argp_option record_opts[] = {
 	{ "format", OPT_FORMAT, "FMT", 0, "json (default), csv or prom", 0 },
 	{ "interval", 'i', "SEC", 0, "Also print the tables every SEC seconds", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms to printed tables", 0 },
+	{ "split", OPT_SPLIT, NULL, 0,
+	  "On each SIGUSR1 write what was recorded since the last one to FILE-N "
+	  "(N = 1, 2, ...), clear, and go on; the end writes the last piece", 0 },
 	{ 0 },
 };
 
@@ -104,12 +108,15 @@ static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME] [--dev IF]\n"
 	"                      [--port N] [--cpu N] [-i SEC] [-d SEC] [--hist]\n"
-	"                      [--stats] [--ready-file PATH] [-v]\n"
-	"The file is written at the end (-d or Ctrl-C); tables go to stderr.\n\n"
+	"                      [--stats] [--ready-file PATH] [--split] [-v]\n"
+	"The file is written at the end (-d or Ctrl-C); tables go to stderr.\n"
+	"--split: each SIGUSR1 writes the piece so far (run.json -> run-1.json, run-2.json,\n"
+	"...) and starts the next; programs stay attached between pieces.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope record -o run.json -d 30\n"
 	"  rxscope record -o run.prom --format prom --dev eth0 -d 10\n"
-	"  rxscope record -o run.json --ready-file /tmp/ready -d 20 &\n";
+	"  rxscope record -o run.json --ready-file /tmp/ready -d 20 &\n"
+	"  rxscope record -o run.json --split & ... kill -USR1 $!   # writes run-1.json\n";
 
 static const char report_doc[] =
 	"Print the tables of a JSON recording.\v"
@@ -249,6 +256,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'o':
 		cli->output = arg;
 		break;
+	case OPT_SPLIT:
+		cli->split = true;
+		break;
 	case OPT_FORMAT:
 		if (cli->verb == RXS_VERB_COMPARE) {
 			if (rxs_compare_parse_format(arg, &cli->cmp.format))
@@ -303,6 +313,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "compare wants exactly BASELINE and NEW");
 		if (cli->verb == RXS_VERB_RECORD && !cli->output)
 			argp_error(state, "record wants -o FILE");
+		if (cli->split && !strcmp(cli->output, "-"))
+			argp_error(state, "--split writes numbered files; it cannot write to -o -");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -44,6 +44,7 @@ struct rxs_cli {
 	bool verbose;
 	const char *ready_file;
 	const char *output;	/* record -o */
+	bool split;		/* record --split: one file per SIGUSR1-delimited piece */
 	enum rxs_format format;	/* record --format */
 	/* report, compare: positional files */
 	const char *files[RXS_MAX_FILES];

@@ -3,7 +3,8 @@
  * trace.c - the `trace` and `record` verbs: open -> set rodata filters -> load -> attach
  * (attach.c) -> poll loop -> read the per-CPU maps into a struct rxs_recording -> print
  * the tables (report.c) each interval, and for `record` write the file (export.c).
- * Also the --stats overhead report and the clean stop on SIGINT/SIGTERM.
+ * Also the --stats overhead report, the clean stop on SIGINT/SIGTERM, and record --split
+ * (SIGUSR1 writes the piece recorded so far and starts the next).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@
 
 bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t cut_requested;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -51,8 +53,10 @@ void rxs_libbpf_setup(bool verbose)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		cut_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 /*
@@ -109,6 +113,7 @@ struct session {
 	char kernel[128];
 	unsigned long long swept;	/* stale tracking entries removed */
 	double last_sweep;
+	int piece;			/* record --split: pieces written so far */
 };
 
 /*
@@ -304,10 +309,98 @@ static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
 	}
 }
 
+/*
+ * Zero the per-CPU histograms, counters and drop counts, so that what follows starts a new
+ * piece. Per key, right after collect() read it: an event that lands between that read and
+ * this write (microseconds) is lost, so pieces are best cut while the path is quiet.
+ * Packets being followed stay in the tracking map and complete in the new piece.
+ */
+static int clear_maps(struct session *s)
+{
+	struct rxscope_bpf *skel = s->tracer.skel;
+	int fds[3] = { bpf_map__fd(skel->maps.hists), bpf_map__fd(skel->maps.counters),
+		       bpf_map__fd(skel->maps.drop_reasons) };
+	__u32 nkeys[3] = { RXS_H_NR, 1, RXS_MAX_DROP_REASONS };
+	/* one buffer of zeros, as large as the largest per-CPU value times the CPUs */
+	size_t vmax = sizeof(struct rxs_hist) > sizeof(struct rxs_cpu_counters) ?
+		      sizeof(struct rxs_hist) : sizeof(struct rxs_cpu_counters);
+	void *zero = calloc(s->ncpus, vmax);
+	int ret = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	for (int m = 0; m < 3 && !ret; m++) {
+		for (__u32 key = 0; key < nkeys[m]; key++)
+			if (bpf_map_update_elem(fds[m], &key, zero, BPF_EXIST)) {
+				ret = -errno;
+				break;
+			}
+	}
+	free(zero);
+	return ret;
+}
+
+/* "dir/run.json" and piece 3 -> "dir/run-3.json"; without an extension "dir/run-3" */
+static void piece_path(const char *output, int n, char *buf, size_t len)
+{
+	const char *slash = strrchr(output, '/'), *dot = strrchr(output, '.');
+
+	if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : output))
+		snprintf(buf, len, "%s-%d", output, n);
+	else
+		snprintf(buf, len, "%.*s-%d%s", (int)(dot - output), output, n, dot);
+}
+
+/*
+ * record --split: write what was recorded since the last piece to the next numbered file,
+ * then clear the maps and start the next piece (its duration, start time and softnet
+ * baseline begin now). Returns an exit code.
+ */
+static int write_piece(struct session *s, bool last)
+{
+	const struct rxs_cli *cli = s->cli;
+	struct rxs_recording rec;
+	char path[4096], err[512];
+	int ret = collect(s, &rec);
+
+	if (ret) {
+		fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+		rxs_recording_free(&rec);
+		return RXS_EXIT_PRIV;
+	}
+	if (!last) {
+		ret = clear_maps(s);
+		if (ret) {
+			fprintf(stderr, "rxscope: failed to clear BPF maps: %s\n", strerror(-ret));
+			rxs_recording_free(&rec);
+			return RXS_EXIT_PRIV;
+		}
+		s->t0 = rxs_now_sec();
+		s->start_unix = time(NULL);
+		if (s->have_sn0) {
+			char e2[256];
+
+			rxs_softnet_free(&s->sn0);
+			s->have_sn0 = !rxs_softnet_read(SOFTNET_PATH, &s->sn0, e2, sizeof(e2));
+		}
+	}
+	if (cli->interval_s > 0 || cli->hist)
+		rxs_report_print(stderr, &rec, cli->hist);
+	piece_path(cli->output, ++s->piece, path, sizeof(path));
+	ret = rxs_export_write(&rec, path, cli->format, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "rxscope: %s\n", err);
+	else
+		fprintf(stderr, "wrote %s (%s, %.1f s)\n", path, rxs_format_name(cli->format),
+			rec.duration_s);
+	rxs_recording_free(&rec);
+	return ret ? RXS_EXIT_USAGE : RXS_EXIT_OK;
+}
+
 /* Sleep until @deadline (monotonic seconds) or a signal. */
 static void sleep_until(double deadline)
 {
-	while (!stop_requested) {
+	while (!stop_requested && !cut_requested) {
 		double left = deadline - rxs_now_sec();
 		struct timespec ts;
 
@@ -365,6 +458,8 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (record && cli->split)
+		sigaction(SIGUSR1, &sa, NULL);
 
 	if (cli->stats) {
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
@@ -412,6 +507,13 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			wake = rxs_now_sec() + 1;
 		sleep_until(wake);
 		sweep_stale(&s);
+		if (cut_requested && !stop_requested) {
+			cut_requested = 0;
+			exit_code = write_piece(&s, false);
+			if (exit_code != RXS_EXIT_OK)
+				goto cleanup;
+			continue;
+		}
 		if (stop_requested || rxs_now_sec() >= end)
 			break;
 		if (rxs_now_sec() >= next) {
@@ -420,7 +522,9 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		}
 	}
 
-	if (record) {
+	if (record && cli->split) {
+		exit_code = write_piece(&s, true);
+	} else if (record) {
 		ret = collect(&s, &rec);
 		if (ret) {
 			fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));

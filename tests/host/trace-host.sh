@@ -149,4 +149,43 @@ if grep -q "NO_SOCKET.*$M\|$M.*NO_SOCKET" "$TMP/drops.txt"; then
 else
 	fail "no NO_SOCKET reason with $M drops in the report"
 fi
+
+# record --split: SIGUSR1 writes the piece so far and clears; the end writes the last piece.
+# Two bursts (60, then 40 datagrams to the closed port) must land one in each piece.
+send_closed() { # send_closed COUNT
+	ip netns exec "$NS" "$RXGEN" --iface "$TX" \
+		--src-mac "$(ip netns exec "$NS" cat /sys/class/net/$TX/address)" \
+		--dst-mac "$rx_mac" --src-ip "$TX_IP" --dst-ip "$RX_IP" --dst-port 9999 \
+		--count "$1" --rate 1000 > "$TMP/rxgen-split.log" 2>&1
+}
+piece_drops() { # piece_drops FILE: the drops line of its report
+	"$RXSCOPE" report "$1" 2> /dev/null |
+		sed -n 's/^drops (kfree_skb of followed packets): \([0-9]*\).*/\1/p'
+}
+rm -f "$TMP/rec.ready"
+"$RXSCOPE" record -o "$TMP/split.json" --split --dev "$RX" --port 9999 \
+	--ready-file "$TMP/rec.ready" > "$TMP/split.out" 2>&1 &
+rec=$!
+PIDS+=("$rec")
+for _ in $(seq 100); do [ -e "$TMP/rec.ready" ] && break; sleep 0.1; done
+send_closed 60
+sleep 0.5
+kill -USR1 "$rec"
+for _ in $(seq 50); do [ -e "$TMP/split-1.json" ] && break; sleep 0.1; done
+[ -e "$TMP/split-1.json" ] && pass "SIGUSR1 wrote the first piece split-1.json" ||
+	fail "no split-1.json after SIGUSR1"
+kill -0 "$rec" 2> /dev/null && pass "record --split goes on after SIGUSR1" ||
+	fail "record --split ended on SIGUSR1"
+send_closed 40
+sleep 0.5
+kill -INT "$rec"
+wait "$rec"
+expect "rxscope record --split exit status after SIGINT" "$?" 0
+expect "the first piece holds the first burst's drops" "$(piece_drops "$TMP/split-1.json")" 60
+expect "the last piece (written at SIGINT) holds only the second burst's" \
+	"$(piece_drops "$TMP/split-2.json")" 40
+[ ! -e "$TMP/split.json" ] && pass "no unnumbered file beside the pieces" ||
+	fail "record --split also wrote split.json"
+"$RXSCOPE" record -o - --split -d 1 > "$TMP/split-bad.out" 2>&1
+expect "record --split -o - is refused as a usage error" "$?" 2
 finish

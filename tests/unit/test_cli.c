@@ -192,6 +192,10 @@ static void test_record_args(void **state)
 	expect(&R, 2, "invalid --format 'xml'");
 	run(&R, "trace", "extra");
 	expect(&R, 2, "unexpected argument 'extra'");
+	run(&R, "record", "-o", "-", "--split");
+	expect(&R, 2, "--split writes numbered files; it cannot write to -o -");
+	run(&R, "trace", "--split");
+	expect(&R, 2, "unrecognized option '--split'");
 }
 
 static void write_file(const char *path, const char *text)
