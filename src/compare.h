@@ -67,7 +67,8 @@ struct rxs_cmp_stage {
 	double base_sel, new_sel;	/* the --quantile value of the pooled runs */
 	double change;			/* new_sel / base_sel - 1 */
 	double ci_lo, ci_hi;		/* confidence interval of new_sel / base_sel */
-	const char *method;		/* "order-statistic" or "bootstrap-runs+order-statistic" */
+	const char *method;		/* "order-statistic", or with 2+ runs per side
+					 * "welch-runs+bootstrap-runs+order-statistic" */
 };
 
 struct rxs_cmp_result {
@@ -77,6 +78,8 @@ struct rxs_cmp_result {
 };
 
 void rxs_compare_opts_init(struct rxs_compare_opts *o);
+/* Student's t with P(|T| <= t) = conf at df (>= 1, may be fractional) degrees of freedom */
+double rxs_t_two_sided(double conf, double df);
 /* "p99", "p99.9", "0.99" -> 0.99 etc.; 0 or -EINVAL */
 int rxs_compare_parse_quantile(const char *s, double *q);
 /* "15%" or "15" -> 0.15; 0 or -EINVAL */

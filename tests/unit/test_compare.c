@@ -230,7 +230,8 @@ static void test_runs_with_spread(void **state)
 				     sizeof(err)), 0);
 	assert_int_equal(res.regressed, 0);
 	for (int i = 0; i < res.nstages; i++)
-		assert_string_equal(res.stages[i].method, "bootstrap-runs+order-statistic");
+		assert_string_equal(res.stages[i].method,
+				    "welch-runs+bootstrap-runs+order-statistic");
 	assert_int_equal(run_compare(P("s4/base"), P("s4/slow"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
 	/* every latency stage regressed; poll_pkts is not scaled by synth */
@@ -242,6 +243,63 @@ static void test_runs_with_spread(void **state)
 	snprintf(list, sizeof(list), "%s,%s", P("s4/same/run0.json"), P("s4/same/run1.json"));
 	assert_int_equal(run_compare(P("s4/base"), list, &o, &res, NULL, err, sizeof(err)), 0);
 	assert_int_equal(res.regressed, 0);
+}
+
+/* Student's t against printed tables (two-sided; df 1, 5, 6, 30, and a large df ~ normal) */
+static void test_t_quantile(void **state)
+{
+	(void)state;
+	assert_float_equal(rxs_t_two_sided(0.95, 1), 12.706, 0.01);
+	assert_float_equal(rxs_t_two_sided(0.95, 5), 2.571, 0.002);
+	assert_float_equal(rxs_t_two_sided(0.99, 6), 3.707, 0.002);
+	assert_float_equal(rxs_t_two_sided(0.99, 30), 2.750, 0.002);
+	assert_float_equal(rxs_t_two_sided(0.99, 1e6), 2.576, 0.002);
+	/* fractional df (Welch) lies between its neighbours */
+	assert_true(rxs_t_two_sided(0.99, 3.5) < rxs_t_two_sided(0.99, 3));
+	assert_true(rxs_t_two_sided(0.99, 3.5) > rxs_t_two_sided(0.99, 4));
+}
+
+/*
+ * Three runs per side whose run-to-run spread (+-20%) is as large as the difference of the
+ * sides' means (-21%): three runs cannot tell that apart from the spread, so the verdict is
+ * ok, and the interval reaches across 1. The same spread around a 2.4x slow-down is still
+ * a regression.
+ */
+static void test_few_runs_wide_spread(void **state)
+{
+	static const double base_sc[] = { 1.05, 1.25, 1.45 };
+	static const double new_sc[] = { 0.85, 1.0, 1.1 };
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], name[64];
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "s6/base/run%d.json", i);
+		make_run(name, 5000, base_sc[i], -1, 1.0, 70 + i);
+		snprintf(name, sizeof(name), "s6/new/run%d.json", i);
+		make_run(name, 5000, new_sc[i], -1, 1.0, 80 + i);
+		snprintf(name, sizeof(name), "s6/slow/run%d.json", i);
+		make_run(name, 5000, new_sc[i] * 3.0, -1, 1.0, 90 + i);
+	}
+	assert_int_equal(run_compare(P("s6/base"), P("s6/new"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.improved, 0);
+	assert_int_equal(res.regressed, 0);
+	for (int i = 0; i < res.nstages; i++) {
+		const struct rxs_cmp_stage *st = &res.stages[i];
+
+		if (st->id == RXS_H_POLL_PKTS)
+			continue;
+		assert_true(st->change < -0.15);
+		assert_true(st->ci_lo < 1.0 && st->ci_hi > 1.0);
+		assert_string_equal(st->method, "welch-runs+bootstrap-runs+order-statistic");
+	}
+	assert_int_equal(run_compare(P("s6/base"), P("s6/slow"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.regressed, RXS_H_NR - 1);
 }
 
 /* independent same-distribution pairs: count how many stage verdicts are false alarms */
@@ -454,6 +512,8 @@ int main(void)
 		cmocka_unit_test(test_shift_single),
 		cmocka_unit_test(test_insufficient),
 		cmocka_unit_test(test_runs_with_spread),
+		cmocka_unit_test(test_t_quantile),
+		cmocka_unit_test(test_few_runs_wide_spread),
 		cmocka_unit_test(test_false_positives),
 		cmocka_unit_test(test_stage_select),
 		cmocka_unit_test(test_formats),
