@@ -92,7 +92,7 @@ fi
 pname=$(basename "$pfile" .profile)
 
 # Defaults, then the profile's KEY=VALUE lines (read, never executed).
-RATE=1000 FLOWS=4 PAYLOAD=64 DURATION=4 RUNS=5 WARMUP=2 PORT=9000 SMP=1
+RATE=1000 FLOWS=4 PAYLOAD=64 DURATION=4 RUNS=10 WARMUP=2 PORT=9000 SMP=1
 QUANTILE=p50 MAX_REGRESSION=15% STAGES=
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
