@@ -50,6 +50,17 @@ static void make_run(const char *name, __u64 n, double all, int only, double one
 	rxs_recording_free(&r);
 }
 
+/* a side of @n runs in directory @set: run i scaled by sc[i] * @mult, 5000 events each */
+static void make_set(const char *set, const double *sc, int n, double mult, __u64 seed)
+{
+	char name[64];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/run%d.json", set, i);
+		make_run(name, 5000, sc[i] * mult, -1, 1.0, seed + i);
+	}
+}
+
 static int run_compare(const char *b, const char *n, const struct rxs_compare_opts *o,
 		       struct rxs_cmp_result *res, char **out, char *err, size_t errlen)
 {
@@ -214,18 +225,13 @@ static void test_runs_with_spread(void **state)
 	static const double same_sc[] = { 1.06, 0.94, 1.02, 1.09, 0.97 };
 	struct rxs_compare_opts o;
 	struct rxs_cmp_result res;
-	char err[512], name[64];
+	char err[512];
 
 	(void)state;
 	rxs_compare_opts_init(&o);
-	for (int i = 0; i < 5; i++) {
-		snprintf(name, sizeof(name), "s4/base/run%d.json", i);
-		make_run(name, 5000, base_sc[i], -1, 1.0, 40 + i);
-		snprintf(name, sizeof(name), "s4/same/run%d.json", i);
-		make_run(name, 5000, same_sc[i], -1, 1.0, 50 + i);
-		snprintf(name, sizeof(name), "s4/slow/run%d.json", i);
-		make_run(name, 5000, same_sc[i] * 1.3, -1, 1.0, 60 + i);
-	}
+	make_set("s4/base", base_sc, 5, 1.0, 40);
+	make_set("s4/same", same_sc, 5, 1.0, 50);
+	make_set("s4/slow", same_sc, 5, 1.3, 60);
 	assert_int_equal(run_compare(P("s4/base"), P("s4/same"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
 	assert_int_equal(res.regressed, 0);
@@ -271,19 +277,14 @@ static void test_few_runs_wide_spread(void **state)
 	static const double new_sc[] = { 0.85, 1.0, 1.1 };
 	struct rxs_compare_opts o;
 	struct rxs_cmp_result res;
-	char err[512], name[64];
+	char err[512];
 
 	(void)state;
 	rxs_compare_opts_init(&o);
 	o.quantile = 0.5;
-	for (int i = 0; i < 3; i++) {
-		snprintf(name, sizeof(name), "s6/base/run%d.json", i);
-		make_run(name, 5000, base_sc[i], -1, 1.0, 70 + i);
-		snprintf(name, sizeof(name), "s6/new/run%d.json", i);
-		make_run(name, 5000, new_sc[i], -1, 1.0, 80 + i);
-		snprintf(name, sizeof(name), "s6/slow/run%d.json", i);
-		make_run(name, 5000, new_sc[i] * 3.0, -1, 1.0, 90 + i);
-	}
+	make_set("s6/base", base_sc, 3, 1.0, 70);
+	make_set("s6/new", new_sc, 3, 1.0, 80);
+	make_set("s6/slow", new_sc, 3, 3.0, 90);
 	assert_int_equal(run_compare(P("s6/base"), P("s6/new"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
 	assert_int_equal(res.improved, 0);
