@@ -168,6 +168,7 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 		json_object_array_add(drops, o);
 	}
 	json_object_object_add(root, "drops", drops);
+	json_object_object_add(root, "tracking_swept", u64(r->tracking_swept));
 
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
@@ -533,7 +534,13 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 	drops = get(rd, root, "", "drops", json_type_array, &ret);
 	if (!drops)
 		return ret;
-	return read_drops(rd, drops, r);
+	ret = read_drops(rd, drops, r);
+	if (ret)
+		return ret;
+	/* optional: files written before it existed read as 0 */
+	if (json_object_object_get_ex(root, "tracking_swept", NULL))
+		ret = get_u64(rd, root, "", "tracking_swept", &r->tracking_swept);
+	return ret;
 }
 
 int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t errlen)

@@ -127,6 +127,10 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 		fprintf(f, "\"} %llu\n", (unsigned long long)r->drop_reasons[i]);
 	}
 
+	header(f, "rxscope_tracking_swept_total", "counter",
+	       "Followed packets whose end no hook saw, removed from the tracking map after 5 s.");
+	fprintf(f, "rxscope_tracking_swept_total %llu\n", (unsigned long long)r->tracking_swept);
+
 	/* the kernel's softnet_stat deltas: counter columns only, by their names */
 	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
 		bool any = false;

@@ -13,6 +13,8 @@
 #define RXS_SCHEMA		"rxscope/1"
 #define RXS_SOFTNET_MAX_COLS	32
 #define RXS_MAX_CPUS		1024
+/* the collector removes a tracking entry no hook touched for this long (seconds) */
+#define RXS_STALE_S		5ULL
 
 struct rxs_stage {
 	char name[40];		/* "hardirq", "irq_to_rx", ... (see rxs_stage_name()) */
@@ -41,6 +43,9 @@ struct rxs_recording {
 	struct rxs_cpu_stat *cpus;	/* ncpus entries, owned */
 	__u64 drop_reasons[RXS_MAX_DROP_REASONS];
 	char drop_reason_names[RXS_MAX_DROP_REASONS][48];	/* "" if unknown */
+	__u64 tracking_swept;	/* followed packets whose end no hook saw: removed by the
+				 * collector after RXS_STALE_S untouched (0 in files
+				 * without it) */
 };
 
 #endif /* RXS_RECORDING_H */

@@ -109,6 +109,8 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 		fprintf(f, "WARNING: %llu followed packets lost to a full tracking map, "
 			"%llu events without a matching start\n", (unsigned long long)evict,
 			(unsigned long long)unmatched);
+	fprintf(f, "tracking: %llu entries swept after %llu s without a hook (packet end unseen)\n",
+		(unsigned long long)r->tracking_swept, RXS_STALE_S);
 }
 
 /*

@@ -31,7 +31,7 @@
 
 #define SOFTNET_PATH	"/proc/net/softnet_stat"
 /* A followed packet not seen by any hook for this long has left unseen. */
-#define STALE_NS	(5ULL * 1000000000ULL)
+#define STALE_NS	(RXS_STALE_S * 1000000000ULL)
 
 bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
@@ -178,6 +178,7 @@ static int collect(struct session *s, struct rxs_recording *r)
 	r->port = s->cli->port;
 	r->duration_s = rxs_now_sec() - s->t0;
 	r->start_unix = s->start_unix;
+	r->tracking_swept = s->swept;
 	rxs_plan_fill_stages(&s->tracer.plan, r);
 	fill_drop_names(r);
 
@@ -254,8 +255,6 @@ static void print_interval(struct session *s, FILE *f)
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	fprintf(f, "\n%s  totals since start (%.1f s)\n", tbuf, r.duration_s);
 	rxs_report_print(f, &r, s->cli->hist);
-	fprintf(f, "tracking: %llu entries swept after %llu s without a hook (packet end unseen)\n",
-		s->swept, STALE_NS / 1000000000ULL);
 	fflush(f);
 	rxs_recording_free(&r);
 }
@@ -377,6 +376,7 @@ static int write_piece(struct session *s, bool last)
 		}
 		s->t0 = rxs_now_sec();
 		s->start_unix = time(NULL);
+		s->swept = 0;
 		if (s->have_sn0) {
 			char e2[256];
 

@@ -92,6 +92,7 @@ static inline void synth_recording(struct rxs_recording *r, int ncpus, __u64 n,
 	snprintf(r->drop_reason_names[2], sizeof(r->drop_reason_names[2]), "NOT_SPECIFIED");
 	r->drop_reasons[RXS_MAX_DROP_REASONS - 1] = 9;
 	r->drop_reason_names[RXS_MAX_DROP_REASONS - 1][0] = '\0';
+	r->tracking_swept = 7;
 }
 
 #endif /* RXS_TEST_SYNTH_H */

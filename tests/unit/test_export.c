@@ -58,6 +58,7 @@ static void assert_recordings_equal(const struct rxs_recording *a,
 	assert_memory_equal(a->drop_reasons, b->drop_reasons, sizeof(a->drop_reasons));
 	assert_memory_equal(a->drop_reason_names, b->drop_reason_names,
 			    sizeof(a->drop_reason_names));
+	assert_int_equal(a->tracking_swept, b->tracking_swept);
 }
 
 static void test_json_round_trip(void **state)
@@ -195,6 +196,47 @@ static void test_json_errors(void **state)
 		   "hist_layout: buckets 4/42/320 differ");
 	expect_bad("trail.json", "\"drops\"", "\"drops\": [], \"x\": 1 } {\"drops\"",
 		   "not valid JSON");
+	expect_bad("swept.json", "\"tracking_swept\": ", "\"tracking_swept\": -",
+		   "tracking_swept: negative value");
+	expect_bad("swept2.json", "\"tracking_swept\": 7", "\"tracking_swept\": \"7\"",
+		   "tracking_swept: expected int");
+}
+
+/* tracking_swept came after rxscope/1's first files: a file without it reads as 0 */
+static void test_json_without_swept(void **state)
+{
+	struct rxs_recording a, b;
+	char err[512] = "", text[1 << 16], *key, *end;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	synth_recording(&a, 2, 50, NULL, 4);
+	assert_int_equal(rxs_export_write(&a, path_of("old.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	f = fopen(path_of("old.json"), "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	assert_true(n < sizeof(text) - 1);
+	text[n] = '\0';
+	/* cut ', "tracking_swept": 7' (the key is written last, after "drops") */
+	key = strstr(text, "\"tracking_swept\"");
+	assert_non_null(key);
+	end = key + strlen("\"tracking_swept\"");
+	while (*end == ':' || *end == ' ' || (*end >= '0' && *end <= '9'))
+		end++;
+	while (key > text && key[-1] != ',')
+		key--;
+	assert_true(key > text);
+	memmove(key - 1, end, strlen(end) + 1);
+	assert_null(strstr(text, "tracking_swept"));
+	write_text("old.json", text);
+	assert_int_equal(rxs_json_read(path_of("old.json"), &b, err, sizeof(err)), 0);
+	assert_int_equal(b.tracking_swept, 0);
+	assert_int_equal(b.port, a.port);
+	rxs_recording_free(&a);
+	rxs_recording_free(&b);
 }
 
 static int count_lines(const char *p, int *data_rows, unsigned long long *sum_first)
@@ -320,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_json_errors),
+		cmocka_unit_test(test_json_without_swept),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_format_parse),
