@@ -4,7 +4,8 @@
 #
 # A scenario is a folder tests/vm/scenarios/NAME/ with guest.sh (run in the guest), an
 # optional host.sh (run on the host once QEMU is up: it waits for $OUT/ready, then sends
-# traffic) and an optional scenario.conf (NEEDS_MODULE=1, TIMEOUT=, SMP=, MEM=).
+# traffic) and an optional scenario.conf (NEEDS_MODULE=1, TIMEOUT=, SMP=, MEM=, MONITOR=1
+# for a QEMU monitor that host.sh reaches with rxs_host_monitor, to pull the cable).
 # Results land in --out (default results/NAME/): the guest writes there through 9p.
 # The run fails on the scenario's or host part's failure, on a time-out, and on any kernel
 # splat (WARN, BUG, oops, lockup) or taint other than the unsigned out-of-tree module's.
@@ -66,7 +67,7 @@ fi
 [ -f "$sdir/guest.sh" ] || die "scenario '$scenario' not found (no $sdir/guest.sh)"
 name=$(basename "$sdir")
 
-NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024
+NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0
 # shellcheck disable=SC1091
 [ -f "$sdir/scenario.conf" ] && . "$sdir/scenario.conf"
 timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}
@@ -136,6 +137,18 @@ free_port() {
 rx_port=$(free_port)
 tx_port=$(free_port)
 while [ "$tx_port" = "$rx_port" ]; do tx_port=$(free_port); done
+# The monitor, only for scenarios that ask (MONITOR=1): a TCP port on loopback, for
+# commands such as "set_link n0 off" (tests/vm/host-lib.sh, rxs_host_monitor).
+monitor=(-monitor none)
+mon_addr=
+if [ "$MONITOR" = 1 ]; then
+	while :; do
+		mon_port=$((20000 + RANDOM % 40000))
+		ss -Hltn "sport = :$mon_port" 2>/dev/null | grep -q . || break
+	done
+	mon_addr=127.0.0.1:$mon_port
+	monitor=(-monitor "tcp:$mon_addr,server=on,wait=off")
+fi
 
 GUEST_MAC=52:54:00:12:34:56
 qemu=(qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -machine q35 -smp "$smp" -m "$mem"
@@ -162,7 +175,7 @@ if [ -n "$old_rmem" ] && [ "$old_rmem" -lt "$RCVBUF" ] &&
 fi
 
 start=$(date +%s%N)
-"${qemu[@]}" -serial "file:$out/console.log" -monitor none &
+"${qemu[@]}" -serial "file:$out/console.log" "${monitor[@]}" &
 qpid=$!
 
 if [ "$raised" = 1 ]; then
@@ -177,7 +190,7 @@ fi
 hpid=
 if [ -f "$sdir/host.sh" ]; then
 	(
-		export OUT=$out RXGEN=$top/build/rxgen QEMU_RX=127.0.0.1:$rx_port
+		export OUT=$out RXGEN=$top/build/rxgen QEMU_RX=127.0.0.1:$rx_port QEMU_MONITOR=$mon_addr
 		export GUEST_MAC GUEST_IP=198.18.0.2 TOP=$top
 		for kv in "${params[@]}"; do export "${kv?}"; done
 		set +e
