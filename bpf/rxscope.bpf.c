@@ -155,13 +155,19 @@ static __always_inline bool cpu_ok(void)
 static __always_inline void hist_add(__u32 id, __u64 v)
 {
 	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
-	__u32 slot;
+	__u64 slot;
 
 	if (!h)
 		return;
+	/*
+	 * Clamp and index with one register: the 6.1 verifier loses the bound when the
+	 * compiler checks one zero-extended copy of the slot and indexes with another.
+	 */
 	slot = rxs_hist_slot(v);
+	barrier_var(slot);
 	if (slot >= RXS_HIST_BUCKETS)
 		slot = RXS_HIST_BUCKETS - 1;
+	barrier_var(slot);
 	h->slots[slot]++;
 	h->count++;
 	h->sum += v;

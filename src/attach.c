@@ -108,6 +108,7 @@ void rxs_features_probe(struct rxs_features *f)
 		f->kprobe = false;
 	if (off && strstr(off, "tp_btf"))
 		f->tp_btf = false;
+	f->raw_tp = !(off && strstr(off, "raw_tp"));
 }
 
 int rxs_check_access(char *err, size_t errlen)
@@ -466,7 +467,7 @@ static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p,
 {
 	if (f->tp_btf && tps_exist(p, true))
 		add_cand(plan, p, RXS_HOOK_TP_BTF, NULL);
-	if (tps_exist(p, false))
+	if (f->raw_tp && tps_exist(p, false))
 		add_cand(plan, p, RXS_HOOK_RAW_TP, NULL);
 }
 
@@ -793,19 +794,41 @@ static void release(struct rxs_tracer *t)
 int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *err,
 		     size_t errlen)
 {
-	int attempt, p, ret = 0;
+	int attempt, p, ret = 0, refused = 0, npoints = 0;
 
 	t->skel = NULL;
 	t->nlinks = 0;
+	for (p = 0; p < RXS_P_NR; p++)
+		npoints += point_wanted(&t->plan, p);
+	if (!npoints) {
+		snprintf(err, errlen, "this kernel offers none of the hooks rxscope uses (see "
+			 "rxscope probe)");
+		return -EOPNOTSUPP;
+	}
 	for (attempt = 0; attempt < 4 * RXS_P_NR; attempt++) {
 		ret = open_and_load(t, flt);
 		if (ret) {
 			release(t);
+			refused++;
 			if (demote_most_demanding(&t->plan))
 				continue;
 			snprintf(err, errlen, "failed to load BPF programs: %s", strerror(-ret));
 			return ret;
 		}
+		/* every flavour refused: an empty load succeeds, but it traces nothing */
+		npoints = 0;
+		for (p = 0; p < RXS_P_NR; p++)
+			npoints += point_wanted(&t->plan, p);
+		if (!npoints) {
+			release(t);
+			snprintf(err, errlen, "the kernel refused every BPF program rxscope has "
+				 "for it (the verifier log is in the output of -v)");
+			return -EOPNOTSUPP;
+		}
+		if (refused)
+			fprintf(stderr, "warning: the kernel refused some BPF programs; their "
+				"stages use other hooks or are unavailable (-v shows why)\n");
+		refused = 0;
 		ret = fill_irq_filter(t);
 		if (ret) {
 			snprintf(err, errlen, "failed to fill irq filter map: %s", strerror(-ret));

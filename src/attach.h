@@ -20,6 +20,7 @@ struct rxs_features {
 	bool kprobe;		/* kprobe PMU or tracefs kprobe_events */
 	bool tracefs;		/* tracefs events/ readable */
 	bool tp_btf;		/* tp_btf programs allowed (BTF-typed tracepoints) */
+	bool raw_tp;		/* raw tracepoints allowed (always, unless RXSCOPE_DISABLE) */
 };
 
 /* One way to hook a point: its flavour and the kernel function (fentry/kprobe). */

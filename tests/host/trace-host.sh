@@ -188,4 +188,11 @@ expect "the last piece (written at SIGINT) holds only the second burst's" \
 	fail "record --split also wrote split.json"
 "$RXSCOPE" record -o - --split -d 1 > "$TMP/split-bad.out" 2>&1
 expect "record --split -o - is refused as a usage error" "$?" 2
+
+# No hook flavour at all: a clear error and exit 3 (missing kernel feature), not an empty trace.
+RXSCOPE_DISABLE=fentry,kprobe,tp_btf,raw_tp "$RXSCOPE" trace -d 1 > "$TMP/nohook.out" 2>&1
+expect "trace with every hook flavour disabled exits 3" "$?" 3
+grep -q "offers none of the hooks rxscope uses" "$TMP/nohook.out" &&
+	pass "  ... and says that no hook is offered" ||
+	fail "  ... without saying why: $(head -c 200 "$TMP/nohook.out")"
 finish
