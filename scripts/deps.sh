@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Installs everything rxscope needs on Debian 12 (bookworm), idempotently:
 # the bookworm-backports apt source, the toolchain and libraries, QEMU, and the pinned
-# guest kernel (headers installed as the module build tree, image extracted into .cache/).
+# guest kernel (headers installed as the module build tree, image extracted into .cache/)
+# and the older guest kernel (image only).
 # A second run checks what is there, does no work and takes well under 5 s.
 set -euo pipefail
 
@@ -44,14 +45,17 @@ fast_ok() {
 	# shellcheck disable=SC1090
 	. "$kernel_env"
 	have_pkg "linux-headers-$KVER" || return 1
-	[ -f "$cache/guest/$KVER/vmlinuz" ] || return 1
-	[ -f "$cache/guest/$KVER/lib/modules/$KVER/modules.dep" ] || return 1
+	local k
+	for k in "$KVER" "${OLDER_KVER:-none}"; do
+		[ -f "$cache/guest/$k/vmlinuz" ] || return 1
+		[ -f "$cache/guest/$k/lib/modules/$k/modules.dep" ] || return 1
+	done
 	[ -x "$cache/bin/promtool" ] || return 1
 	return 0
 }
 
 if fast_ok; then
-	say "all dependencies present (guest kernel $KVER)"
+	say "all dependencies present (guest kernels $KVER and $OLDER_KVER)"
 	exit 0
 fi
 
@@ -119,27 +123,43 @@ say "installing linux-headers-$KVER (the module build tree)"
 # building an initramfs for it (INITRD=No is honoured by Debian's kernel hooks).
 INITRD=No apt-get install "${APT_OPTS[@]}" "linux-headers-$KVER" >/dev/null
 
-gdir="$cache/guest/$KVER"
-if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$KVER" ]; then
-	say "downloading linux-image-$KVER for the guest"
-	tmp=$(mktemp -d "$cache/dl.XXXXXX" 2>/dev/null || { mkdir -p "$cache"; mktemp -d "$cache/dl.XXXXXX"; })
-	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER" >/dev/null)
-	deb=$(ls "$tmp"/linux-image-*.deb)
-	mkdir -p "$tmp/x"
-	dpkg-deb -x "$deb" "$tmp/x"
-	rm -rf "$gdir"
-	mkdir -p "$gdir/lib"
-	cp "$tmp/x/boot/vmlinuz-$KVER" "$gdir/vmlinuz"
-	cp "$tmp/x/boot/config-$KVER" "$gdir/config" 2>/dev/null || true
-	mv "$tmp/x/lib/modules" "$gdir/lib/modules" 2>/dev/null ||
-		mv "$tmp/x/usr/lib/modules" "$gdir/lib/modules"
-	rm -rf "$tmp"
+# fetch_image KVER: the vmlinuz and in-tree modules of linux-image-KVER, extracted into
+# .cache/guest/KVER/ (downloaded with apt-get download, never installed).
+fetch_image() {
+	local kv=$1 gdir="$cache/guest/$1" tmp deb
+	if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$kv" ]; then
+		say "downloading linux-image-$kv for the guest"
+		mkdir -p "$cache"
+		tmp=$(mktemp -d "$cache/dl.XXXXXX")
+		chmod 755 "$tmp"
+		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$kv" >/dev/null)
+		deb=$(ls "$tmp"/linux-image-*.deb)
+		mkdir -p "$tmp/x"
+		dpkg-deb -x "$deb" "$tmp/x"
+		rm -rf "$gdir"
+		mkdir -p "$gdir/lib"
+		cp "$tmp/x/boot/vmlinuz-$kv" "$gdir/vmlinuz"
+		cp "$tmp/x/boot/config-$kv" "$gdir/config" 2>/dev/null || true
+		mv "$tmp/x/lib/modules" "$gdir/lib/modules" 2>/dev/null ||
+			mv "$tmp/x/usr/lib/modules" "$gdir/lib/modules"
+		rm -rf "$tmp"
+	fi
+	# The package leaves modules.dep to its postinst; the guest's modprobe needs it.
+	if [ ! -f "$gdir/lib/modules/$kv/modules.dep" ]; then
+		depmod -b "$gdir" "$kv"
+	fi
+}
+fetch_image "$KVER"
+
+# --- the older guest kernel (Debian 12's 6.1): image only ------------------------------
+OLDER_KVER=$OLDER_GUEST_KVER
+if ! apt-cache show "linux-image-$OLDER_KVER" >/dev/null 2>&1; then
+	OLDER_KVER=$(apt-cache pkgnames linux-image-6.1.0- | grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' |
+		sed 's/^linux-image-//' | sort -V | tail -n 1)
+	[ -n "$OLDER_KVER" ] || die "no linux-image-6.1.0-N-amd64 found on the mirror"
+	say "warning: older guest kernel $OLDER_GUEST_KVER is gone from the mirror; using $OLDER_KVER"
 fi
-# The package leaves modules.dep to its postinst; the guest's modprobe needs it.
-if [ ! -f "$gdir/lib/modules/$KVER/modules.dep" ]; then
-	depmod -b "$gdir" "$KVER"
-fi
+fetch_image "$OLDER_KVER"
 
 # promtool checks our Prometheus exposition output. It comes from Debian's prometheus
 # package, extracted alone: installing the package would also set up a server.
@@ -156,6 +176,6 @@ if [ ! -x "$cache/bin/promtool" ]; then
 fi
 
 mkdir -p "$cache"
-printf 'KVER=%s\n' "$KVER" > "$kernel_env.tmp"
+printf 'KVER=%s\nOLDER_KVER=%s\n' "$KVER" "$OLDER_KVER" > "$kernel_env.tmp"
 mv "$kernel_env.tmp" "$kernel_env"
-say "done (guest kernel $KVER)"
+say "done (guest kernels $KVER and $OLDER_KVER)"

@@ -27,6 +27,10 @@ expect "missing kernel is refused" 2 "guest kernel /nonexistent/vmlinuz not foun
 	"$run" --kernel /nonexistent/vmlinuz boot
 expect "missing module is refused" 2 "module /nonexistent.ko not found" -- \
 	"$run" --module /nonexistent.ko boot
+expect "unknown guest kernel version is refused" 2 "guest kernel 9.9.9-none not in .cache/guest/" -- \
+	"$run" --kver 9.9.9-none boot
+expect "the module with another kernel is refused" 2 "needs rxscope_igb.ko, built for" -- \
+	"$run" --kver older module-basic
 expect "unknown scenario is refused" 2 "scenario 'no-such-scenario' not found" -- \
 	"$run" no-such-scenario
 expect "bad time limit is refused" 2 "timeout must be a positive number" -- \

@@ -66,6 +66,28 @@ static void test_guest_6_12(void **state)
 	rxs_softnet_free(&s);
 }
 
+static void test_guest_6_1(void **state)
+{
+	struct rxs_softnet s;
+	__u64 processed = 0;
+
+	(void)state;
+	load("softnet_stat-6.1.txt", &s);
+	assert_int_equal(s.ncols, 13);
+	assert_int_equal(s.nrows, 4);
+	assert_true(s.has_cpu_col);
+	for (int i = 0; i < s.nrows; i++) {
+		assert_int_equal(s.rows[i].cpu, i);
+		assert_int_equal(s.rows[i].v[RXS_SN_CPU], i);
+		processed += s.rows[i].v[RXS_SN_PROCESSED];
+	}
+	/* captured after rxgen sent exactly 3000 frames over 8 flows (RSS over 4 CPUs) */
+	assert_int_equal(processed, 3000);
+	assert_int_equal(s.rows[0].v[RXS_SN_PROCESSED], 0x465);
+	assert_int_equal(s.rows[0].v[RXS_SN_TIME_SQUEEZE], 2);
+	rxs_softnet_free(&s);
+}
+
 static void test_layout_6_1(void **state)
 {
 	struct rxs_softnet s;
@@ -218,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_6_18),
 		cmocka_unit_test(test_guest_6_12),
+		cmocka_unit_test(test_guest_6_1),
 		cmocka_unit_test(test_layout_6_1),
 		cmocka_unit_test(test_layout_4_19),
 		cmocka_unit_test(test_delta),

@@ -27,7 +27,8 @@ done
 	{ echo "mkinitramfs: no modules for $kver under $moddir (run make deps)" >&2; exit 2; }
 
 # In-tree modules the scenarios may load; dependencies are resolved from modules.dep.
-WANT_MODS=(igb 9p 9pnet_virtio)
+# virtio_pci (the transport 9p's device sits on) is built into 6.12 and a module in 6.1.
+WANT_MODS=(igb 9p 9pnet_virtio virtio_pci)
 # Host programs copied in with their libraries (busybox lacks ethtool and ip's statistics).
 HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc)
 
@@ -53,8 +54,12 @@ declare -A seen=()
 : > "$root/lib/modules/$kver/modules.dep"
 add_mod() {
 	local name=$1 line path deps d
-	line=$(grep -E "/${name//-/[-_]}\.ko(\.xz|\.zst)?:" "$mdir/modules.dep" | head -n 1)
-	[ -n "$line" ] || { echo "mkinitramfs: module $name not found" >&2; exit 2; }
+	line=$(grep -E "/${name//-/[-_]}\.ko(\.xz|\.zst)?:" "$mdir/modules.dep" | head -n 1) || true
+	if [ -z "$line" ]; then
+		grep -qE "/${name//-/[-_]}\.ko\$" "$mdir/modules.builtin" 2>/dev/null && return 0
+		echo "mkinitramfs: module $name not found" >&2
+		exit 2
+	fi
 	path=${line%%:*}
 	[ -n "${seen[$path]:-}" ] && return 0
 	seen[$path]=1

@@ -21,6 +21,10 @@ usage: $prog [options] SCENARIO
   --out DIR           results folder (default: results/SCENARIO)
   --timeout SEC       power the guest off after SEC seconds (default 300, or the scenario's)
   --kernel PATH       guest kernel (default: the pinned Debian kernel in .cache/guest/)
+  --kver VER|older    another Debian kernel that make deps extracted into .cache/guest/VER
+                      (its vmlinuz and its in-tree modules); "older" is the second guest
+                      kernel of versions.env (Debian 12's own 6.1). Our module is built for
+                      the pinned kernel only: use --no-module with it
   --module KO         our module to carry (default: module/rxscope_igb.ko if built)
   --no-module         carry no module of ours
   --smp N, --mem MB   guest CPUs (default 2) and memory (default 1024)
@@ -33,7 +37,7 @@ EOF
 }
 die() { echo "$prog: error: $*" >&2; exit 2; }
 
-out= timeout= kernel= module= no_module=0 smp= mem= accel=${RXS_ACCEL:-auto} interactive=0
+out= timeout= kernel= kver= module= no_module=0 smp= mem= accel=${RXS_ACCEL:-auto} interactive=0
 tcg_thread=${RXS_TCG_THREAD:-single}
 scenario=
 params=()
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
+	--kver) kver=${2:?}; shift 2 ;;
 	--module) module=${2:?}; shift 2 ;;
 	--no-module) no_module=1; shift ;;
 	--smp) smp=${2:?}; shift 2 ;;
@@ -76,6 +81,15 @@ timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}
 [ -f "$top/.cache/guest-kernel.env" ] || die "no guest kernel set up (run make deps)"
 # shellcheck disable=SC1091
 . "$top/.cache/guest-kernel.env"
+if [ -n "$kver" ]; then
+	if [ "$kver" = older ]; then
+		[ -n "${OLDER_KVER:-}" ] || die "no older guest kernel set up (run make deps)"
+		kver=$OLDER_KVER
+	fi
+	[ -d "$top/.cache/guest/$kver/lib/modules/$kver" ] ||
+		die "guest kernel $kver not in .cache/guest/ (run make deps)"
+	KVER=$kver
+fi
 kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz}
 [ -f "$kernel" ] || die "guest kernel $kernel not found (run make deps)"
 
@@ -83,6 +97,10 @@ if [ "$no_module" = 1 ]; then
 	module=
 elif [ -n "$module" ]; then
 	[ -f "$module" ] || die "module $module not found"
+elif [ -n "$kver" ]; then
+	module=		# module/rxscope_igb.ko is built for the pinned kernel only
+	[ "$NEEDS_MODULE" = 1 ] &&
+		die "scenario $name needs rxscope_igb.ko, built for $kver: pass it with --module"
 elif [ -f "$top/module/rxscope_igb.ko" ]; then
 	module=$top/module/rxscope_igb.ko
 fi

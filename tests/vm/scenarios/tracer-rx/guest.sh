@@ -126,8 +126,16 @@ bpf=$(cpu_col_sum "$R" hardirqs)
 # kprobe link counts it as missed (--stats shows it): the two together match.
 missed=0
 [ "$tol" -gt 0 ] && missed=$(awk '$1 == "kprobe_isr" { print $4 }' "$RESULTS/record.log")
-rxs_check "BPF hardirqs ($bpf + ${missed:-0} missed) match /proc/interrupts for $ifc ($irqs)" \
-	within $((bpf + ${missed:-0})) "$irqs" 10
+kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+if [ "$tol" -gt 0 ] && [ "$kv" -lt 607 ]; then
+	# Before 6.7 a kprobe link does not count its misses: the interrupts that hit a
+	# running kprobe handler are lost without a trace. Never more than happened, though.
+	rxs_check "BPF hardirqs ($bpf) within 80-100% of /proc/interrupts for $ifc ($irqs; kprobe misses uncounted before 6.7)" \
+		sh -c "[ $bpf -le $irqs ] && [ $((bpf * 100)) -ge $((irqs * 80)) ]"
+else
+	rxs_check "BPF hardirqs ($bpf + ${missed:-0} missed) match /proc/interrupts for $ifc ($irqs)" \
+		within $((bpf + ${missed:-0})) "$irqs" 10
+fi
 # NET_RX runs and polls happened, and polls_pkts counts one entry per poll.
 polls=$(cpu_col_sum "$R" polls)
 rxs_check "poll_pkts has one entry per poll ($(stage_count "$R" poll_pkts) = $polls)" \
