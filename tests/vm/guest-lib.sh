@@ -44,17 +44,26 @@ rxs_wait_file() {
 # rxs_wait_host [SECONDS]: waits until the host part has finished (default 600 s).
 rxs_wait_host() { rxs_wait_file "$RESULTS/host-done" "${1:-600}"; }
 
-# rxs_receive [RXSINK OPTIONS]: one round of host traffic into rxsink. Starts rxsink with a
-# ready file (its output goes to /tmp/sink.log), tells the host to send once the socket is
-# bound, waits for the host part, then for rxsink to end.
+# rxs_receive [--go NAME] [RXSINK OPTIONS]: one round of host traffic into rxsink. Starts
+# rxsink with a ready file (its output goes to /tmp/sink.log), tells the host to send once
+# the socket is bound (rxs_ready, or with --go by creating $RESULTS/NAME), waits for the
+# host part (up to 600 s), then for rxsink to end.
 rxs_receive() {
-	local sink
+	local sink go=
+	if [ "${1:-}" = --go ]; then
+		go=$2
+		shift 2
+	fi
 	rm -f /tmp/sink.ready
 	rxsink --ready-file /tmp/sink.ready "$@" > /tmp/sink.log 2>&1 &
 	sink=$!
 	rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-	rxs_ready
-	rxs_check "host part finished" rxs_wait_host 300
+	if [ -n "$go" ]; then
+		: > "$RESULTS/$go"
+	else
+		rxs_ready
+	fi
+	rxs_check "host part finished" rxs_wait_host 600
 	wait "$sink"
 }
 

@@ -77,13 +77,7 @@ rxs_log "after the cycles: $used_pages more pages in use, SUnreclaim +$slab_kb k
 rxs_check "no page growth beyond noise ($used_pages pages, limit $MAX_PAGES)" [ "$used_pages" -le "$MAX_PAGES" ]
 rxs_check "no unreclaimable slab growth beyond noise ($slab_kb kB, limit $MAX_SLAB_KB)" [ "$slab_kb" -le "$MAX_SLAB_KB" ]
 
-rxsink --port 9000 --count "$COUNT" --timeout 200 \
-	--ready-file /tmp/sink.ready --out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
-sink=$!
-rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-: > "$RESULTS/phase2-ready"
-rxs_check "host part finished" rxs_wait_host 600
-wait "$sink"
+rxs_receive --go phase2-ready --port 9000 --count "$COUNT" --timeout 200 --out "$RESULTS/sink.txt"
 got=$(rxs_val received "$RESULTS/sink.txt")
 rxs_check "after the cycles, all $COUNT datagrams arrived (got ${got:-none})" [ "${got:-x}" = "$COUNT" ]
 rxs_check "final rmmod works" rmmod rxscope_igb

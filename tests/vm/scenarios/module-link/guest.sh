@@ -42,14 +42,8 @@ rxs_check "the driver logged the link coming back ($ups0 -> $ups1 'link up' line
 lc2=$(rxs_et_sum "$ifc" link_changes)
 rxs_check "ethtool -S link_changes counted that too ($lc1 -> $lc2)" [ "$lc2" -gt "$lc1" ]
 
-rm -f /tmp/sink.ready
-rxsink --port 9000 --count "$COUNT" --idle 5 --timeout 120 --ready-file /tmp/sink.ready \
-	--out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
-sink=$!
-rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
-: > "$RESULTS/want-traffic"
-rxs_check "host part finished" rxs_wait_host 120
-wait "$sink"
+rxs_receive --go want-traffic --port 9000 --count "$COUNT" --idle 5 --timeout 120 \
+	--out "$RESULTS/sink.txt"
 got=$(rxs_val received "$RESULTS/sink.txt")
 rxs_check "after the link came back all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
 rxs_check "  ... none corrupt" [ "$(rxs_val bad_payload "$RESULTS/sink.txt")" = 0 ]
