@@ -100,6 +100,15 @@ rxs_up() {
 	echo "$ifc"
 }
 
+# rxs_wait_carrier IF [SECONDS]: waits until IF has carrier (default 10 s).
+rxs_wait_carrier() {
+	local n=$((${2:-10} * 10))
+	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != 1 ]; do
+		n=$((n - 1)); [ "$n" -le 0 ] && return 1
+		usleep 100000
+	done
+}
+
 # rxs_val KEY FILE: the value of KEY in a key=value file (rxgen's and rxsink's results).
 rxs_val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
