@@ -791,16 +791,24 @@ static void release(struct rxs_tracer *t)
 	t->skel = NULL;
 }
 
+/* how many points the plan still hooks */
+static int points_wanted(const struct rxs_plan *plan)
+{
+	int p, n = 0;
+
+	for (p = 0; p < RXS_P_NR; p++)
+		n += point_wanted(plan, p);
+	return n;
+}
+
 int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *err,
 		     size_t errlen)
 {
-	int attempt, p, ret = 0, refused = 0, npoints = 0;
+	int attempt, p, ret = 0, refused = 0;
 
 	t->skel = NULL;
 	t->nlinks = 0;
-	for (p = 0; p < RXS_P_NR; p++)
-		npoints += point_wanted(&t->plan, p);
-	if (!npoints) {
+	if (!points_wanted(&t->plan)) {
 		snprintf(err, errlen, "this kernel offers none of the hooks rxscope uses (see "
 			 "rxscope probe)");
 		return -EOPNOTSUPP;
@@ -816,10 +824,7 @@ int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *
 			return ret;
 		}
 		/* every flavour refused: an empty load succeeds, but it traces nothing */
-		npoints = 0;
-		for (p = 0; p < RXS_P_NR; p++)
-			npoints += point_wanted(&t->plan, p);
-		if (!npoints) {
+		if (!points_wanted(&t->plan)) {
 			release(t);
 			snprintf(err, errlen, "the kernel refused every BPF program rxscope has "
 				 "for it (the verifier log is in the output of -v)");

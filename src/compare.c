@@ -420,6 +420,15 @@ static void bootstrap_ci(const struct rxs_cmp_side *b, const struct rxs_cmp_side
 	free(ratios);
 }
 
+/* the union of @st's interval and [lo, hi]: no noise source may hide behind another */
+static void widen(struct rxs_cmp_stage *st, double lo, double hi)
+{
+	if (lo < st->ci_lo)
+		st->ci_lo = lo;
+	if (hi > st->ci_hi)
+		st->ci_hi = hi;
+}
+
 static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 		  const struct rxs_compare_opts *o, struct rxs_cmp_stage *st)
 {
@@ -461,17 +470,10 @@ static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 
 		bootstrap_ci(b, n, st->id, o->quantile, o->confidence, o->bootstrap_iters,
 			     &lo, &hi);
-		/* keep the widest: no noise source is allowed to hide behind another */
-		if (lo < st->ci_lo)
-			st->ci_lo = lo;
-		if (hi > st->ci_hi)
-			st->ci_hi = hi;
+		widen(st, lo, hi);
 		st->method = "bootstrap-runs+order-statistic";
 		if (welch_ci(b, n, st->id, o->quantile, o->confidence, &lo, &hi)) {
-			if (lo < st->ci_lo)
-				st->ci_lo = lo;
-			if (hi > st->ci_hi)
-				st->ci_hi = hi;
+			widen(st, lo, hi);
 			st->method = "welch-runs+bootstrap-runs+order-statistic";
 		}
 	}

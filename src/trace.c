@@ -105,7 +105,8 @@ struct session {
 	const struct rxs_cli *cli;
 	struct rxs_tracer tracer;
 	int ncpus;			/* possible CPUs: the per-CPU map stride */
-	double t0;			/* monotonic start */
+	double t_start;			/* monotonic start of the session */
+	double t0;			/* monotonic start of this recording (piece) */
 	long long start_unix;
 	struct rxs_softnet sn0;
 	bool have_sn0;
@@ -310,8 +311,8 @@ static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
 
 /*
  * Zero the per-CPU histograms, counters and drop counts, so that what follows starts a new
- * piece. Per key, right after collect() read it: an event that lands between that read and
- * this write (microseconds) is lost, so pieces are best cut while the path is quiet.
+ * piece. Called right after collect() read them: an event that lands between that read
+ * and this write (microseconds) is lost, so pieces are best cut while the path is quiet.
  * Packets being followed stay in the tracking map and complete in the new piece.
  */
 static int clear_maps(struct session *s)
@@ -339,6 +340,27 @@ static int clear_maps(struct session *s)
 	return ret;
 }
 
+/* The softnet_stat reading that a recording's deltas start from (a warning if unreadable). */
+static void softnet_baseline(struct session *s)
+{
+	char err[256];
+
+	if (s->have_sn0)
+		rxs_softnet_free(&s->sn0);
+	s->have_sn0 = !rxs_softnet_read(SOFTNET_PATH, &s->sn0, err, sizeof(err));
+	if (!s->have_sn0)
+		fprintf(stderr, "warning: %s\n", err);
+}
+
+/* A recording starts now: its duration, start time, sweep count and softnet deltas. */
+static void start_recording(struct session *s)
+{
+	s->t0 = rxs_now_sec();
+	s->start_unix = time(NULL);
+	s->swept = 0;
+	softnet_baseline(s);
+}
+
 /* "dir/run.json" and piece 3 -> "dir/run-3.json"; without an extension "dir/run-3" */
 static void piece_path(const char *output, int n, char *buf, size_t len)
 {
@@ -351,42 +373,33 @@ static void piece_path(const char *output, int n, char *buf, size_t len)
 }
 
 /*
- * record --split: write what was recorded since the last piece to the next numbered file,
- * then clear the maps and start the next piece (its duration, start time and softnet
- * baseline begin now). Returns an exit code.
+ * record: read the maps and write the recording to -o FILE, or with --split to the next
+ * numbered piece. With @next_piece (a SIGUSR1 cut) the maps are cleared right after the
+ * read and a new recording starts. Returns an exit code.
  */
-static int write_piece(struct session *s, bool last)
+static int write_recording(struct session *s, bool next_piece)
 {
 	const struct rxs_cli *cli = s->cli;
 	struct rxs_recording rec;
 	char path[4096], err[512];
 	int ret = collect(s, &rec);
 
+	if (!ret && next_piece) {
+		ret = clear_maps(s);
+		if (!ret)
+			start_recording(s);
+	}
 	if (ret) {
-		fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+		fprintf(stderr, "rxscope: failed to read or clear BPF maps: %s\n", strerror(-ret));
 		rxs_recording_free(&rec);
 		return RXS_EXIT_PRIV;
 	}
-	if (!last) {
-		ret = clear_maps(s);
-		if (ret) {
-			fprintf(stderr, "rxscope: failed to clear BPF maps: %s\n", strerror(-ret));
-			rxs_recording_free(&rec);
-			return RXS_EXIT_PRIV;
-		}
-		s->t0 = rxs_now_sec();
-		s->start_unix = time(NULL);
-		s->swept = 0;
-		if (s->have_sn0) {
-			char e2[256];
-
-			rxs_softnet_free(&s->sn0);
-			s->have_sn0 = !rxs_softnet_read(SOFTNET_PATH, &s->sn0, e2, sizeof(e2));
-		}
-	}
 	if (cli->interval_s > 0 || cli->hist)
 		rxs_report_print(stderr, &rec, cli->hist);
-	piece_path(cli->output, ++s->piece, path, sizeof(path));
+	if (cli->split)
+		piece_path(cli->output, ++s->piece, path, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s", cli->output);
 	ret = rxs_export_write(&rec, path, cli->format, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "rxscope: %s\n", err);
@@ -467,15 +480,8 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			fprintf(stderr, "warning: failed to enable BPF run-time stats: %s\n",
 				strerror(errno));
 	}
-	{
-		char e2[256];
-
-		s.have_sn0 = !rxs_softnet_read(SOFTNET_PATH, &s.sn0, e2, sizeof(e2));
-		if (!s.have_sn0)
-			fprintf(stderr, "warning: %s\n", e2);
-	}
-	s.t0 = rxs_now_sec();
-	s.start_unix = time(NULL);
+	start_recording(&s);
+	s.t_start = s.t0;
 
 	if (collect(&s, &rec) == 0) {
 		fprintf(out, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s\n",
@@ -509,7 +515,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		sweep_stale(&s);
 		if (cut_requested && !stop_requested) {
 			cut_requested = 0;
-			exit_code = write_piece(&s, false);
+			exit_code = write_recording(&s, true);
 			if (exit_code != RXS_EXIT_OK)
 				goto cleanup;
 			continue;
@@ -522,31 +528,13 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		}
 	}
 
-	if (record && cli->split) {
-		exit_code = write_piece(&s, true);
-	} else if (record) {
-		ret = collect(&s, &rec);
-		if (ret) {
-			fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
-			exit_code = RXS_EXIT_PRIV;
-		} else {
-			if (cli->interval_s > 0 || cli->hist)
-				rxs_report_print(out, &rec, cli->hist);
-			ret = rxs_export_write(&rec, cli->output, cli->format, err, sizeof(err));
-			if (ret) {
-				fprintf(stderr, "rxscope: %s\n", err);
-				exit_code = RXS_EXIT_USAGE;
-			} else {
-				fprintf(stderr, "wrote %s (%s, %.1f s)\n", cli->output,
-					rxs_format_name(cli->format), rec.duration_s);
-			}
-		}
-		rxs_recording_free(&rec);
+	if (record) {
+		exit_code = write_recording(&s, false);
 	} else {
 		print_interval(&s, out);
 	}
 	if (cli->stats && stats_fd >= 0)
-		print_stats(out, &s.tracer, rxs_now_sec() - s.t0);
+		print_stats(out, &s.tracer, rxs_now_sec() - s.t_start);
 
 cleanup:
 	if (stats_fd >= 0)
