@@ -43,6 +43,12 @@ const volatile int isr_qv = 0;
 const volatile bool claim_at_softirq = false;
 /* Bit (1 << enum rxs_point) set for each hook point that userspace attached. */
 const volatile __u32 hooked = 0;
+/*
+ * The benchmark's floor: every program returns at once, so that what remains
+ * is the cost of the hooks themselves (trampolines, tracepoint calls). The
+ * verifier drops the rest of each program as dead code.
+ */
+const volatile bool empty_progs = false;
 
 static __always_inline bool has(enum rxs_point p)
 {
@@ -91,14 +97,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cpu_state);
 } cpu_states SEC(".maps");
-
-/* skb address -> its timestamps. Userspace may resize it before load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct rxs_track);
-} pkts SEC(".maps");
 
 /*
  * The ISR time of a NAPI cycle; claimed once a poll of that cycle has started.
@@ -218,12 +216,16 @@ static __always_inline __u64 isr_napi(void *data)
  */
 static __always_inline int on_isr_entry(void *data)
 {
-	struct cpu_state *s = state();
-	__u64 now = bpf_ktime_get_ns();
-	__u64 napi = data ? isr_napi(data) : 0;
+	struct cpu_state *s;
+	__u64 now, napi;
 
-	if (!s || !cpu_ok())
+	if (empty_progs || !cpu_ok())
 		return 0;
+	s = state();
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	napi = data ? isr_napi(data) : 0;
 	s->isr_entry_ts = now;
 	s->isr_napi = napi;
 	if (napi) {
@@ -253,11 +255,15 @@ static __always_inline int on_isr_entry(void *data)
  */
 static __always_inline int on_isr_exit(void)
 {
-	struct rxs_cpu_counters *c = cnt();
-	struct cpu_state *s = state();
+	struct rxs_cpu_counters *c;
 	struct napi_stamp *st;
+	struct cpu_state *s;
 	__u64 napi;
 
+	if (empty_progs)
+		return 0;
+	c = cnt();
+	s = state();
 	if (!s || !c || !s->isr_entry_ts)
 		return 0;
 	hist_delta(RXS_H_HARDIRQ, s->isr_entry_ts, bpf_ktime_get_ns());
@@ -279,6 +285,8 @@ static __always_inline bool irq_wanted(int irq)
 {
 	__u32 key = irq;
 
+	if (empty_progs)
+		return false;
 	return !isr_needs_filter || bpf_map_lookup_elem(&irq_filter, &key);
 }
 
@@ -337,7 +345,7 @@ static __always_inline int on_softirq_raise(unsigned int vec)
 	struct rxs_cpu_counters *c;
 	struct cpu_state *s;
 
-	if (vec != NET_RX_VEC || !cpu_ok())
+	if (empty_progs || vec != NET_RX_VEC || !cpu_ok())
 		return 0;
 	s = state();
 	c = cnt();
@@ -370,7 +378,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	struct cpu_state *s;
 	__u64 now;
 
-	if (vec != NET_RX_VEC || !cpu_ok())
+	if (empty_progs || vec != NET_RX_VEC || !cpu_ok())
 		return 0;
 	s = state();
 	c = cnt();
@@ -404,7 +412,7 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 {
 	struct cpu_state *s;
 
-	if (vec != NET_RX_VEC)
+	if (empty_progs || vec != NET_RX_VEC)
 		return 0;
 	s = state();
 	if (!s)
@@ -479,7 +487,7 @@ static __always_inline int on_poll_entry(struct napi_struct *napi)
 	struct napi_stamp *st;
 	struct cpu_state *s;
 
-	if (!cpu_ok() || !napi_wanted(napi))
+	if (empty_progs || !cpu_ok() || !napi_wanted(napi))
 		return 0;
 	s = state();
 	if (!s)
@@ -519,7 +527,7 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
 	struct napi_stamp *st;
 	struct cpu_state *s;
 
-	if (!cpu_ok() || !napi_wanted(napi))
+	if (empty_progs || !cpu_ok() || !napi_wanted(napi))
 		return 0;
 	s = state();
 	c = cnt();
@@ -571,8 +579,11 @@ int BPF_PROG(fexit_poll, struct napi_struct *napi, int budget, int ret)
 SEC("kprobe")
 int BPF_KPROBE(kprobe_poll, struct napi_struct *napi, int budget)
 {
-	struct cpu_state *s = state();
+	struct cpu_state *s;
 
+	if (empty_progs)
+		return 0;
+	s = state();
 	if (s) {
 		s->poll_napi = napi;
 		s->poll_budget = budget;
@@ -583,7 +594,7 @@ int BPF_KPROBE(kprobe_poll, struct napi_struct *napi, int budget)
 SEC("kretprobe")
 int BPF_KRETPROBE(kretprobe_poll, int ret)
 {
-	struct cpu_state *s = state();
+	struct cpu_state *s = empty_progs ? NULL : state();
 
 	if (!s || !s->poll_napi)
 		return 0;
@@ -607,36 +618,97 @@ int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
 /* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
 
 /*
- * Is @skb an IPv4 UDP packet that passes the interface and UDP port filters?
- * Only those are followed: the path ends at the UDP socket. skb->data is at the
- * IP header (the driver pulled the Ethernet header).
+ * The followed packets, direct-mapped by skb address (see struct rxs_track).
+ * A global array: a slot is a constant offset from the .bss base, with no map
+ * lookup, and userspace sees it through the mmapped .bss.
  */
-static __always_inline bool skb_wanted(struct sk_buff *skb)
-{
-	unsigned char *data;
-	__u8 vihl, proto;
-	__u16 frag, dport;
+struct rxs_track tracks[RXS_TRACK_SLOTS];
 
-	if (targ_ifindex && BPF_CORE_READ(skb, dev, ifindex) != targ_ifindex)
-		return false;
-	if (BPF_CORE_READ(skb, protocol) != ETH_P_IP_BE)
+static __always_inline struct rxs_track *track_slot(__u64 skb)
+{
+	__u64 i = (skb * 0x9E3779B97F4A7C15ULL) >> (64 - RXS_TRACK_BITS);
+
+	return &tracks[i & (RXS_TRACK_SLOTS - 1)];
+}
+
+/*
+ * The address of a BTF-typed skb as a number, for the hash of track_slot(): the
+ * verifier allows no arithmetic on such pointers. fentry programs read their
+ * argument with bpf_get_func_arg() (inlined); tp_btf programs copy it.
+ */
+static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
+}
+
+static __always_inline __u64 tp_arg0(void *ctx)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), ctx);
+	return v;
+}
+
+/* The first bytes of an IPv4 header without options, and the UDP ports. */
+struct ip_udp_hdr {
+	__u8 vihl;
+	__u8 tos;
+	__u16 tot_len;
+	__u16 id;
+	__u16 frag;
+	__u8 ttl;
+	__u8 proto;
+	__u16 check;
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+};
+
+/**
+ * skb_wanted - is @skb an IPv4 UDP packet that passes the interface and port
+ * filters? Only those are followed: the path ends at the UDP socket.
+ * @skb: the packet; skb->data is at the IP header (the driver pulled the
+ * Ethernet header)
+ * @typed: @skb is a BTF pointer (fentry, tp_btf): its fields are read with
+ * plain loads instead of bpf_probe_read_kernel() calls
+ *
+ * One probe read copies the IP header and the UDP ports at once.
+ */
+static __always_inline bool skb_wanted(struct sk_buff *skb, bool typed)
+{
+	struct ip_udp_hdr h;
+	unsigned char *data;
+	__u16 proto, dport;
+
+	if (typed) {
+		if (targ_ifindex && skb->dev->ifindex != targ_ifindex)
+			return false;
+		proto = skb->protocol;
+		data = skb->data;
+	} else {
+		if (targ_ifindex &&
+		    BPF_CORE_READ(skb, dev, ifindex) != targ_ifindex)
+			return false;
+		proto = BPF_CORE_READ(skb, protocol);
+		data = BPF_CORE_READ(skb, data);
+	}
+	if (proto != ETH_P_IP_BE)
 		return false;	/* IPv4 UDP only */
-	data = BPF_CORE_READ(skb, data);
-	if (bpf_probe_read_kernel(&vihl, 1, data) ||
-	    bpf_probe_read_kernel(&proto, 1, data + 9) ||
-	    bpf_probe_read_kernel(&frag, 2, data + 6))
-		return false;
-	if (proto != IPPROTO_UDP_NR)
+	if (bpf_probe_read_kernel(&h, sizeof(h), data) ||
+	    h.proto != IPPROTO_UDP_NR)
 		return false;
 	if (!targ_port)
 		return true;
-	/*
-	 * only the first fragment carries the UDP header: offset bits,
-	 * big-endian
-	 */
-	if (frag & 0xff1f)
+	/* only the first fragment has the UDP header: offset bits, big-endian */
+	if (h.frag & 0xff1f)
 		return false;
-	if (bpf_probe_read_kernel(&dport, 2, data + (vihl & 0xf) * 4 + 2))
+	dport = h.dport;
+	if ((h.vihl & 0xf) != 5 &&
+	    bpf_probe_read_kernel(&dport, 2, data + (h.vihl & 0xf) * 4 + 2))
 		return false;
 	return ((dport >> 8) | ((dport & 0xff) << 8)) == (__u16)targ_port;
 }
@@ -654,66 +726,72 @@ static __always_inline __u64 cycle_isr_ts(struct cpu_state *s)
  * @skb: the packet
  * @now: the time of this event
  * @gro: true at napi_gro_receive, false at netif_receive_skb
+ *
+ * A slot that still follows another packet, started less than the stale time
+ * ago, is taken over and counted as an eviction. An entry of the same address
+ * belongs to an skb freed unseen, and is simply restarted.
  */
-static __always_inline void track_start(struct sk_buff *skb, __u64 now,
-					bool gro)
+static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
 {
-	struct rxs_track t = {};
-	__u64 key = (__u64)skb;
-	struct rxs_cpu_counters *c;
-	struct cpu_state *s;
+	struct rxs_track *t = track_slot(skb);
+	struct rxs_cpu_counters *c = cnt();
+	struct cpu_state *s = state();
+	__u64 isr_ts, begun;
 
-	c = cnt();
-	s = state();
 	if (!c || !s)
 		return;
-	t.isr_ts = cycle_isr_ts(s);
-	t.ifindex = BPF_CORE_READ(skb, dev, ifindex);
+	begun = t->gro_ts ? t->gro_ts : t->nrs_ts;
+	if (t->skb && t->skb != skb && begun + RXS_STALE_NS > now)
+		c->track_evictions++;
+	isr_ts = cycle_isr_ts(s);
+	t->skb = skb;
+	t->isr_ts = isr_ts;
+	t->ip_ts = 0;
+	t->udp_ts = 0;
 	if (gro) {
-		t.gro_ts = now;
+		t->gro_ts = now;
+		t->nrs_ts = 0;
 		c->pkts[RXS_F_GRO]++;
-		if (!t.isr_ts && has(RXS_P_ISR))
+		if (!isr_ts && has(RXS_P_ISR))
 			c->unmatched++;
-		hist_delta(RXS_H_IRQ_TO_RX, t.isr_ts, now);
+		hist_delta(RXS_H_IRQ_TO_RX, isr_ts, now);
 	} else {
-		t.nrs_ts = now;
+		t->gro_ts = 0;
+		t->nrs_ts = now;
 		c->pkts[RXS_F_NETIF_RECEIVE]++;
 	}
-	/*
-	 * BPF_ANY: an old entry at this address belongs to an skb freed unseen
-	 */
-	if (bpf_map_update_elem(&pkts, &key, &t, BPF_ANY))
-		c->track_evictions++;
 }
 
-static __always_inline int on_gro(struct sk_buff *skb)
+/*
+ * The per-packet handlers take the skb twice: @key, its address as a number,
+ * and @skb, the pointer whose fields skb_wanted() reads (@typed as there).
+ */
+static __always_inline int on_gro(__u64 key, struct sk_buff *skb, bool typed)
 {
-	if (!cpu_ok() || !skb_wanted(skb))
+	if (empty_progs || !cpu_ok() || !skb_wanted(skb, typed))
 		return 0;
-	track_start(skb, bpf_ktime_get_ns(), true);
+	track_start(key, bpf_ktime_get_ns(), true);
 	return 0;
 }
 
-static __always_inline int on_netif_receive(struct sk_buff *skb)
+static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
+					    bool typed)
 {
-	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
+	__u64 now;
 
+	if (empty_progs)
+		return 0;
 	/* the clock is read only for followed packets: most skbs are not */
-	t = bpf_map_lookup_elem(&pkts, &key);
-	if (t && (t->nrs_ts ||
-		  t->ifindex != BPF_CORE_READ(skb, dev, ifindex))) {
+	t = track_slot(key);
+	if (t->skb != key || t->nrs_ts) {
 		/*
-		 * a stale entry: an earlier skb at this address, freed unseen
+		 * Not via GRO (backlog, netif_rx, or no GRO hook), or a stale
+		 * entry of an earlier skb at this address: start here.
 		 */
-		bpf_map_delete_elem(&pkts, &key);
-		t = NULL;
-	}
-	if (!t) {
-		/* not via GRO (backlog, netif_rx) or no GRO hook: start here */
-		if (cpu_ok() && skb_wanted(skb))
-			track_start(skb, bpf_ktime_get_ns(), false);
+		if (cpu_ok() && skb_wanted(skb, typed))
+			track_start(key, bpf_ktime_get_ns(), false);
 		return 0;
 	}
 	c = cnt();
@@ -726,20 +804,24 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 	return 0;
 }
 
-static __always_inline int on_ip_rcv(struct sk_buff *skb)
+static __always_inline int on_ip_rcv(__u64 key)
 {
-	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
+	__u64 now;
 
-	t = bpf_map_lookup_elem(&pkts, &key);
-	c = cnt();
-	if (!t || !c)
+	if (empty_progs)
+		return 0;
+	t = track_slot(key);
+	if (t->skb != key)
 		return 0;
 	if (t->ip_ts || t->udp_ts) {
-		bpf_map_delete_elem(&pkts, &key);	/* stale */
+		t->skb = 0;	/* stale: an earlier skb at this address */
 		return 0;
 	}
+	c = cnt();
+	if (!c)
+		return 0;
 	now = bpf_ktime_get_ns();
 	if (!t->nrs_ts)
 		c->unmatched++;
@@ -749,20 +831,24 @@ static __always_inline int on_ip_rcv(struct sk_buff *skb)
 	return 0;
 }
 
-static __always_inline int on_udp_queue(struct sk_buff *skb)
+static __always_inline int on_udp_queue(__u64 key)
 {
-	__u64 key = (__u64)skb, now;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
+	__u64 now;
 
-	t = bpf_map_lookup_elem(&pkts, &key);
-	c = cnt();
-	if (!t || !c)
+	if (empty_progs)
+		return 0;
+	t = track_slot(key);
+	if (t->skb != key)
 		return 0;
 	if (t->udp_ts) {
-		bpf_map_delete_elem(&pkts, &key);	/* stale */
+		t->skb = 0;	/* stale */
 		return 0;
 	}
+	c = cnt();
+	if (!c)
+		return 0;
 	now = bpf_ktime_get_ns();
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
@@ -773,35 +859,44 @@ static __always_inline int on_udp_queue(struct sk_buff *skb)
 	return 0;
 }
 
-static __always_inline int on_socket_dequeue(struct sk_buff *skb)
+static __always_inline int on_socket_dequeue(__u64 key)
 {
-	__u64 key = (__u64)skb;
 	struct rxs_cpu_counters *c;
 	struct rxs_track *t;
 
-	if (!skb)
+	if (!key)
 		return 0;
-	t = bpf_map_lookup_elem(&pkts, &key);
+	t = track_slot(key);
+	if (t->skb != key)
+		return 0;
 	c = cnt();
-	if (!t || !c)
+	if (!c)
 		return 0;
 	if (!t->udp_ts && has(RXS_P_UDP_QUEUE))
 		c->unmatched++;
 	hist_delta(RXS_H_SOCKET, t->udp_ts, bpf_ktime_get_ns());
 	c->pkts[RXS_F_SOCKET]++;
-	bpf_map_delete_elem(&pkts, &key);
+	t->skb = 0;
 	return 0;
 }
 
-static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
+/*
+ * kfree_skb fires for every skb dropped on the system: the first test is the
+ * tag of one slot, and only a followed packet costs more.
+ */
+static __always_inline int on_kfree_skb(__u64 key, int reason)
 {
-	__u64 key = (__u64)skb, *slot;
 	struct rxs_cpu_counters *c;
+	struct rxs_track *t;
 	__u32 r = reason;
+	__u64 *slot;
 
-	/* one map operation for the many skbs freed that were never followed */
-	if (bpf_map_delete_elem(&pkts, &key))
+	if (empty_progs)
 		return 0;
+	t = track_slot(key);
+	if (t->skb != key)
+		return 0;
+	t->skb = 0;
 	c = cnt();
 	if (c)
 		c->drops++;
@@ -813,14 +908,6 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
 	return 0;
 }
 
-static __always_inline int on_consume_skb(struct sk_buff *skb)
-{
-	__u64 key = (__u64)skb;
-
-	bpf_map_delete_elem(&pkts, &key);
-	return 0;
-}
-
 /*
  * GRO entry: napi_gro_receive(napi, skb) up to 6.14, gro_receive_skb(gro, skb)
  * after.
@@ -828,62 +915,62 @@ static __always_inline int on_consume_skb(struct sk_buff *skb)
 SEC("fentry")
 int BPF_PROG(fentry_gro, void *napi, struct sk_buff *skb)
 {
-	return on_gro(skb);
+	return on_gro(fentry_arg(ctx, 1), skb, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kprobe_gro, void *napi, struct sk_buff *skb)
 {
-	return on_gro(skb);
+	return on_gro((__u64)skb, skb, false);
 }
 
 SEC("tp_btf/napi_gro_receive_entry")
 int BPF_PROG(tpbtf_gro, struct sk_buff *skb)
 {
-	return on_gro(skb);
+	return empty_progs ? 0 : on_gro(tp_arg0(ctx), skb, true);
 }
 
 SEC("raw_tp/napi_gro_receive_entry")
 int BPF_PROG(rawtp_gro, struct sk_buff *skb)
 {
-	return on_gro(skb);
+	return on_gro((__u64)skb, skb, false);
 }
 
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(tpbtf_netif_receive, struct sk_buff *skb)
 {
-	return on_netif_receive(skb);
+	return empty_progs ? 0 : on_netif_receive(tp_arg0(ctx), skb, true);
 }
 
 SEC("raw_tp/netif_receive_skb")
 int BPF_PROG(rawtp_netif_receive, struct sk_buff *skb)
 {
-	return on_netif_receive(skb);
+	return on_netif_receive((__u64)skb, skb, false);
 }
 
 SEC("fentry")
 int BPF_PROG(fentry_ip_rcv, struct sk_buff *skb)
 {
-	return on_ip_rcv(skb);
+	return on_ip_rcv(fentry_arg(ctx, 0));
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kprobe_ip_rcv, struct sk_buff *skb)
 {
-	return on_ip_rcv(skb);
+	return on_ip_rcv((__u64)skb);
 }
 
 /* udp_queue_rcv_skb(sk, skb) or __udp_enqueue_schedule_skb(sk, skb) */
 SEC("fentry")
 int BPF_PROG(fentry_udp_queue, struct sock *sk, struct sk_buff *skb)
 {
-	return on_udp_queue(skb);
+	return on_udp_queue(fentry_arg(ctx, 1));
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kprobe_udp_queue, struct sock *sk, struct sk_buff *skb)
 {
-	return on_udp_queue(skb);
+	return on_udp_queue((__u64)skb);
 }
 
 /*
@@ -897,15 +984,15 @@ int fexit_sock_dequeue(void *ctx)
 {
 	__u64 ret = 0;
 
-	if (bpf_get_func_ret(ctx, &ret))
+	if (empty_progs || bpf_get_func_ret(ctx, &ret))
 		return 0;
-	return on_socket_dequeue((struct sk_buff *)ret);
+	return on_socket_dequeue(ret);
 }
 
 SEC("kretprobe")
 int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 {
-	return on_socket_dequeue(skb);
+	return empty_progs ? 0 : on_socket_dequeue((__u64)skb);
 }
 
 /*
@@ -914,25 +1001,13 @@ int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	return on_kfree_skb(skb, reason);
+	return empty_progs ? 0 : on_kfree_skb(tp_arg0(ctx), reason);
 }
 
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(rawtp_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	return on_kfree_skb(skb, reason);
-}
-
-SEC("tp_btf/consume_skb")
-int BPF_PROG(tpbtf_consume_skb, struct sk_buff *skb)
-{
-	return on_consume_skb(skb);
-}
-
-SEC("raw_tp/consume_skb")
-int BPF_PROG(rawtp_consume_skb, struct sk_buff *skb)
-{
-	return on_consume_skb(skb);
+	return on_kfree_skb((__u64)skb, reason);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -119,18 +119,26 @@ struct rxs_cpu_counters {
 };
 
 /*
- * One followed packet, in the BPF map `pkts` keyed by skb address. Userspace reads it only
- * to sweep entries whose packet left unseen (consumed without a hook firing).
+ * One followed packet: a slot of the direct-mapped table `tracks` (.bss), picked by a hash
+ * of the skb address and tagged with that address. A packet whose slot holds another skb
+ * is not followed. Userspace reads the table (mmapped) only to sweep entries whose packet
+ * left unseen.
  */
 struct rxs_track {
+	__u64 skb;		/* tag: the skb address, 0 for a free slot */
 	__u64 isr_ts;		/* ISR entry of its NAPI cycle, 0 if unknown */
 	__u64 gro_ts;		/* handed to GRO */
 	__u64 nrs_ts;		/* netif_receive_skb */
 	__u64 ip_ts;		/* ip_rcv */
 	__u64 udp_ts;		/* udp_queue_rcv_skb */
-	__u32 ifindex;		/* skb->dev when tracking started */
-	__u32 pad;
 };
+
+/* A followed packet that no hook saw for this long has left unseen (seconds). */
+#define RXS_STALE_S		5ULL
+#define RXS_STALE_NS		(RXS_STALE_S * 1000000000ULL)
+
+#define RXS_TRACK_BITS		16
+#define RXS_TRACK_SLOTS		(1U << RXS_TRACK_BITS)
 
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128

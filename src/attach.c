@@ -252,7 +252,7 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 	[RXS_P_POLL_EXIT] = { { "napi", "napi_poll" } },
 	[RXS_P_GRO] = { { "net", "napi_gro_receive_entry" } },
 	[RXS_P_NETIF_RX] = { { "net", "netif_receive_skb" } },
-	[RXS_P_SKB_FREE] = { { "skb", "kfree_skb" }, { "skb", "consume_skb" } },
+	[RXS_P_SKB_FREE] = { { "skb", "kfree_skb" } },
 };
 
 /* The BPF programs of one point in one flavour (see bpf/rxscope.bpf.c), NULL-terminated. */
@@ -281,7 +281,7 @@ static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[
 		[RXS_P_POLL_EXIT] = { "tpbtf_napi_poll" },
 		[RXS_P_GRO] = { "tpbtf_gro" },
 		[RXS_P_NETIF_RX] = { "tpbtf_netif_receive" },
-		[RXS_P_SKB_FREE] = { "tpbtf_kfree_skb", "tpbtf_consume_skb" },
+		[RXS_P_SKB_FREE] = { "tpbtf_kfree_skb" },
 	};
 	static const char *const rawtp[RXS_P_NR][3] = {
 		[RXS_P_ISR] = { "rawtp_irq_entry", "rawtp_irq_exit" },
@@ -290,7 +290,7 @@ static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[
 		[RXS_P_POLL_EXIT] = { "rawtp_napi_poll" },
 		[RXS_P_GRO] = { "rawtp_gro" },
 		[RXS_P_NETIF_RX] = { "rawtp_netif_receive" },
-		[RXS_P_SKB_FREE] = { "rawtp_kfree_skb", "rawtp_consume_skb" },
+		[RXS_P_SKB_FREE] = { "rawtp_kfree_skb" },
 	};
 	const char *const *row = NULL;
 	int i;
@@ -471,6 +471,23 @@ static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p,
 		add_cand(plan, p, RXS_HOOK_RAW_TP, NULL);
 }
 
+/*
+ * RXSCOPE_POINTS, a comma list of hook point names, keeps only those points: the
+ * benchmark's way to measure one stage with nothing else attached. Unset: all points.
+ */
+static bool point_listed(enum rxs_point p)
+{
+	const char *list = getenv("RXSCOPE_POINTS"), *at;
+	size_t n = strlen(point_names[p]);
+
+	if (!list || !*list)
+		return true;
+	for (at = strstr(list, point_names[p]); at; at = strstr(at + 1, point_names[p]))
+		if ((at == list || at[-1] == ',') && (at[n] == ',' || !at[n]))
+			return true;
+	return false;
+}
+
 void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
 		    const struct rxs_features *f)
 {
@@ -507,7 +524,7 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
 	add_tp_cands(plan, RXS_P_SKB_FREE, f);
 	for (p = 0; p < RXS_P_NR; p++)
-		plan->chosen[p] = plan->ncands[p] ? 0 : -1;
+		plan->chosen[p] = plan->ncands[p] && point_listed(p) ? 0 : -1;
 }
 
 static const struct rxs_hook *chosen(const struct rxs_plan *plan, enum rxs_point p)
@@ -696,6 +713,14 @@ static __u32 hooked_mask(const struct rxs_plan *plan)
 	return m;
 }
 
+/* An environment switch of the benchmark: set and not "0". */
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
 /* Open the skeleton, keep only the chosen programs, load. */
 static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 {
@@ -714,6 +739,7 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
 	t->skel->rodata->hooked = hooked_mask(plan);
 	t->skel->rodata->claim_at_softirq = !on(plan, RXS_P_POLL_ENTRY);
+	t->skel->rodata->empty_progs = env_flag("RXSCOPE_EMPTY");
 	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE)
 		t->skel->rodata->isr_qv = !strcmp(plan->driver, "igb") ? 1 :
 					  !strcmp(plan->driver, "rxscope_igb") ? 2 : 0;
@@ -741,10 +767,22 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 	return rxscope_bpf__load(t->skel);
 }
 
+bool rxs_point_per_packet(enum rxs_point p)
+{
+	return p >= RXS_P_GRO && p <= RXS_P_SKB_FREE;
+}
+
+/* Where following a packet begins. */
+static bool point_starts(enum rxs_point p)
+{
+	return p == RXS_P_GRO || p == RXS_P_NETIF_RX;
+}
+
 /* Attach the programs of point @p; 0 or a negative errno. */
 static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 {
 	const struct rxs_hook *h = chosen(&t->plan, p);
+	bool pkt = rxs_point_per_packet(p);
 	const char *names[4];
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -752,7 +790,8 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 
 	point_progs(p, h->kind, names);
 	for (i = 0; names[i]; i++) {
-		if (t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
+		if (pkt ? i > 0 || t->pkt_links[p] :
+			  t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
 			return -E2BIG;
 		prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
 		if (!prog)
@@ -764,9 +803,41 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 			link = bpf_program__attach(prog);
 		if (!link)
 			return -errno;
-		t->links[t->nlinks++] = link;
+		if (pkt)
+			t->pkt_links[p] = link;
+		else
+			t->links[t->nlinks++] = link;
 	}
 	return 0;
+}
+
+/* Detach the per-packet links, only those of the start points with @starts_only. */
+static void detach_packets(struct rxs_tracer *t, bool starts_only)
+{
+	int p;
+
+	for (p = 0; p < RXS_P_NR; p++) {
+		if (!t->pkt_links[p] || (starts_only && !point_starts(p)))
+			continue;
+		bpf_link__destroy(t->pkt_links[p]);
+		t->pkt_links[p] = NULL;
+	}
+}
+
+int rxs_tracer_packets(struct rxs_tracer *t, bool on, bool starts_only)
+{
+	int p, ret = 0;
+
+	if (!on) {
+		detach_packets(t, starts_only);
+		return 0;
+	}
+	/* the ends first, the starts last: no packet is followed whose end is unhooked */
+	detach_packets(t, false);
+	for (p = RXS_P_SKB_FREE; p >= RXS_P_GRO && !ret; p--)
+		if (point_wanted(&t->plan, p))
+			ret = attach_point(t, p);
+	return ret;
 }
 
 static int fill_irq_filter(struct rxs_tracer *t)
@@ -785,6 +856,7 @@ static int fill_irq_filter(struct rxs_tracer *t)
 
 static void release(struct rxs_tracer *t)
 {
+	detach_packets(t, false);
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);
 	rxscope_bpf__destroy(t->skel);
@@ -808,6 +880,7 @@ int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *
 
 	t->skel = NULL;
 	t->nlinks = 0;
+	memset(t->pkt_links, 0, sizeof(t->pkt_links));
 	if (!points_wanted(&t->plan)) {
 		snprintf(err, errlen, "this kernel offers none of the hooks rxscope uses (see "
 			 "rxscope probe)");

@@ -56,8 +56,10 @@ struct bpf_link;
 /* The loaded and attached tracer. */
 struct rxs_tracer {
 	struct rxscope_bpf *skel;
-	struct bpf_link *links[64];
+	struct bpf_link *links[64];	/* every point's links but the per-packet ones */
 	int nlinks;
+	/* the per-packet points' links (one program each), while attached */
+	struct bpf_link *pkt_links[RXS_P_NR];
 	struct rxs_plan plan;
 };
 
@@ -110,5 +112,19 @@ void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r);
 int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *err,
 		     size_t errlen);
 void rxs_tracer_stop(struct rxs_tracer *t);
+
+/*
+ * Is @p a per-packet hook point (GRO to the socket, and the drop hook)? Sampling attaches
+ * these for part of the time; the per-IRQ points stay attached.
+ */
+bool rxs_point_per_packet(enum rxs_point p);
+
+/*
+ * Sampling: detach the per-packet points (@on false) or attach them again (@on true).
+ * @starts_only with @on false detaches only the points where following begins (GRO,
+ * netif_receive_skb), so that packets already followed can still reach their end.
+ * Returns 0 or a negative errno (the links that failed stay detached).
+ */
+int rxs_tracer_packets(struct rxs_tracer *t, bool on, bool starts_only);
 
 #endif /* RXS_ATTACH_H */

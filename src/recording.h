@@ -13,8 +13,6 @@
 #define RXS_SCHEMA		"rxscope/1"
 #define RXS_SOFTNET_MAX_COLS	32
 #define RXS_MAX_CPUS		1024
-/* the collector removes a tracking entry no hook touched for this long (seconds) */
-#define RXS_STALE_S		5ULL
 
 struct rxs_stage {
 	char name[40];		/* "hardirq", "irq_to_rx", ... (see rxs_stage_name()) */

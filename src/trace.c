@@ -30,8 +30,6 @@
 #include "rxscope.skel.h"
 
 #define SOFTNET_PATH	"/proc/net/softnet_stat"
-/* A followed packet not seen by any hook for this long has left unseen. */
-#define STALE_NS	(RXS_STALE_S * 1000000000ULL)
 
 bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
@@ -118,35 +116,29 @@ struct session {
 };
 
 /*
- * Remove tracking entries of packets that left without a hook seeing them (for instance
- * UDP skbs freed after recvmsg when no dequeue hook is attached), so that the bounded map
- * keeps room. At most once a second.
+ * Free the tracking slots of packets that left without a hook seeing them (for instance
+ * UDP skbs freed after recvmsg when no dequeue hook is attached), at most once a second.
+ * The table is the mmapped .bss of the BPF object; a slot is freed only if its tag is
+ * still the one read here, so that a packet that the kernel started in it meanwhile
+ * stays followed.
  */
 static void sweep_stale(struct session *s)
 {
-	int fd = bpf_map__fd(s->tracer.skel->maps.pkts);
-	__u64 key, next, now = rxs_now_ns();
-	struct rxs_track t;
-	bool first = true;
+	struct rxs_track *tracks = s->tracer.skel->bss->tracks;
+	__u64 now = rxs_now_ns();
+	__u32 i;
 
 	if (rxs_now_sec() - s->last_sweep < 1.0)
 		return;
 	s->last_sweep = rxs_now_sec();
-	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
-		__u64 last;
+	for (i = 0; i < RXS_TRACK_SLOTS; i++) {
+		__u64 tag = __atomic_load_n(&tracks[i].skb, __ATOMIC_RELAXED);
+		__u64 begun = tracks[i].gro_ts ? tracks[i].gro_ts : tracks[i].nrs_ts;
 
-		first = false;
-		key = next;
-		if (bpf_map_lookup_elem(fd, &key, &t))
+		if (!tag || begun + RXS_STALE_NS >= now)
 			continue;
-		last = t.gro_ts;
-		if (t.nrs_ts > last)
-			last = t.nrs_ts;
-		if (t.ip_ts > last)
-			last = t.ip_ts;
-		if (t.udp_ts > last)
-			last = t.udp_ts;
-		if (last + STALE_NS < now && !bpf_map_delete_elem(fd, &key))
+		if (__atomic_compare_exchange_n(&tracks[i].skb, &tag, 0, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			s->swept++;
 	}
 }
