@@ -32,6 +32,7 @@ enum {
 	OPT_CONFIDENCE,
 	OPT_MINCOUNT,
 	OPT_SPLIT,
+	OPT_SAMPLE,
 };
 
 #define SEL_OPTS                                                                            \
@@ -40,6 +41,8 @@ enum {
 	{ "dev", OPT_DEV, "IF", 0, "Only packets and NAPI polls of interface IF", 0 },      \
 	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },          \
 	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },                              \
+	{ "sample", OPT_SAMPLE, "PCT", 0,                                                   \
+	  "Follow packets PCT% of each second, 1-100 (default 100: every packet)", 0 },    \
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },   \
 	{ "stats", OPT_STATS, NULL, 0, "Print BPF run time per event for each program", 0 }, \
 	{ "ready-file", OPT_READY, "PATH", 0, "Create PATH once every program is attached", 0 }, \
@@ -96,7 +99,7 @@ static const struct argp_option probe_opts[] = {
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
-	"                     [-i SEC] [-d SEC] [--hist] [--stats]\n"
+	"                     [--sample PCT] [-i SEC] [-d SEC] [--hist] [--stats]\n"
 	"                     [--ready-file PATH] [-v]\n"
 	"NAME: auto, rxscope_igb, igb or generic. Tables show totals since start.\n\n"
 	"EXAMPLES:\n"
@@ -107,7 +110,7 @@ static const char trace_doc[] =
 static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME] [--dev IF]\n"
-	"                      [--port N] [--cpu N] [-i SEC] [-d SEC] [--hist]\n"
+	"                      [--port N] [--cpu N] [--sample PCT] [-i SEC] [-d SEC] [--hist]\n"
 	"                      [--stats] [--ready-file PATH] [--split] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr.\n"
 	"--split: each SIGUSR1 writes the piece so far (run.json -> run-1.json, run-2.json,\n"
@@ -231,6 +234,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   sysconf(_SC_NPROCESSORS_CONF) - 1);
 		cli->cpu = v;
 		break;
+	case OPT_SAMPLE: {
+		char num[16];
+		size_t n = strlen(arg);
+
+		/* "10" or "10%" */
+		if (n && n < sizeof(num) && arg[n - 1] == '%')
+			n--;
+		snprintf(num, sizeof(num), "%.*s", (int)n, arg);
+		if (n >= sizeof(num) || parse_long(num, 1, 100, &v))
+			argp_error(state, "invalid --sample '%s': want a percentage 1..100", arg);
+		cli->sample_pct = v;
+		break;
+	}
 	case 'i':
 		if (parse_secs(arg, &d) || d < 0.01)
 			argp_error(state, "invalid interval '%s': want seconds >= 0.01", arg);
@@ -348,6 +364,7 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	snprintf(cli->driver, sizeof(cli->driver), "auto");
 	cli->cpu = -1;
+	cli->sample_pct = 100;
 	cli->format = RXS_FMT_JSON;
 	rxs_compare_opts_init(&cli->cmp);
 

@@ -35,6 +35,7 @@ struct rxs_cli {
 	int ifindex;		/* of dev, 0 for any */
 	int port;		/* 0 for any */
 	int cpu;		/* -1 for any */
+	int sample_pct;		/* per-packet hooks attached this % of each second (100) */
 	/* timing */
 	double interval_s;	/* 0: only at the end (record) */
 	double duration_s;	/* 0: until SIGINT/SIGTERM */

@@ -169,6 +169,7 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 	}
 	json_object_object_add(root, "drops", drops);
 	json_object_object_add(root, "tracking_swept", u64(r->tracking_swept));
+	json_object_object_add(root, "sample_pct", json_object_new_int(r->sample_pct));
 
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
@@ -540,6 +541,16 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 	/* optional: files written before it existed read as 0 */
 	if (json_object_object_get_ex(root, "tracking_swept", NULL))
 		ret = get_u64(rd, root, "", "tracking_swept", &r->tracking_swept);
+	if (!ret && json_object_object_get_ex(root, "sample_pct", NULL)) {
+		__u64 pct = 0;
+
+		ret = get_u64(rd, root, "", "sample_pct", &pct);
+		if (!ret && (pct < 1 || pct > 100))
+			ret = bad(rd, "sample_pct", "%llu is not a percentage 1..100",
+				  (unsigned long long)pct);
+		if (!ret)
+			r->sample_pct = (int)pct;
+	}
 	return ret;
 }
 

@@ -131,6 +131,10 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 	       "Followed packets whose end no hook saw, removed from the tracking map after 5 s.");
 	fprintf(f, "rxscope_tracking_swept_total %llu\n", (unsigned long long)r->tracking_swept);
 
+	header(f, "rxscope_packet_sample_ratio", "gauge",
+	       "Share of the time the per-packet hooks were attached (1: every packet).");
+	fprintf(f, "rxscope_packet_sample_ratio %g\n", r->sample_pct / 100.0);
+
 	/* the kernel's softnet_stat deltas: counter columns only, by their names */
 	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
 		bool any = false;

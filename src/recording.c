@@ -19,6 +19,7 @@ void rxs_recording_init(struct rxs_recording *r, int ncpus)
 		snprintf(r->stages[i].name, sizeof(r->stages[i].name), "%s", rxs_stage_name(i));
 		snprintf(r->stages[i].unit, sizeof(r->stages[i].unit), "%s", rxs_stage_unit(i));
 	}
+	r->sample_pct = 100;
 	r->ncpus = ncpus;
 	if (ncpus > 0) {
 		r->cpus = calloc(ncpus, sizeof(*r->cpus));

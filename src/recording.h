@@ -44,6 +44,8 @@ struct rxs_recording {
 	__u64 tracking_swept;	/* followed packets whose end no hook saw: removed by the
 				 * collector after RXS_STALE_S untouched (0 in files
 				 * without it) */
+	int sample_pct;		/* per-packet hooks attached this % of the time (100:
+				 * every packet; 100 in files without it) */
 };
 
 #endif /* RXS_RECORDING_H */

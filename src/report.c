@@ -106,11 +106,14 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 			fprintf(f, "    (reason id %d)\n", i);
 	}
 	if (evict || unmatched)
-		fprintf(f, "WARNING: %llu followed packets lost to a full tracking map, "
+		fprintf(f, "WARNING: %llu followed packets lost to taken tracking slots, "
 			"%llu events without a matching start\n", (unsigned long long)evict,
 			(unsigned long long)unmatched);
 	fprintf(f, "tracking: %llu entries swept after %llu s without a hook (packet end unseen)\n",
 		(unsigned long long)r->tracking_swept, RXS_STALE_S);
+	if (r->sample_pct < 100)
+		fprintf(f, "sampled: packets followed %d%% of the time (--sample); per-packet "
+			"stages and the funnel count only those windows\n", r->sample_pct);
 }
 
 /*

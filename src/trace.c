@@ -113,7 +113,14 @@ struct session {
 	unsigned long long swept;	/* stale tracking entries removed */
 	double last_sweep;
 	int piece;			/* record --split: pieces written so far */
+	/* --sample: the per-packet hooks' state and when it changes next */
+	enum { PKT_ON, PKT_ENDS_ONLY, PKT_OFF } pkt;
+	double pkt_next;
 };
+
+/* --sample: one window in every period; the window's hooks end this long after its starts */
+#define SAMPLE_PERIOD_S		1.0
+#define SAMPLE_GRACE_S		0.05
 
 /*
  * Free the tracking slots of packets that left without a hook seeing them (for instance
@@ -141,6 +148,55 @@ static void sweep_stale(struct session *s)
 						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			s->swept++;
 	}
+}
+
+/* Free every tracking slot: no per-packet hook is attached, so nothing races. */
+static void clear_tracks(struct session *s)
+{
+	memset(s->tracer.skel->bss->tracks, 0, sizeof(s->tracer.skel->bss->tracks));
+}
+
+/*
+ * --sample PCT: the per-packet hooks are attached for PCT% of every second, at a random
+ * place in it (so that the windows do not lock onto anything periodic in the load). A
+ * window closes in two steps: the hooks where following begins go first, and those of
+ * the later stages SAMPLE_GRACE_S after, so that the packets started in the window reach
+ * their ends. Packets still unfinished then are dropped from the table. The per-IRQ hooks
+ * stay attached throughout. Returns 0 or a negative errno.
+ */
+static int sample_step(struct session *s)
+{
+	double now = rxs_now_sec(), on_s = SAMPLE_PERIOD_S * s->cli->sample_pct / 100.0;
+	double period0;
+	int ret = 0;
+
+	if (s->cli->sample_pct >= 100 || now < s->pkt_next)
+		return 0;
+	switch (s->pkt) {
+	case PKT_ON:
+		ret = rxs_tracer_packets(&s->tracer, false, true);
+		s->pkt = PKT_ENDS_ONLY;
+		s->pkt_next = now + SAMPLE_GRACE_S;
+		break;
+	case PKT_ENDS_ONLY:
+		ret = rxs_tracer_packets(&s->tracer, false, false);
+		clear_tracks(s);
+		s->pkt = PKT_OFF;
+		/* the next window: a random place in the next period */
+		period0 = s->pkt_next - SAMPLE_GRACE_S - on_s;
+		do
+			period0 += SAMPLE_PERIOD_S;
+		while (period0 + SAMPLE_PERIOD_S <= now);
+		s->pkt_next = period0 + drand48() * (SAMPLE_PERIOD_S - on_s);
+		break;
+	case PKT_OFF:
+		ret = rxs_tracer_packets(&s->tracer, true, false);
+		s->pkt = PKT_ON;
+		/* the window counts from when its hooks are in place */
+		s->pkt_next = rxs_now_sec() + on_s;
+		break;
+	}
+	return ret;
 }
 
 /**
@@ -172,6 +228,7 @@ static int collect(struct session *s, struct rxs_recording *r)
 	r->duration_s = rxs_now_sec() - s->t0;
 	r->start_unix = s->start_unix;
 	r->tracking_swept = s->swept;
+	r->sample_pct = s->cli->sample_pct;
 	rxs_plan_fill_stages(&s->tracer.plan, r);
 	fill_drop_names(r);
 
@@ -498,12 +555,25 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
 	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
+	/* --sample: the first window starts now */
+	s.pkt = PKT_ON;
+	s.pkt_next = s.t0 + SAMPLE_PERIOD_S * cli->sample_pct / 100.0;
+	srand48(getpid() ^ (long)(s.t0 * 1e6));
 	while (!stop_requested && rxs_now_sec() < end) {
 		double wake = next < end ? next : end;
 
 		if (wake > rxs_now_sec() + 1)
 			wake = rxs_now_sec() + 1;
+		if (cli->sample_pct < 100 && wake > s.pkt_next)
+			wake = s.pkt_next;
 		sleep_until(wake);
+		ret = sample_step(&s);
+		if (ret) {
+			/* keep what was recorded: the per-IRQ stages go on */
+			fprintf(stderr, "warning: failed to attach the per-packet hooks again: "
+				"%s; per-packet stages stop here\n", strerror(-ret));
+			s.pkt_next = 1e300;
+		}
 		sweep_stale(&s);
 		if (cut_requested && !stop_requested) {
 			cut_requested = 0;

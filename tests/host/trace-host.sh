@@ -189,6 +189,38 @@ expect "the last piece (written at SIGINT) holds only the second burst's" \
 "$RXSCOPE" record -o - --split -d 1 > "$TMP/split-bad.out" 2>&1
 expect "record --split -o - is refused as a usage error" "$?" 2
 
+# --sample: per-packet hooks attached 30% of each second. 1500 datagrams to the closed port
+# over 3 s: some are followed, not all, and each followed one ends in a drop (its end hook
+# stays attached past the window's start hooks). The recording says it was sampled.
+rm -f "$TMP/rec.ready"
+"$RXSCOPE" record -o "$TMP/sampled.json" --sample 30% --dev "$RX" --port 9999 -d 4 \
+	--ready-file "$TMP/rec.ready" > "$TMP/sampled.out" 2>&1 &
+rec=$!
+PIDS+=("$rec")
+for _ in $(seq 100); do [ -e "$TMP/rec.ready" ] && break; sleep 0.1; done
+ip netns exec "$NS" "$RXGEN" --iface "$TX" --src-mac "$(ip netns exec "$NS" cat /sys/class/net/$TX/address)" \
+	--dst-mac "$rx_mac" --src-ip "$TX_IP" --dst-ip "$RX_IP" --dst-port 9999 \
+	--count 1500 --rate 500 > "$TMP/rxgen3.log" 2>&1
+wait "$rec"
+expect "rxscope record --sample 30% exit status" "$?" 0
+"$RXSCOPE" report "$TMP/sampled.json" > "$TMP/sampled.txt" 2>&1
+sgro=$(sed -n 's/^funnel: gro \([0-9]*\) .*/\1/p' "$TMP/sampled.txt")
+sdrops=$(sed -n 's/^drops (kfree_skb of followed packets): \([0-9]*\).*/\1/p' "$TMP/sampled.txt")
+if [ "${sgro:-0}" -ge 150 ] && [ "${sgro:-0}" -le 1000 ]; then
+	pass "--sample 30%: $sgro of 1500 datagrams followed (150..1000)"
+else
+	fail "--sample 30%: ${sgro:-none} of 1500 datagrams followed, want 150..1000"
+	sed 's/^/    /' "$TMP/sampled.txt"
+fi
+expect "--sample: every followed datagram reached its drop" "${sdrops:-none}" "${sgro:-x}"
+grep -q '^sampled: packets followed 30% of the time' "$TMP/sampled.txt" &&
+	pass "the report says the recording was sampled" ||
+	fail "the report does not say the recording was sampled"
+for bad in 0 101 abc 10.5 ''; do
+	"$RXSCOPE" trace --sample "$bad" -d 1 > "$TMP/sample-bad.out" 2>&1
+	expect "--sample '$bad' is refused as a usage error" "$?" 2
+done
+
 # No hook flavour at all: a clear error and exit 3 (missing kernel feature), not an empty trace.
 RXSCOPE_DISABLE=fentry,kprobe,tp_btf,raw_tp "$RXSCOPE" trace -d 1 > "$TMP/nohook.out" 2>&1
 expect "trace with every hook flavour disabled exits 3" "$?" 3

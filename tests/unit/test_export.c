@@ -59,6 +59,7 @@ static void assert_recordings_equal(const struct rxs_recording *a,
 	assert_memory_equal(a->drop_reason_names, b->drop_reason_names,
 			    sizeof(a->drop_reason_names));
 	assert_int_equal(a->tracking_swept, b->tracking_swept);
+	assert_int_equal(a->sample_pct, b->sample_pct);
 }
 
 static void test_json_round_trip(void **state)
@@ -75,6 +76,7 @@ static void test_json_round_trip(void **state)
 	a.stages[RXS_H_TOTAL].hist.count += 1;
 	a.stages[RXS_H_TOTAL].hist.max = 1ULL << 45;
 	a.stages[RXS_H_TOTAL].hist.sum += 1ULL << 45;
+	a.sample_pct = 25;	/* a --sample recording keeps its share */
 	assert_int_equal(rxs_export_write(&a, path_of("rt.json"), RXS_FMT_JSON, err,
 					  sizeof(err)), 0);
 	assert_int_equal(rxs_json_read(path_of("rt.json"), &b, err, sizeof(err)), 0);
@@ -200,9 +202,16 @@ static void test_json_errors(void **state)
 		   "tracking_swept: negative value");
 	expect_bad("swept2.json", "\"tracking_swept\": 7", "\"tracking_swept\": \"7\"",
 		   "tracking_swept: expected int");
+	expect_bad("sample0.json", "\"sample_pct\": 100", "\"sample_pct\": 0",
+		   "sample_pct: 0 is not a percentage 1..100");
+	expect_bad("sample101.json", "\"sample_pct\": 100", "\"sample_pct\": 101",
+		   "sample_pct: 101 is not a percentage 1..100");
 }
 
-/* tracking_swept came after rxscope/1's first files: a file without it reads as 0 */
+/*
+ * tracking_swept and sample_pct came after rxscope/1's first files: a file without them
+ * reads as 0 swept and 100% sampled
+ */
 static void test_json_without_swept(void **state)
 {
 	struct rxs_recording a, b;
@@ -231,9 +240,20 @@ static void test_json_without_swept(void **state)
 	assert_true(key > text);
 	memmove(key - 1, end, strlen(end) + 1);
 	assert_null(strstr(text, "tracking_swept"));
+	/* and ', "sample_pct": 100', written after it */
+	key = strstr(text, "\"sample_pct\"");
+	assert_non_null(key);
+	end = key + strlen("\"sample_pct\"");
+	while (*end == ':' || *end == ' ' || (*end >= '0' && *end <= '9'))
+		end++;
+	while (key > text && key[-1] != ',')
+		key--;
+	memmove(key - 1, end, strlen(end) + 1);
+	assert_null(strstr(text, "sample_pct"));
 	write_text("old.json", text);
 	assert_int_equal(rxs_json_read(path_of("old.json"), &b, err, sizeof(err)), 0);
 	assert_int_equal(b.tracking_swept, 0);
+	assert_int_equal(b.sample_pct, 100);	/* nor sample_pct: every packet */
 	assert_int_equal(b.port, a.port);
 	rxs_recording_free(&a);
 	rxs_recording_free(&b);

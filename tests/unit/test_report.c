@@ -47,7 +47,7 @@ static void test_tables(void **state)
 	assert_non_null(strstr(out, "funnel: gro 10001 -> netif_receive 9981"));
 	assert_non_null(strstr(out, "20 lost between gro and netif_receive"));
 	assert_non_null(strstr(out, "NOT_SPECIFIED"));
-	assert_non_null(strstr(out, "WARNING: 2 followed packets lost to a full tracking map"));
+	assert_non_null(strstr(out, "WARNING: 2 followed packets lost to taken tracking slots"));
 	/* softnet processed 5000+c < BPF netif_receive 4990+c: no warning; filter is set */
 	assert_null(strstr(out, "WARNING: cpu"));
 	assert_null(strstr(out, "distribution"));

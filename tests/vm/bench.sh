@@ -3,14 +3,23 @@
 # make bench: receive-rate benchmarks in the VM, each reported as a ratio against a
 # reference measured in the same run (medians of RUNS interleaved runs):
 #   rxscope_igb / in-tree igb                 (64-byte payloads, 8 flows, full speed)
-#   rxscope_igb traced / rxscope_igb untraced (rxscope record running)
-# Usage: bench.sh [RUNS] (default 5). Results: results/bench-rx/, summary in summary.txt.
+#   rxscope_igb with a tracer / untraced, for each tracer mode:
+#     floor   the hooks of the every-packet tracer, with programs that only return
+#     trace   rxscope record, every packet followed
+#     sample  rxscope record --sample 10
+#     poll    rxscope record with only the poll hooks (reference for the poll stage)
+#   and the poll stage's p50 in each traced mode (the tracer's observer effect).
+# Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list.
+# Results: results/bench-rx/, summary in summary.txt.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-5}
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: RUNS must be a positive number" >&2; exit 2; }
-modes="igb rxscope_igb rxscope_igb+trace"
-[ -f "$top/module/rxscope_igb.ko" ] || modes="igb igb+trace"
+drv=rxscope_igb
+[ -f "$top/module/rxscope_igb.ko" ] || drv=igb
+default_modes="igb $drv+floor $drv+trace $drv+sample $drv+poll"
+[ "$drv" = rxscope_igb ] && default_modes="igb rxscope_igb ${default_modes#igb }"
+modes=${MODES:-$default_modes}
 out=$top/results/bench-rx
 log=$top/results/bench-rx.log
 bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" bench-rx 2>&1 | tee "$log"
@@ -18,8 +27,18 @@ bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" bench-rx 
 accel=$(grep -oE '\((tcg|kvm),' "$log" | tr -d '(,' | head -n 1)
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A med smed
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
+# poll_p50 FILE: the poll stage's p50 in ns from a recording, empty when it has none
+poll_p50() {
+	"$top/build/rxscope" report "$1" 2> /dev/null | awk '$1 == "poll" && $2 ~ /^[0-9]+$/ {
+		v = $3; m = 1
+		if (v ~ /ns$/) sub(/ns$/, "", v)
+		else if (v ~ /us$/) { sub(/us$/, "", v); m = 1000 }
+		else if (v ~ /ms$/) { sub(/ms$/, "", v); m = 1000000 }
+		else if (v ~ /s$/) { sub(/s$/, "", v); m = 1000000000 }
+		printf "%d\n", v * m; exit }'
+}
+declare -A med smed pmed
 {
 	echo "bench: $runs runs per mode, $(date -u +%Y-%m-%dT%H:%MZ), accel $accel"
 	echo "  rates in pps; link = frames the driver handed to the stack, socket = datagrams read"
@@ -28,16 +47,30 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 		svals=$(for r in $(seq "$runs"); do sed -n 's/^rate_pps=//p' "$out/sink-$r-$m.txt"; done)
 		med[$m]=$(echo "$vals" | median)
 		smed[$m]=$(echo "$svals" | median)
-		printf '  %-18s link median %8.0f  socket median %8.0f   link runs: %s\n' \
+		printf '  %-20s link median %8.0f  socket median %8.0f   link runs: %s\n' \
 			"$m" "${med[$m]}" "${smed[$m]}" "$(echo $vals)"
+		if [ "$m" != "${m%+*}" ]; then
+			pvals=$(for r in $(seq "$runs"); do poll_p50 "$out/rec-$r-$m.json"; done)
+			[ -n "$pvals" ] && pmed[$m]=$(echo "$pvals" | median)
+		fi
 	done
-	if [ -n "${med[rxscope_igb]:-}" ]; then
-		echo "  rxscope_igb / igb (link):               $(ratio "${med[rxscope_igb]}" "${med[igb]}")"
-		echo "  rxscope_igb / igb (socket):             $(ratio "${smed[rxscope_igb]}" "${smed[igb]}")"
-		echo "  traced / untraced, rxscope_igb (link):  $(ratio "${med[rxscope_igb+trace]}" "${med[rxscope_igb]}")"
-		echo "  traced / untraced, rxscope_igb (socket): $(ratio "${smed[rxscope_igb+trace]}" "${smed[rxscope_igb]}")"
-	else
-		echo "  traced / untraced, igb (link):          $(ratio "${med[igb+trace]}" "${med[igb]}")"
-		echo "  traced / untraced, igb (socket):        $(ratio "${smed[igb+trace]}" "${smed[igb]}")"
+	if [ -n "${med[rxscope_igb]:-}" ] && [ -n "${med[igb]:-}" ]; then
+		echo "  rxscope_igb / igb (link):                  $(ratio "${med[rxscope_igb]}" "${med[igb]}")"
+		echo "  rxscope_igb / igb (socket):                $(ratio "${smed[rxscope_igb]}" "${smed[igb]}")"
+	fi
+	for m in $modes; do
+		base=${m%+*}
+		[ "$m" = "$base" ] || [ -z "${med[$base]:-}" ] && continue
+		printf '  %-42s %s   (socket %s)\n' "${m#*+} / untraced, $base (link):" \
+			"$(ratio "${med[$m]}" "${med[$base]}")" "$(ratio "${smed[$m]}" "${smed[$base]}")"
+	done
+	for m in $modes; do
+		[ -n "${pmed[$m]:-}" ] && printf '  poll p50, %-31s %s ns\n' "${m#*+}:" "${pmed[$m]}"
+	done
+	if [ -n "${pmed[$drv+trace]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
+		echo "  poll p50, every stage / poll hooks only:   $(ratio "${pmed[$drv+trace]}" "${pmed[$drv+poll]}")"
+	fi
+	if [ -n "${pmed[$drv+sample]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
+		echo "  poll p50, --sample 10 / poll hooks only:   $(ratio "${pmed[$drv+sample]}" "${pmed[$drv+poll]}")"
 	fi
 } | tee "$out/summary.txt"

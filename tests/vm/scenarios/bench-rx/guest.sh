@@ -1,6 +1,9 @@
 # make bench: maximum receive rate, RUNS rounds of every mode in MODES, interleaved so that
 # drift in the machine's speed hits all modes alike. A mode is a driver (igb, rxscope_igb)
-# with an optional "+trace" (rxscope record running). The host sends at full speed for each
+# with an optional tracer: "+trace" (rxscope record, every packet), "+sample" (record
+# --sample 10), "+floor" (the same hooks as +trace with programs that only return:
+# RXSCOPE_EMPTY=1) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the
+# reference for the poll stage's observer effect). The host sends at full speed for each
 # measurement. Two results: the rate at which the driver hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
@@ -14,8 +17,16 @@ for r in $(seq "$RUNS"); do
 		sink=$!
 		rec=
 		if [ "$m" != "$drv" ]; then
-			rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" --port 9000 \
-				--ready-file /tmp/t.ready > "$RESULTS/rec-$r-$m.log" 2>&1 &
+			opt= envs=
+			case ${m#*+} in
+			sample) opt="--sample 10" ;;
+			floor) envs=RXSCOPE_EMPTY=1 ;;
+			poll) envs=RXSCOPE_POINTS=poll_entry ;;
+			esac
+			# shellcheck disable=SC2086
+			env $envs rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" \
+				--port 9000 $opt --ready-file /tmp/t.ready \
+				> "$RESULTS/rec-$r-$m.log" 2>&1 &
 			rec=$!
 			rxs_wait_file /tmp/t.ready 60 || { echo "FAIL: rxscope did not attach"; exit 1; }
 		fi

@@ -141,6 +141,6 @@ polls=$(cpu_col_sum "$R" polls)
 rxs_check "poll_pkts has one entry per poll ($(stage_count "$R" poll_pkts) = $polls)" \
 	[ "$(stage_count "$R" poll_pkts)" = "$polls" ]
 rxs_check "the report has no WARNING except unmatched ISR stamps" \
-	sh -c "! grep WARNING '$R' | grep -v ' 0 followed packets lost to a full tracking map, [0-9]* events without a matching start' | grep -q ."
+	sh -c "! grep WARNING '$R' | grep -v ' 0 followed packets lost to taken tracking slots, [0-9]* events without a matching start' | grep -q ."
 rxs_check "--stats printed per-program costs" grep -q "NS/EVENT" "$RESULTS/record.log"
 rxs_done
