@@ -99,21 +99,29 @@ struct {
 } cpu_states SEC(".maps");
 
 /*
- * The ISR time of a NAPI cycle; claimed once a poll of that cycle has started.
+ * The ISR time of a NAPI cycle, claimed once a poll of that cycle has started,
+ * in a direct-mapped table keyed by napi address (driver profiles): a slot is
+ * one multiplication and one load away, where a hash map costs a helper call,
+ * hashing and a lock per ISR and per poll. Two NAPIs in one slot (unlikely with
+ * a handful of them in 4096 slots) only cost stamps: the tag keeps a stamp from
+ * dating the other's packets, which then count as unmatched.
  */
 struct napi_stamp {
+	__u64 napi;	/* tag: the napi address, 0 for a free slot */
 	__u64 ts;
 	__u32 claimed;
 	__u32 pad;
 };
 
-/* napi address -> the stamp of its NAPI cycle (driver profiles). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u64);
-	__type(value, struct napi_stamp);
-} napi_cycle SEC(".maps");
+#define NAPI_SLOT_BITS	12
+static struct napi_stamp napi_stamps[1U << NAPI_SLOT_BITS];
+
+static __always_inline struct napi_stamp *napi_slot(__u64 napi)
+{
+	__u64 i = (napi * 0x9E3779B97F4A7C15ULL) >> (64 - NAPI_SLOT_BITS);
+
+	return &napi_stamps[i & ((1U << NAPI_SLOT_BITS) - 1)];
+}
 
 /* irq numbers of the traced device, for the generic (tracepoint) ISR hooks. */
 struct {
@@ -210,7 +218,7 @@ static __always_inline __u64 isr_napi(void *data)
  * on_isr_entry - a driver ISR starts.
  * @data: its queue vector (driver profiles) or NULL (irq tracepoints)
  *
- * The first ISR of a NAPI cycle stamps the cycle: in napi_cycle when the napi
+ * The first ISR of a NAPI cycle stamps the cycle: in napi_stamps when the napi
  * is known, else in the CPU's pending slot that the next poll on this CPU
  * claims.
  */
@@ -229,17 +237,16 @@ static __always_inline int on_isr_entry(void *data)
 	s->isr_entry_ts = now;
 	s->isr_napi = napi;
 	if (napi) {
-		struct napi_stamp *st = bpf_map_lookup_elem(&napi_cycle, &napi);
+		struct napi_stamp *st = napi_slot(napi);
 
 		/*
 		 * a claimed stamp belongs to the cycle that is ending: start
 		 * the next
 		 */
-		if (!st || st->claimed) {
-			struct napi_stamp fresh = { .ts = now };
-
-			bpf_map_update_elem(&napi_cycle, &napi, &fresh,
-					    BPF_ANY);
+		if (st->napi != napi || st->claimed) {
+			st->napi = napi;
+			st->ts = now;
+			st->claimed = 0;
 		}
 	} else if (!s->isr_pending_ts)
 		s->isr_pending_ts = now;
@@ -273,11 +280,11 @@ static __always_inline int on_isr_exit(void)
 	s->isr_napi = 0;
 	if (!napi)
 		return 0;
-	st = bpf_map_lookup_elem(&napi_cycle, &napi);
-	if (st && !st->claimed &&
+	st = napi_slot(napi);
+	if (st->napi == napi && !st->claimed &&
 	    !(BPF_CORE_READ((struct napi_struct *)napi, state) &
 	      (1ULL << NAPI_STATE_SCHED)))
-		bpf_map_delete_elem(&napi_cycle, &napi);
+		st->napi = 0;
 	return 0;
 }
 
@@ -466,44 +473,72 @@ int BPF_PROG(rawtp_softirq_exit, unsigned int vec)
 
 /* ---- NAPI poll ----------------------------------------------------------- */
 
-static __always_inline bool napi_wanted(struct napi_struct *napi)
+/*
+ * The address of a BTF-typed argument (skb, napi) as a number, for the hashes
+ * of the direct-mapped tables: the verifier allows no arithmetic on such
+ * pointers. fentry programs read their
+ * argument with bpf_get_func_arg() (inlined); tp_btf programs copy it.
+ */
+static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
+}
+
+static __always_inline __u64 tp_arg0(void *ctx)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), ctx);
+	return v;
+}
+
+/* @typed: @napi is a BTF pointer (fentry, tp_btf), read with plain loads */
+static __always_inline bool napi_wanted(struct napi_struct *napi, bool typed)
 {
 	if (!targ_ifindex)
 		return true;
+	if (typed)
+		return napi->dev->ifindex == targ_ifindex;
 	return BPF_CORE_READ(napi, dev, ifindex) == targ_ifindex;
 }
 
 /**
  * on_poll_entry - a driver poll starts.
- * @napi: its NAPI instance
+ * @key: the address of its NAPI instance, as a number
+ * @napi: the same, as a pointer (@typed as in napi_wanted())
  *
- * The first poll of a NAPI cycle claims the cycle's ISR stamp in napi_cycle
+ * The first poll of a NAPI cycle claims the cycle's ISR stamp in napi_stamps
  * (written by the ISR when it knows the napi, else taken from the CPU's pending
  * slot); later polls of the same cycle (repolled) find it there again.
  */
-static __always_inline int on_poll_entry(struct napi_struct *napi)
+static __always_inline int on_poll_entry(__u64 key, struct napi_struct *napi,
+					 bool typed)
 {
-	__u64 key = (__u64)napi, now;
 	struct napi_stamp *st;
 	struct cpu_state *s;
+	bool found;
+	__u64 now;
 
-	if (empty_progs || !cpu_ok() || !napi_wanted(napi))
+	if (empty_progs || !cpu_ok() || !napi_wanted(napi, typed))
 		return 0;
 	s = state();
 	if (!s)
 		return 0;
 	now = bpf_ktime_get_ns();
-	st = bpf_map_lookup_elem(&napi_cycle, &key);
-	if (!st && !isr_qv && s->isr_pending_ts) {
-		struct napi_stamp claim = { .ts = s->isr_pending_ts };
-
-		bpf_map_update_elem(&napi_cycle, &key, &claim, BPF_ANY);
+	st = napi_slot(key);
+	found = st->napi == key;
+	if (!found && !isr_qv && s->isr_pending_ts) {
+		st->napi = key;
+		st->ts = s->isr_pending_ts;
 		s->isr_pending_ts = 0;
-		st = bpf_map_lookup_elem(&napi_cycle, &key);
+		found = true;
 	}
-	if (st)
+	if (found)
 		st->claimed = 1;
-	s->cur_isr_ts = st ? st->ts : 0;
+	s->cur_isr_ts = found ? st->ts : 0;
 	if (s->softirq_ts && !s->polled)
 		hist_delta(RXS_H_SOFTIRQ_TO_POLL, s->softirq_ts, now);
 	s->polled = 1;
@@ -513,21 +548,22 @@ static __always_inline int on_poll_entry(struct napi_struct *napi)
 
 /**
  * on_poll_exit - a poll returned @work packets of @budget.
- * @napi: its NAPI instance
+ * @key: the address of its NAPI instance, as a number (@timed only)
+ * @napi: the same, as a pointer (@typed as in napi_wanted())
  * @work: packets it handled
  * @budget: its budget
  * @timed: whether a poll entry hook ran (fentry/kprobe); the tracepoint has
  * exit only
  */
-static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
-					int budget, bool timed)
+static __always_inline int on_poll_exit(__u64 key, struct napi_struct *napi,
+					int work, int budget, bool timed,
+					bool typed)
 {
-	__u64 key = (__u64)napi;
 	struct rxs_cpu_counters *c;
 	struct napi_stamp *st;
 	struct cpu_state *s;
 
-	if (empty_progs || !cpu_ok() || !napi_wanted(napi))
+	if (empty_progs || !cpu_ok() || !napi_wanted(napi, typed))
 		return 0;
 	s = state();
 	c = cnt();
@@ -552,10 +588,11 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
 		 * queue and before the poll returned.
 		 */
 		__u64 sched = 1ULL << NAPI_STATE_SCHED;
+		__u64 nstate = typed ? napi->state : BPF_CORE_READ(napi, state);
 
-		st = bpf_map_lookup_elem(&napi_cycle, &key);
-		if (st && st->claimed && !(BPF_CORE_READ(napi, state) & sched))
-			bpf_map_delete_elem(&napi_cycle, &key);
+		st = napi_slot(key);
+		if (st->napi == key && st->claimed && !(nstate & sched))
+			st->napi = 0;
 		s->cur_isr_ts = 0;
 	} else if (work >= budget && budget > 0) {
 		/* repolled in the next NET_RX run, same cycle */
@@ -567,13 +604,13 @@ static __always_inline int on_poll_exit(struct napi_struct *napi, int work,
 SEC("fentry")
 int BPF_PROG(fentry_poll, struct napi_struct *napi, int budget)
 {
-	return on_poll_entry(napi);
+	return on_poll_entry(fentry_arg(ctx, 0), napi, true);
 }
 
 SEC("fexit")
 int BPF_PROG(fexit_poll, struct napi_struct *napi, int budget, int ret)
 {
-	return on_poll_exit(napi, ret, budget, true);
+	return on_poll_exit(fentry_arg(ctx, 0), napi, ret, budget, true, true);
 }
 
 SEC("kprobe")
@@ -588,7 +625,7 @@ int BPF_KPROBE(kprobe_poll, struct napi_struct *napi, int budget)
 		s->poll_napi = napi;
 		s->poll_budget = budget;
 	}
-	return on_poll_entry(napi);
+	return on_poll_entry((__u64)napi, napi, false);
 }
 
 SEC("kretprobe")
@@ -598,7 +635,8 @@ int BPF_KRETPROBE(kretprobe_poll, int ret)
 
 	if (!s || !s->poll_napi)
 		return 0;
-	on_poll_exit(s->poll_napi, ret, s->poll_budget, true);
+	on_poll_exit((__u64)s->poll_napi, s->poll_napi, ret, s->poll_budget,
+		     true, false);
 	s->poll_napi = 0;
 	return 0;
 }
@@ -606,13 +644,13 @@ int BPF_KRETPROBE(kretprobe_poll, int ret)
 SEC("tp_btf/napi_poll")
 int BPF_PROG(tpbtf_napi_poll, struct napi_struct *napi, int work, int budget)
 {
-	return on_poll_exit(napi, work, budget, false);
+	return on_poll_exit(0, napi, work, budget, false, true);
 }
 
 SEC("raw_tp/napi_poll")
 int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
 {
-	return on_poll_exit(napi, work, budget, false);
+	return on_poll_exit(0, napi, work, budget, false, false);
 }
 
 /* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
@@ -624,32 +662,17 @@ int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
  */
 struct rxs_track tracks[RXS_TRACK_SLOTS];
 
+/*
+ * skbs come from a slab in 256-byte objects: the bits above 8 tell neighbours
+ * apart and keep the slots of one slab page together (fewer TLB and cache
+ * misses than a multiplicative hash); the bits of the 16 MB region are folded
+ * in, so that distant regions do not fall on the same slots.
+ */
 static __always_inline struct rxs_track *track_slot(__u64 skb)
 {
-	__u64 i = (skb * 0x9E3779B97F4A7C15ULL) >> (64 - RXS_TRACK_BITS);
+	__u64 i = (skb >> 8) ^ (skb >> (8 + RXS_TRACK_BITS));
 
 	return &tracks[i & (RXS_TRACK_SLOTS - 1)];
-}
-
-/*
- * The address of a BTF-typed skb as a number, for the hash of track_slot(): the
- * verifier allows no arithmetic on such pointers. fentry programs read their
- * argument with bpf_get_func_arg() (inlined); tp_btf programs copy it.
- */
-static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
-{
-	__u64 v = 0;
-
-	bpf_get_func_arg(ctx, n, &v);
-	return v;
-}
-
-static __always_inline __u64 tp_arg0(void *ctx)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), ctx);
-	return v;
 }
 
 /* The first bytes of an IPv4 header without options, and the UDP ports. */
