@@ -49,6 +49,8 @@ const volatile __u32 hooked = 0;
  * verifier drops the rest of each program as dead code.
  */
 const volatile bool empty_progs = false;
+/* ... only the per-packet programs: the floor of the hooks inside the poll */
+const volatile bool empty_pkt = false;
 
 static __always_inline bool has(enum rxs_point p)
 {
@@ -791,7 +793,7 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
  */
 static __always_inline int on_gro(__u64 key, struct sk_buff *skb, bool typed)
 {
-	if (empty_progs || !cpu_ok() || !skb_wanted(skb, typed))
+	if ((empty_progs || empty_pkt) || !cpu_ok() || !skb_wanted(skb, typed))
 		return 0;
 	track_start(key, bpf_ktime_get_ns(), true);
 	return 0;
@@ -804,7 +806,7 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 	struct rxs_track *t;
 	__u64 now;
 
-	if (empty_progs)
+	if ((empty_progs || empty_pkt))
 		return 0;
 	/* the clock is read only for followed packets: most skbs are not */
 	t = track_slot(key);
@@ -833,7 +835,7 @@ static __always_inline int on_ip_rcv(__u64 key)
 	struct rxs_track *t;
 	__u64 now;
 
-	if (empty_progs)
+	if ((empty_progs || empty_pkt))
 		return 0;
 	t = track_slot(key);
 	if (t->skb != key)
@@ -860,7 +862,7 @@ static __always_inline int on_udp_queue(__u64 key)
 	struct rxs_track *t;
 	__u64 now;
 
-	if (empty_progs)
+	if ((empty_progs || empty_pkt))
 		return 0;
 	t = track_slot(key);
 	if (t->skb != key)
@@ -914,7 +916,7 @@ static __always_inline int on_kfree_skb(__u64 key, int reason)
 	__u32 r = reason;
 	__u64 *slot;
 
-	if (empty_progs)
+	if ((empty_progs || empty_pkt))
 		return 0;
 	t = track_slot(key);
 	if (t->skb != key)
@@ -950,7 +952,7 @@ int BPF_KPROBE(kprobe_gro, void *napi, struct sk_buff *skb)
 SEC("tp_btf/napi_gro_receive_entry")
 int BPF_PROG(tpbtf_gro, struct sk_buff *skb)
 {
-	return empty_progs ? 0 : on_gro(tp_arg0(ctx), skb, true);
+	return (empty_progs || empty_pkt) ? 0 : on_gro(tp_arg0(ctx), skb, true);
 }
 
 SEC("raw_tp/napi_gro_receive_entry")
@@ -962,7 +964,7 @@ int BPF_PROG(rawtp_gro, struct sk_buff *skb)
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(tpbtf_netif_receive, struct sk_buff *skb)
 {
-	return empty_progs ? 0 : on_netif_receive(tp_arg0(ctx), skb, true);
+	return (empty_progs || empty_pkt) ? 0 : on_netif_receive(tp_arg0(ctx), skb, true);
 }
 
 SEC("raw_tp/netif_receive_skb")
@@ -1007,7 +1009,7 @@ int fexit_sock_dequeue(void *ctx)
 {
 	__u64 ret = 0;
 
-	if (empty_progs || bpf_get_func_ret(ctx, &ret))
+	if ((empty_progs || empty_pkt) || bpf_get_func_ret(ctx, &ret))
 		return 0;
 	return on_socket_dequeue(ret);
 }
@@ -1015,7 +1017,7 @@ int fexit_sock_dequeue(void *ctx)
 SEC("kretprobe")
 int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 {
-	return empty_progs ? 0 : on_socket_dequeue((__u64)skb);
+	return (empty_progs || empty_pkt) ? 0 : on_socket_dequeue((__u64)skb);
 }
 
 /*
@@ -1024,7 +1026,7 @@ int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	return empty_progs ? 0 : on_kfree_skb(tp_arg0(ctx), reason);
+	return (empty_progs || empty_pkt) ? 0 : on_kfree_skb(tp_arg0(ctx), reason);
 }
 
 SEC("raw_tp/kfree_skb")

@@ -739,7 +739,10 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
 	t->skel->rodata->hooked = hooked_mask(plan);
 	t->skel->rodata->claim_at_softirq = !on(plan, RXS_P_POLL_ENTRY);
-	t->skel->rodata->empty_progs = env_flag("RXSCOPE_EMPTY");
+	if (getenv("RXSCOPE_EMPTY") && !strcmp(getenv("RXSCOPE_EMPTY"), "packet"))
+		t->skel->rodata->empty_pkt = true;
+	else
+		t->skel->rodata->empty_progs = env_flag("RXSCOPE_EMPTY");
 	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE)
 		t->skel->rodata->isr_qv = !strcmp(plan->driver, "igb") ? 1 :
 					  !strcmp(plan->driver, "rxscope_igb") ? 2 : 0;

@@ -7,6 +7,8 @@
 #     floor   the hooks of the every-packet tracer, with programs that only return
 #     trace   rxscope record, every packet followed
 #     sample  rxscope record --sample 10
+#     pktfloor  every hook, the per-packet programs only return (what the hooks inside
+#             the poll add to it, whatever the programs do)
 #     poll    rxscope record with only the poll hooks (reference for the poll stage)
 #   and the poll stage's p50 in each traced mode (the tracer's observer effect).
 # Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list.
@@ -17,7 +19,7 @@ runs=${1:-5}
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: RUNS must be a positive number" >&2; exit 2; }
 drv=rxscope_igb
 [ -f "$top/module/rxscope_igb.ko" ] || drv=igb
-default_modes="igb $drv+floor $drv+trace $drv+sample $drv+poll"
+default_modes="igb $drv+floor $drv+trace $drv+sample $drv+pktfloor $drv+poll"
 [ "$drv" = rxscope_igb ] && default_modes="igb rxscope_igb ${default_modes#igb }"
 modes=${MODES:-$default_modes}
 out=$top/results/bench-rx
@@ -30,7 +32,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "nan" }'; }
 # poll_p50 FILE: the poll stage's p50 in ns from a recording, empty when it has none
 poll_p50() {
-	"$top/build/rxscope" report "$1" 2> /dev/null | awk '$1 == "poll" && $2 ~ /^[0-9]+$/ {
+	"$top/build/rxscope" report "$1" 2> /dev/null | awk '$1 == "poll" && $2 ~ /^[0-9]+$/ && $2 > 0 {
 		v = $3; m = 1
 		if (v ~ /ns$/) sub(/ns$/, "", v)
 		else if (v ~ /us$/) { sub(/us$/, "", v); m = 1000 }
@@ -69,6 +71,9 @@ declare -A med smed pmed
 	done
 	if [ -n "${pmed[$drv+trace]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
 		echo "  poll p50, every stage / poll hooks only:   $(ratio "${pmed[$drv+trace]}" "${pmed[$drv+poll]}")"
+	fi
+	if [ -n "${pmed[$drv+pktfloor]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
+		echo "  poll p50, empty per-packet / poll only:    $(ratio "${pmed[$drv+pktfloor]}" "${pmed[$drv+poll]}")"
 	fi
 	if [ -n "${pmed[$drv+sample]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
 		echo "  poll p50, --sample 10 / poll hooks only:   $(ratio "${pmed[$drv+sample]}" "${pmed[$drv+poll]}")"

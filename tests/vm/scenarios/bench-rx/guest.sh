@@ -2,7 +2,8 @@
 # drift in the machine's speed hits all modes alike. A mode is a driver (igb, rxscope_igb)
 # with an optional tracer: "+trace" (rxscope record, every packet), "+sample" (record
 # --sample 10), "+floor" (the same hooks as +trace with programs that only return:
-# RXSCOPE_EMPTY=1) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the
+# RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
+# RXSCOPE_EMPTY=packet) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the
 # reference for the poll stage's observer effect). The host sends at full speed for each
 # measurement. Two results: the rate at which the driver hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
@@ -21,6 +22,7 @@ for r in $(seq "$RUNS"); do
 			case ${m#*+} in
 			sample) opt="--sample 10" ;;
 			floor) envs=RXSCOPE_EMPTY=1 ;;
+			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
 			esac
 			# shellcheck disable=SC2086
