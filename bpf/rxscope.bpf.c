@@ -52,6 +52,13 @@ const volatile bool empty_progs = false;
 /* ... only the per-packet programs: the floor of the hooks inside the poll */
 const volatile bool empty_pkt = false;
 
+/*
+ * Whether new packets are followed: --sample clears it at the end of a window,
+ * before it detaches the per-packet hooks, and sets it once they are all
+ * attached again, so that every followed packet had every hook on its way.
+ */
+volatile bool follow_new = true;
+
 static __always_inline bool has(enum rxs_point p)
 {
 	return hooked & (1U << p);
@@ -793,7 +800,8 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
  */
 static __always_inline int on_gro(__u64 key, struct sk_buff *skb, bool typed)
 {
-	if ((empty_progs || empty_pkt) || !cpu_ok() || !skb_wanted(skb, typed))
+	if ((empty_progs || empty_pkt) || !follow_new || !cpu_ok() ||
+	    !skb_wanted(skb, typed))
 		return 0;
 	track_start(key, bpf_ktime_get_ns(), true);
 	return 0;
@@ -815,7 +823,7 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 		 * Not via GRO (backlog, netif_rx, or no GRO hook), or a stale
 		 * entry of an earlier skb at this address: start here.
 		 */
-		if (cpu_ok() && skb_wanted(skb, typed))
+		if (follow_new && cpu_ok() && skb_wanted(skb, typed))
 			track_start(key, bpf_ktime_get_ns(), false);
 		return 0;
 	}

@@ -775,12 +775,6 @@ bool rxs_point_per_packet(enum rxs_point p)
 	return p >= RXS_P_GRO && p <= RXS_P_SKB_FREE;
 }
 
-/* Where following a packet begins. */
-static bool point_starts(enum rxs_point p)
-{
-	return p == RXS_P_GRO || p == RXS_P_NETIF_RX;
-}
-
 /* Attach the programs of point @p; 0 or a negative errno. */
 static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 {
@@ -814,33 +808,31 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 	return 0;
 }
 
-/* Detach the per-packet links, only those of the start points with @starts_only. */
-static void detach_packets(struct rxs_tracer *t, bool starts_only)
+/* Detach the per-packet links. */
+static void detach_packets(struct rxs_tracer *t)
 {
 	int p;
 
 	for (p = 0; p < RXS_P_NR; p++) {
-		if (!t->pkt_links[p] || (starts_only && !point_starts(p)))
-			continue;
 		bpf_link__destroy(t->pkt_links[p]);
 		t->pkt_links[p] = NULL;
 	}
 }
 
-int rxs_tracer_packets(struct rxs_tracer *t, bool on, bool starts_only)
+int rxs_tracer_packets(struct rxs_tracer *t, bool on)
 {
 	int p, ret = 0;
 
-	if (!on) {
-		detach_packets(t, starts_only);
-		return 0;
-	}
-	/* the ends first, the starts last: no packet is followed whose end is unhooked */
-	detach_packets(t, false);
-	for (p = RXS_P_SKB_FREE; p >= RXS_P_GRO && !ret; p--)
+	detach_packets(t);
+	for (p = RXS_P_SKB_FREE; on && p >= RXS_P_GRO && !ret; p--)
 		if (point_wanted(&t->plan, p))
 			ret = attach_point(t, p);
 	return ret;
+}
+
+void rxs_tracer_follow(struct rxs_tracer *t, bool on)
+{
+	__atomic_store_n(&t->skel->data->follow_new, on, __ATOMIC_RELEASE);
 }
 
 static int fill_irq_filter(struct rxs_tracer *t)
@@ -859,7 +851,7 @@ static int fill_irq_filter(struct rxs_tracer *t)
 
 static void release(struct rxs_tracer *t)
 {
-	detach_packets(t, false);
+	detach_packets(t);
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);
 	rxscope_bpf__destroy(t->skel);

@@ -121,10 +121,11 @@ bool rxs_point_per_packet(enum rxs_point p);
 
 /*
  * Sampling: detach the per-packet points (@on false) or attach them again (@on true).
- * @starts_only with @on false detaches only the points where following begins (GRO,
- * netif_receive_skb), so that packets already followed can still reach their end.
  * Returns 0 or a negative errno (the links that failed stay detached).
  */
-int rxs_tracer_packets(struct rxs_tracer *t, bool on, bool starts_only);
+int rxs_tracer_packets(struct rxs_tracer *t, bool on);
+
+/* Let the BPF side follow new packets (@on) or only finish those it follows. */
+void rxs_tracer_follow(struct rxs_tracer *t, bool on);
 
 #endif /* RXS_ATTACH_H */

@@ -114,7 +114,7 @@ struct session {
 	double last_sweep;
 	int piece;			/* record --split: pieces written so far */
 	/* --sample: the per-packet hooks' state and when it changes next */
-	enum { PKT_ON, PKT_ENDS_ONLY, PKT_OFF } pkt;
+	enum { PKT_ON, PKT_CLOSING, PKT_OFF } pkt;
 	double pkt_next;
 };
 
@@ -159,10 +159,11 @@ static void clear_tracks(struct session *s)
 /*
  * --sample PCT: the per-packet hooks are attached for PCT% of every second, at a random
  * place in it (so that the windows do not lock onto anything periodic in the load). A
- * window closes in two steps: the hooks where following begins go first, and those of
- * the later stages SAMPLE_GRACE_S after, so that the packets started in the window reach
- * their ends. Packets still unfinished then are dropped from the table. The per-IRQ hooks
- * stay attached throughout. Returns 0 or a negative errno.
+ * window opens when all of them are attached, and closes in two steps: the BPF side
+ * stops following new packets, and SAMPLE_GRACE_S later, when the packets started in the
+ * window have reached their ends, the hooks go. Packets still unfinished then are dropped
+ * from the table. The per-IRQ hooks stay attached throughout. Returns 0 or a negative
+ * errno.
  */
 static int sample_step(struct session *s)
 {
@@ -174,12 +175,12 @@ static int sample_step(struct session *s)
 		return 0;
 	switch (s->pkt) {
 	case PKT_ON:
-		ret = rxs_tracer_packets(&s->tracer, false, true);
-		s->pkt = PKT_ENDS_ONLY;
+		rxs_tracer_follow(&s->tracer, false);
+		s->pkt = PKT_CLOSING;
 		s->pkt_next = now + SAMPLE_GRACE_S;
 		break;
-	case PKT_ENDS_ONLY:
-		ret = rxs_tracer_packets(&s->tracer, false, false);
+	case PKT_CLOSING:
+		ret = rxs_tracer_packets(&s->tracer, false);
 		clear_tracks(s);
 		s->pkt = PKT_OFF;
 		/* the next window: a random place in the next period */
@@ -190,7 +191,9 @@ static int sample_step(struct session *s)
 		s->pkt_next = period0 + drand48() * (SAMPLE_PERIOD_S - on_s);
 		break;
 	case PKT_OFF:
-		ret = rxs_tracer_packets(&s->tracer, true, false);
+		ret = rxs_tracer_packets(&s->tracer, true);
+		if (!ret)
+			rxs_tracer_follow(&s->tracer, true);
 		s->pkt = PKT_ON;
 		/* the window counts from when its hooks are in place */
 		s->pkt_next = rxs_now_sec() + on_s;
