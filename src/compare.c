@@ -1026,7 +1026,7 @@ static void print_json(FILE *f, const struct rxs_cmp_side *b, const struct rxs_c
 		       const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
 	fprintf(f, "{\n  \"schema\": \"rxscope-compare/2\",\n  \"quantile\": %g,\n"
-		"  \"max_regression\": %g,\n  \"confidence\": %g,\n  \"inconclusive\": \"%s\",\n",
+		"  \"max_regression\": %g,\n  \"confidence\": %g,\n  \"on_inconclusive\": \"%s\",\n",
 		o->quantile, o->max_regression, o->confidence, o->inconclusive_ok ? "ok" : "fail");
 	fprintf(f, "  \"baseline\": { \"runs\": %d, \"files\": ", b->nruns);
 	json_files(f, b);
