@@ -135,20 +135,23 @@ static const char report_doc[] =
 
 static const char compare_doc[] =
 	"Compare two sets of recordings and judge each stage.\v"
-	"USAGE: rxscope compare BASELINE NEW [--quantile p99] [--max-regression 15%]\n"
-	"                       [--format text|json|junit|markdown] [--stage LIST]\n"
-	"                       [--confidence 0.99] [--min-count 50] [--inconclusive ok|fail]\n"
-	"BASELINE and NEW are each a JSON recording, a directory of them, or a comma list\n"
-	"of files: several runs per side are repeated runs (see docs/compare.md).\n"
-	"Verdicts: regressed (slower, and a slow-down of --max-regression not ruled out),\n"
-	"ok (such a slow-down ruled out), inconclusive (neither; the reason and the runs\n"
-	"per side that would decide are printed), improved; poll_pkts is a count, judged\n"
+	"USAGE: rxscope compare BASELINE NEW [--quantile p99]\n"
+	"         [--max-regression 15%] [--format text|json|junit|markdown]\n"
+	"         [--stage LIST] [--confidence 0.99] [--min-count 50]\n"
+	"         [--inconclusive ok|fail]\n"
+	"BASELINE and NEW are each a JSON recording, a directory of them, or\n"
+	"a comma list of files: several runs per side are repeated runs.\n"
+	"Verdicts (docs/compare.md): regressed (slower, and a slow-down of\n"
+	"--max-regression not ruled out), ok (such a slow-down ruled out),\n"
+	"inconclusive (neither; the reason and the runs per side that would\n"
+	"decide are printed), improved. poll_pkts is a count: judged\n"
 	"(changed/ok) only when --stage names it.\n"
-	"Exit status: 0 ok, 1 regression, 2 bad input, 4 inconclusive (0 with\n"
-	"--inconclusive ok).\n\n"
+	"Exit status: 0 ok, 1 regression, 2 bad input, 4 inconclusive\n"
+	"(0 with --inconclusive ok).\n\n"
 	"EXAMPLES:\n"
 	"  rxscope compare base.json run.json\n"
-	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n";
+	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n"
+	"  rxscope compare base/ runs/ --max-regression 30% --inconclusive ok\n";
 
 static const char softnet_doc[] =
 	"Print /proc/net/softnet_stat per CPU, as deltas.\v"

@@ -603,9 +603,8 @@ static void classify(const struct rxs_compare_opts *o, struct rxs_cmp_stage *st,
 	}
 	if (st->is_count && !asked) {
 		st->verdict = RXS_V_NOT_JUDGED;
-		snprintf(st->reason, sizeof(st->reason), "a count (%s per poll), neither better "
-			 "nor worse when it moves: judged only when --stage names it",
-			 "packets");
+		snprintf(st->reason, sizeof(st->reason), "a count (packets per poll), neither "
+			 "better nor worse when it moves: judged only when --stage names it");
 		return;
 	}
 	if (st->ci_lo > 1.0 && st->ci_hi > up) {
@@ -631,8 +630,8 @@ static void classify(const struct rxs_compare_opts *o, struct rxs_cmp_stage *st,
 	} else {
 		st->verdict = RXS_V_INCONCLUSIVE;
 		if (st->is_count && st->ci_hi <= up)
-			snprintf(st->reason, sizeof(st->reason), "the interval reaches both 1 and "
-				 "%s: a drop of %s%% is not ruled out", d, t);
+			snprintf(st->reason, sizeof(st->reason), "the interval reaches from 1 "
+				 "to below %s: a drop of %s%% is not ruled out", d, t);
 		else
 			inconclusive_reason(o, st, up);
 	}

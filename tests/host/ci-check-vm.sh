@@ -17,6 +17,8 @@
 #    or inconclusive, never ok, and the exit code is never 0.
 # About 4.5 minutes of TCG (one boot, 3 x PROOF_K runs of about 6.5 s). Every check prints
 # PASS:/FAIL:. INJECT_NS (default 50000) is chosen from the sensitivity sweep in docs/ci.md.
+# PROOF_VM_DIR=DIR re-judges the recordings of an earlier boot (run-vm.sh's results folder,
+# 3 x PROOF_K runs) instead of booting.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -151,11 +153,20 @@ for _ in $(seq "$k"); do plan="$plan 0 $inject 0"; done
 mkdir -p "$work/sc"
 ln -s "$top/tests/vm/scenarios/ci-record" "$work/sc/ci-proof-$$"
 t=$(date +%s)
-bash tests/vm/run-vm.sh --out "$work/vm" --smp "$(pv SMP)" --timeout 1200 \
-	--env PLAN="${plan# }" --env RUNS=$((3 * k)) --env DRIVER=rxscope_igb \
-	--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
-	--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" \
-	"$work/sc/ci-proof-$$" > "$work/vm.log" 2>&1
+if [ -n "${PROOF_VM_DIR:-}" ]; then
+	# Re-judge the recordings of an earlier boot (its results folder: run-N.json,
+	# run-N.inject, dmesg.txt; 3 x PROOF_K runs in the order above) without booting.
+	mkdir -p "$work/vm"
+	cp "$PROOF_VM_DIR"/run-*.json "$PROOF_VM_DIR"/run-*.inject "$PROOF_VM_DIR"/dmesg.txt "$work/vm/"
+	echo "recordings of an earlier boot: $PROOF_VM_DIR" > "$work/vm.log"
+	[ -f "$work/vm/run-$((3 * k)).json" ]
+else
+	bash tests/vm/run-vm.sh --out "$work/vm" --smp "$(pv SMP)" --timeout 1200 \
+		--env PLAN="${plan# }" --env RUNS=$((3 * k)) --env DRIVER=rxscope_igb \
+		--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
+		--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" \
+		"$work/sc/ci-proof-$$" > "$work/vm.log" 2>&1
+fi
 rc=$?
 rm -f "build/vm/ci-proof-$$.cpio" "build/vm/ci-proof-$$.env"
 cat "$work/vm.log"
