@@ -261,28 +261,64 @@ static double z_two_sided(double conf)
 	return (lo + hi) / 2;
 }
 
+/* the continued fraction of the regularized incomplete beta function (modified Lentz) */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa, del;
+
+		aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-14)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1 */
+static double beta_inc(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
 /* P(|T| <= t) for Student's t with @df degrees of freedom (df may be fractional, as
- * Welch's is): Simpson's rule on the density, which is smooth and even */
+ * Welch's is): 1 - I_{df / (df + t^2)}(df / 2, 1 / 2) */
 static double t_central(double t, double df)
 {
-	const int n = 1000;	/* even */
-	double norm = exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * M_PI));
-	double h = t / n, sum = 0;
-
-	for (int i = 0; i <= n; i++) {
-		double w = (i == 0 || i == n) ? 1 : (i & 1 ? 4 : 2), x = i * h;
-
-		sum += w * exp(-(df + 1) / 2 * log1p(x * x / df));
-	}
-	return 2 * norm * sum * h / 3;
+	return 1 - beta_inc(df / 2, 0.5, df / (df + t * t));
 }
 
 /* the t with P(|T| <= t) = @conf for @df >= 1 degrees of freedom, by bisection */
 double rxs_t_two_sided(double conf, double df)
 {
-	double lo = 0, hi = 1000;
+	double lo = 0, hi = 1e6;
 
-	for (int i = 0; i < 45; i++) {
+	for (int i = 0; i < 80; i++) {
 		double mid = (lo + hi) / 2;
 
 		if (t_central(mid, df) < conf)
