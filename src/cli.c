@@ -31,6 +31,7 @@ enum {
 	OPT_STAGE,
 	OPT_CONFIDENCE,
 	OPT_MINCOUNT,
+	OPT_INCONCLUSIVE,
 	OPT_SPLIT,
 	OPT_SAMPLE,
 };
@@ -74,11 +75,15 @@ static const struct argp_option report_opts[] = {
 
 static const struct argp_option compare_opts[] = {
 	{ "quantile", OPT_QUANTILE, "Q", 0, "Quantile to judge: p50, p90, p99 (default), p99.9", 0 },
-	{ "max-regression", OPT_MAXREG, "PCT", 0, "Allowed slow-down, e.g. 20% (default 15%)", 0 },
+	{ "max-regression", OPT_MAXREG, "PCT", 0,
+	  "Slow-down that counts, with its % sign: 15% (default), 0.5%", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit or markdown", 0 },
 	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (repeatable or comma list)", 0 },
 	{ "confidence", OPT_CONFIDENCE, "C", 0, "Confidence of the interval (default 0.99)", 0 },
 	{ "min-count", OPT_MINCOUNT, "N", 0, "Fewest events per side for a verdict (default 50)", 0 },
+	{ "inconclusive", OPT_INCONCLUSIVE, "ok|fail", 0,
+	  "Exit code when none regressed but some stage is undecided: fail (default, 4) or ok (0)",
+	  0 },
 	{ 0 },
 };
 
@@ -130,15 +135,23 @@ static const char report_doc[] =
 
 static const char compare_doc[] =
 	"Compare two sets of recordings and judge each stage.\v"
-	"USAGE: rxscope compare BASELINE NEW [--quantile p99] [--max-regression 15%]\n"
-	"                       [--format text|json|junit|markdown] [--stage LIST]\n"
-	"                       [--confidence 0.99] [--min-count 50]\n"
-	"BASELINE and NEW are each a JSON recording, a directory of them, or a comma list\n"
-	"of files: several runs per side are repeated runs (see docs/compare.md).\n"
-	"Exit status: 0 no regression, 1 regression, 2 bad input.\n\n"
+	"USAGE: rxscope compare BASELINE NEW [--quantile p99]\n"
+	"         [--max-regression 15%] [--format text|json|junit|markdown]\n"
+	"         [--stage LIST] [--confidence 0.99] [--min-count 50]\n"
+	"         [--inconclusive ok|fail]\n"
+	"BASELINE and NEW are each a JSON recording, a directory of them, or\n"
+	"a comma list of files: several runs per side are repeated runs.\n"
+	"Verdicts (docs/compare.md): regressed (slower, and a slow-down of\n"
+	"--max-regression not ruled out), ok (such a slow-down ruled out),\n"
+	"inconclusive (neither; the reason and the runs per side that would\n"
+	"decide are printed), improved. poll_pkts is a count: judged\n"
+	"(changed/ok) only when --stage names it.\n"
+	"Exit status: 0 ok, 1 regression, 2 bad input, 4 inconclusive\n"
+	"(0 with --inconclusive ok).\n\n"
 	"EXAMPLES:\n"
 	"  rxscope compare base.json run.json\n"
-	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n";
+	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n"
+	"  rxscope compare base/ runs/ --max-regression 30% --inconclusive ok\n";
 
 static const char softnet_doc[] =
 	"Print /proc/net/softnet_stat per CPU, as deltas.\v"
@@ -172,7 +185,7 @@ void rxs_cli_usage(FILE *f)
 		"  rxscope compare base.json run.json\n\n"
 		"'rxscope VERB --help' describes a verb's options.\n"
 		"Exit status: 0 ok, 1 regression (compare), 2 usage error or bad input,\n"
-		"3 missing privilege or kernel feature.\n");
+		"3 missing privilege or kernel feature, 4 inconclusive (compare).\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -289,10 +302,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --quantile '%s': want p50, p90, p99, p99.9 "
 				   "or a fraction", arg);
 		break;
-	case OPT_MAXREG:
-		if (rxs_compare_parse_percent(arg, &cli->cmp.max_regression))
+	case OPT_MAXREG: {
+		int r = rxs_compare_parse_percent(arg, &cli->cmp.max_regression);
+
+		if (r == -EDOM)
+			argp_error(state, "ambiguous --max-regression '%s': %g%% or %s%%? Write "
+				   "the percent sign", arg, strtod(arg, NULL) * 100, arg);
+		else if (r)
 			argp_error(state, "invalid --max-regression '%s': want a percentage "
 				   "such as 15%%", arg);
+		break;
+	}
+	case OPT_INCONCLUSIVE:
+		if (rxs_compare_parse_inconclusive(arg, &cli->cmp.inconclusive_ok))
+			argp_error(state, "invalid --inconclusive '%s': want ok or fail", arg);
 		break;
 	case OPT_STAGE: {
 		char err[256];

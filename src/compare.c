@@ -56,10 +56,33 @@ int rxs_compare_parse_percent(const char *s, double *frac)
 	if (!s || !*s)
 		return -EINVAL;
 	v = strtod(s, &end);
-	if (end == s || (*end && strcmp(end, "%")) || !(v >= 0 && v < 10000))
+	if (end == s || !(v >= 0 && v < 10000))
 		return -EINVAL;
+	if (!strcmp(end, "%")) {
+		*frac = v / 100.0;
+		return 0;
+	}
+	if (*end)
+		return -EINVAL;
+	/* a bare 0.15 reads as 15% (a fraction, as --quantile and the JSON output write
+	 * them) as well as 0.15%: refuse it rather than guess */
+	if (v > 0 && v <= 1)
+		return -EDOM;
 	*frac = v / 100.0;
 	return 0;
+}
+
+int rxs_compare_parse_inconclusive(const char *s, bool *ok)
+{
+	if (s && !strcmp(s, "ok")) {
+		*ok = true;
+		return 0;
+	}
+	if (s && !strcmp(s, "fail")) {
+		*ok = false;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 int rxs_compare_parse_format(const char *s, enum rxs_cmp_format *f)
@@ -238,28 +261,64 @@ static double z_two_sided(double conf)
 	return (lo + hi) / 2;
 }
 
+/* the continued fraction of the regularized incomplete beta function (modified Lentz) */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa, del;
+
+		aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
+		d = 1 + aa * d;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-14)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1 */
+static double beta_inc(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
 /* P(|T| <= t) for Student's t with @df degrees of freedom (df may be fractional, as
- * Welch's is): Simpson's rule on the density, which is smooth and even */
+ * Welch's is): 1 - I_{df / (df + t^2)}(df / 2, 1 / 2) */
 static double t_central(double t, double df)
 {
-	const int n = 1000;	/* even */
-	double norm = exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * M_PI));
-	double h = t / n, sum = 0;
-
-	for (int i = 0; i <= n; i++) {
-		double w = (i == 0 || i == n) ? 1 : (i & 1 ? 4 : 2), x = i * h;
-
-		sum += w * exp(-(df + 1) / 2 * log1p(x * x / df));
-	}
-	return 2 * norm * sum * h / 3;
+	return 1 - beta_inc(df / 2, 0.5, df / (df + t * t));
 }
 
 /* the t with P(|T| <= t) = @conf for @df >= 1 degrees of freedom, by bisection */
 double rxs_t_two_sided(double conf, double df)
 {
-	double lo = 0, hi = 1000;
+	double lo = 0, hi = 1e6;
 
-	for (int i = 0; i < 45; i++) {
+	for (int i = 0; i < 80; i++) {
 		double mid = (lo + hi) / 2;
 
 		if (t_central(mid, df) < conf)
@@ -270,12 +329,17 @@ double rxs_t_two_sided(double conf, double df)
 	return (lo + hi) / 2;
 }
 
-/* mean and sample variance of the log of each run's q-quantile; returns the runs used */
-static int run_log_quantiles(const struct rxs_cmp_side *s, int id, double q, double *mean,
-			     double *var)
+/* the log of each run's q-quantile: how many runs have one, their mean and (with two or
+ * more) their sample variance */
+struct run_logs {
+	int k;
+	double mean, var;
+};
+
+static struct run_logs run_log_quantiles(const struct rxs_cmp_side *s, int id, double q)
 {
+	struct run_logs r = { 0, 0, 0 };
 	double sum = 0, sq = 0;
-	int k = 0;
 
 	for (int i = 0; i < s->nruns; i++) {
 		const struct rxs_hist *h = &s->runs[i].stages[id].hist;
@@ -288,15 +352,17 @@ static int run_log_quantiles(const struct rxs_cmp_side *s, int id, double q, dou
 			continue;
 		sum += log(v);
 		sq += log(v) * log(v);
-		k++;
+		r.k++;
 	}
-	if (k < 2)
-		return k;
-	*mean = sum / k;
-	*var = (sq - sum * sum / k) / (k - 1);
-	if (*var < 0)
-		*var = 0;
-	return k;
+	if (r.k == 0)
+		return r;
+	r.mean = sum / r.k;
+	if (r.k >= 2) {
+		r.var = (sq - sum * sum / r.k) / (r.k - 1);
+		if (r.var < 0)
+			r.var = 0;
+	}
+	return r;
 }
 
 /*
@@ -305,31 +371,86 @@ static int run_log_quantiles(const struct rxs_cmp_side *s, int id, double q, dou
  * error and degrees of freedom, and Student's t. With few runs the t-quantile is large
  * (K = 3 per side: about 5.8 for 99%), which is the honest width for a spread that is
  * itself estimated from three numbers; a bootstrap over three runs cannot know that.
- * Returns false when a side has fewer than two runs with data.
+ * A side with one run borrows the other side's spread (its own is unknown, and assuming
+ * none would be the one thing certainly wrong); the degrees of freedom are then those of
+ * the other side. Returns false when neither side has two runs with data; else the
+ * interval and, in @vb and @vn, the per-run variances used (for the runs advice).
  */
-static bool welch_ci(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, int id,
-		     double q, double conf, double *lo, double *hi)
+static bool welch_ci(struct run_logs b, struct run_logs n, double conf, double *lo,
+		     double *hi, double *vb, double *vn)
 {
-	double mb, vb, mn, vn, se2, df, t, d;
-	int kb = run_log_quantiles(b, id, q, &mb, &vb);
-	int kn = run_log_quantiles(n, id, q, &mn, &vn);
+	double se2, df, t, d;
 
-	if (kb < 2 || kn < 2)
+	if (b.k < 1 || n.k < 1 || (b.k < 2 && n.k < 2))
 		return false;
-	se2 = vb / kb + vn / kn;
-	d = mn - mb;
+	if (b.k < 2)
+		b.var = n.var;
+	if (n.k < 2)
+		n.var = b.var;
+	*vb = b.var;
+	*vn = n.var;
+	se2 = b.var / b.k + n.var / n.k;
+	d = n.mean - b.mean;
 	if (se2 <= 0) {		/* every run identical on both sides */
 		*lo = *hi = exp(d);
 		return true;
 	}
-	df = se2 * se2 / (vb * vb / ((double)kb * kb * (kb - 1)) +
-			  vn * vn / ((double)kn * kn * (kn - 1)));
+	if (b.k < 2 || n.k < 2)
+		df = (b.k < 2 ? n.k : b.k) - 1;
+	else
+		df = se2 * se2 / (b.var * b.var / ((double)b.k * b.k * (b.k - 1)) +
+				  n.var * n.var / ((double)n.k * n.k * (n.k - 1)));
 	if (df < 1)
 		df = 1;
 	t = rxs_t_two_sided(conf, df);
 	*lo = exp(d - t * sqrt(se2));
 	*hi = exp(d + t * sqrt(se2));
 	return true;
+}
+
+/* does an interval with K runs per side and these variances decide (see below)? */
+static bool decides(double vb, double vn, int k, double delta, double conf, double zp)
+{
+	double v = vb + vn, df = v * v * (k - 1) / (vb * vb + vn * vn), t;
+
+	if (df < 1)
+		df = 1;
+	t = rxs_t_two_sided(conf, df);
+	return (t + zp * sqrt(1 + t * t / (2 * df))) * sqrt(v / k) <= delta;
+}
+
+/*
+ * The advice: the interval's centre is off the truth by a normal error of standard
+ * deviation se = sqrt((vb + vn) / K), and the interval reaches t * se' either side of it,
+ * se' being se as estimated from the runs. For no shift, "ok" needs centre + t * se'
+ * below delta = log(1 + frac); for a shift of delta, "regressed" needs centre - t * se'
+ * above 0. Both hold with probability @power when (t + z * sqrt(1 + t^2 / (2 df))) * se
+ * <= delta, z the one-sided normal quantile of @power: centre - t * se' has variance
+ * se^2 (1 + t^2 / (2 df)), the usual normal approximation of the noncentral t. t shrinks
+ * with the degrees of freedom, so the smallest such K is found by bisection.
+ */
+int rxs_cmp_runs_needed(double vb, double vn, double frac, double conf, double power)
+{
+	double delta = log1p(frac), zp = z_two_sided(2 * power - 1);
+	int lo = 2, hi = RXS_CMP_MAX_RUNS;
+
+	if (!(delta > 0))
+		return -1;	/* a zero threshold can never rule a regression out */
+	if (vb + vn <= 0)
+		return 2;
+	if (!decides(vb, vn, hi, delta, conf, zp))
+		return -1;
+	if (decides(vb, vn, lo, delta, conf, zp))
+		return lo;
+	while (hi - lo > 1) {	/* lo does not decide, hi does */
+		int mid = (lo + hi) / 2;
+
+		if (decides(vb, vn, mid, delta, conf, zp))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /*
@@ -429,15 +550,144 @@ static void widen(struct rxs_cmp_stage *st, double lo, double hi)
 		st->ci_hi = hi;
 }
 
+/* a ratio in at most 6 characters, without exponents: 0.863, 15.85, 154.9, 15489 */
+static char *fmt_ratio(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "inf");
+	else if (v < 9.9995)
+		snprintf(buf, len, "%.3f", v);
+	else if (v < 99.995)
+		snprintf(buf, len, "%.2f", v);
+	else if (v < 999.95)
+		snprintf(buf, len, "%.1f", v);
+	else if (v < 99999.5)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, ">99999");
+	return buf;
+}
+
+/* a bound of the verdict (1 +/- threshold): 1.15, 0.85, 11 */
+static char *fmt_bound(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.4g", v);
+	return buf;
+}
+
+/* a percentage without exponent or trailing zeros: 15, 0.15, 1000, 99.9 */
+static char *fmt_pct(char *buf, size_t len, double frac)
+{
+	char *p;
+
+	snprintf(buf, len, "%.2f", frac * 100);
+	p = buf + strlen(buf) - 1;
+	while (p > buf && *p == '0')
+		*p-- = '\0';
+	if (*p == '.')
+		*p = '\0';
+	return buf;
+}
+
+/* why an interval that reaches both 1 and 1 + threshold decides nothing */
+static void inconclusive_reason(const struct rxs_compare_opts *o, struct rxs_cmp_stage *st,
+				double up)
+{
+	char t[24], c[24], lo[16], hi[16], adv[120] = "";
+	bool events = st->os_lo <= 1.0 && st->os_hi > up;
+
+	fmt_pct(t, sizeof(t), o->max_regression);
+	fmt_pct(c, sizeof(c), o->confidence);
+	if (st->runs_needed > 0)
+		snprintf(adv, sizeof(adv), "; about %d runs per side would decide a %s%% change "
+			 "at %s%%", st->runs_needed, t, c);
+	else if (st->runs_needed < 0)
+		snprintf(adv, sizeof(adv), "; more than %d runs per side would be needed to "
+			 "decide a %s%% change at %s%%", RXS_CMP_MAX_RUNS, t, c);
+	if (events) {
+		fmt_ratio(lo, sizeof(lo), st->os_lo);
+		fmt_ratio(hi, sizeof(hi), st->os_hi);
+		snprintf(st->reason, sizeof(st->reason), "too few events: with %d+%d run(s) the "
+			 "sampling noise alone spans [%s, %s]%s", st->runs_base, st->runs_new,
+			 lo, hi, st->runs_needed ? adv : "; record longer runs, or 3 or more per side");
+	} else if (st->runs_needed < 0) {
+		snprintf(st->reason, sizeof(st->reason), "too wide a spread between runs: with "
+			 "%d+%d runs the interval reaches both 1 and %s%s", st->runs_base,
+			 st->runs_new, fmt_bound(hi, sizeof(hi), up), adv);
+	} else {
+		snprintf(st->reason, sizeof(st->reason), "too few runs: with %d+%d runs the "
+			 "interval reaches both 1 and %s%s", st->runs_base, st->runs_new,
+			 fmt_bound(hi, sizeof(hi), up), adv);
+	}
+}
+
+/* the verdict from the interval [ci_lo, ci_hi] and the threshold (docs/compare.md) */
+static void classify(const struct rxs_compare_opts *o, struct rxs_cmp_stage *st,
+		     bool asked)
+{
+	double up = 1 + o->max_regression, down = 1 - o->max_regression;
+	char t[24], u[16], d[16];
+
+	fmt_pct(t, sizeof(t), o->max_regression);
+	fmt_bound(u, sizeof(u), up);
+	fmt_bound(d, sizeof(d), down);
+	if (!st->selected) {
+		st->verdict = RXS_V_NOT_JUDGED;
+		snprintf(st->reason, sizeof(st->reason), "not named in --stage (shown for "
+			 "information)");
+		return;
+	}
+	if (st->is_count && !asked) {
+		st->verdict = RXS_V_NOT_JUDGED;
+		snprintf(st->reason, sizeof(st->reason), "a count (packets per poll), neither "
+			 "better nor worse when it moves: judged only when --stage names it");
+		return;
+	}
+	if (st->ci_lo > 1.0 && st->ci_hi > up) {
+		st->verdict = st->is_count ? RXS_V_CHANGED : RXS_V_REGRESSED;
+		snprintf(st->reason, sizeof(st->reason), st->ci_lo > up ?
+			 "%s by more than %s%%: the whole interval lies above %s" :
+			 "%s: the interval lies above 1, and a change of %s%% is not ruled "
+			 "out (it reaches past %s)", st->is_count ? "higher" : "slower", t, u);
+	} else if (st->ci_hi < 1.0 && st->ci_lo < down) {
+		st->verdict = st->is_count ? RXS_V_CHANGED : RXS_V_IMPROVED;
+		snprintf(st->reason, sizeof(st->reason), st->ci_hi < down ?
+			 "%s by more than %s%%: the whole interval lies below %s" :
+			 "%s: the interval lies below 1, and a change of %s%% is not ruled "
+			 "out (it reaches below %s)", st->is_count ? "lower" : "faster", t, d);
+	} else if (st->ci_hi <= up && (!st->is_count || st->ci_lo >= down)) {
+		st->verdict = RXS_V_OK;
+		if (st->is_count)
+			snprintf(st->reason, sizeof(st->reason), "a change of %s%% either way is "
+				 "ruled out: the interval lies inside [%s, %s]", t, d, u);
+		else
+			snprintf(st->reason, sizeof(st->reason), "a slow-down of %s%% is ruled "
+				 "out: the interval lies below %s", t, u);
+	} else {
+		st->verdict = RXS_V_INCONCLUSIVE;
+		if (st->is_count && st->ci_hi <= up)
+			snprintf(st->reason, sizeof(st->reason), "the interval reaches from 1 "
+				 "to below %s: a drop of %s%% is not ruled out", d, t);
+		else
+			inconclusive_reason(o, st, up);
+	}
+}
+
 static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 		  const struct rxs_compare_opts *o, struct rxs_cmp_stage *st)
 {
 	struct rxs_hist hb, hn;
-	double need = 10.0 / (1 - o->quantile);
+	double need = ceil(10.0 / (1 - o->quantile));
 	/* Bonferroni: each side's interval at 1 - (1-conf)/2 gives the ratio conf */
 	double z = z_two_sided(1 - (1 - o->confidence) / 2);
-	double blo, bhi, nlo, nhi;
+	double blo, bhi, nlo, nhi, lo, hi, vb, vn;
+	struct run_logs rb, rn;
+	bool asked = o->any_stage_sel && o->stage_sel[st->id];
+	char qn[16];
 
+	snprintf(qn, sizeof(qn), "p%g", o->quantile * 100);
+	if (need < o->min_count)
+		need = o->min_count;
 	pooled(b, st->id, &hb);
 	pooled(n, st->id, &hn);
 	st->count_base = hb.count;
@@ -450,39 +700,51 @@ static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 	st->new_sel = rxs_hist_quantile(&hn, o->quantile);
 	st->change = st->base_sel > 0 ? st->new_sel / st->base_sel - 1 : 0;
 	st->method = "order-statistic";
-	st->ci_lo = 0;
-	st->ci_hi = INFINITY;
+	st->ci_lo = st->os_lo = 0;
+	st->ci_hi = st->os_hi = INFINITY;
+	rb = run_log_quantiles(b, st->id, o->quantile);
+	rn = run_log_quantiles(n, st->id, o->quantile);
+	st->runs_base = rb.k;
+	st->runs_new = rn.k;
 	if (!hb.count && !hn.count) {
 		st->verdict = RXS_V_NO_DATA;
+		st->ci_lo = 0;
+		snprintf(st->reason, sizeof(st->reason), "no events on either side");
 		return;
 	}
-	if ((double)hb.count < need || (double)hn.count < need ||
-	    hb.count < o->min_count || hn.count < o->min_count || st->base_sel <= 0) {
-		st->verdict = RXS_V_INSUFFICIENT;
+	if ((double)hb.count < need || (double)hn.count < need) {
+		st->verdict = (st->is_count && !asked) || !st->selected ? RXS_V_NOT_JUDGED :
+			      RXS_V_INCONCLUSIVE;
+		snprintf(st->reason, sizeof(st->reason), "too few events for %s: %llu and %llu, "
+			 "at least %.0f needed on each side", qn, (unsigned long long)hb.count,
+			 (unsigned long long)hn.count, need);
+		return;
+	}
+	if (st->base_sel <= 0) {
+		st->verdict = (st->is_count && !asked) || !st->selected ? RXS_V_NOT_JUDGED :
+			      RXS_V_INCONCLUSIVE;
+		snprintf(st->reason, sizeof(st->reason), "the baseline's %s is 0: no ratio to "
+			 "judge", qn);
 		return;
 	}
 	quantile_ci(&hb, o->quantile, z, &blo, &bhi);
 	quantile_ci(&hn, o->quantile, z, &nlo, &nhi);
-	st->ci_lo = bhi > 0 ? nlo / bhi : 0;
-	st->ci_hi = blo > 0 ? nhi / blo : INFINITY;
+	st->os_lo = st->ci_lo = bhi > 0 ? nlo / bhi : 0;
+	st->os_hi = st->ci_hi = blo > 0 ? nhi / blo : INFINITY;
 	if (b->nruns >= 2 && n->nruns >= 2) {
-		double lo, hi;
-
 		bootstrap_ci(b, n, st->id, o->quantile, o->confidence, o->bootstrap_iters,
 			     &lo, &hi);
 		widen(st, lo, hi);
 		st->method = "bootstrap-runs+order-statistic";
-		if (welch_ci(b, n, st->id, o->quantile, o->confidence, &lo, &hi)) {
-			widen(st, lo, hi);
-			st->method = "welch-runs+bootstrap-runs+order-statistic";
-		}
 	}
-	if (st->change > o->max_regression && st->ci_lo > 1.0)
-		st->verdict = RXS_V_REGRESSED;
-	else if (st->change < -o->max_regression && st->ci_hi < 1.0)
-		st->verdict = RXS_V_IMPROVED;
-	else
-		st->verdict = RXS_V_OK;
+	if (welch_ci(rb, rn, o->confidence, &lo, &hi, &vb, &vn)) {
+		widen(st, lo, hi);
+		st->method = b->nruns >= 2 && n->nruns >= 2 ?
+			"welch-runs+bootstrap-runs+order-statistic" : "welch-runs+order-statistic";
+		st->runs_needed = rxs_cmp_runs_needed(vb, vn, o->max_regression, o->confidence,
+						      RXS_CMP_POWER);
+	}
+	classify(o, st, asked);
 }
 
 /* ---- validation ------------------------------------------------------------------- */
@@ -555,11 +817,10 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 		return ret;
 	for (int i = 0; i < RXS_H_NR; i++) {
 		struct rxs_cmp_stage *st;
+		bool selected = !o->any_stage_sel || o->stage_sel[i];
 
-		if (o->any_stage_sel && !o->stage_sel[i])
-			continue;
 		if (!base->runs[0].stages[i].available) {
-			if (o->any_stage_sel) {
+			if (o->any_stage_sel && selected) {
 				snprintf(err, errlen, "%s: stages[%s].available: false (the stage "
 					 "--stage asks for was not traced)", base->paths[0],
 					 rxs_stage_name(i));
@@ -567,16 +828,22 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 			}
 			continue;
 		}
-		ret = check_empty(base, cand, i, o->any_stage_sel, err, errlen);
+		/* a stage --stage leaves out is shown for information, whatever its data */
+		ret = selected ? check_empty(base, cand, i, o->any_stage_sel, err, errlen) : 0;
 		if (ret)
 			return ret;
 		st = &res->stages[res->nstages++];
 		st->id = i;
-		st->judged = true;
+		st->is_count = strcmp(base->runs[0].stages[i].unit, "ns") != 0;
+		st->selected = selected;
 		judge(base, cand, o, st);
+		st->judged = st->verdict != RXS_V_NOT_JUDGED && st->verdict != RXS_V_NO_DATA;
 		res->regressed += st->verdict == RXS_V_REGRESSED;
 		res->improved += st->verdict == RXS_V_IMPROVED;
-		res->insufficient += st->verdict == RXS_V_INSUFFICIENT;
+		res->inconclusive += st->verdict == RXS_V_INCONCLUSIVE;
+		res->ok += st->verdict == RXS_V_OK;
+		res->changed += st->verdict == RXS_V_CHANGED;
+		res->not_judged += st->verdict == RXS_V_NOT_JUDGED;
 	}
 	if (res->nstages == 0) {
 		snprintf(err, errlen, "%s: stages: no available stage to compare",
@@ -584,7 +851,7 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 		return -EINVAL;
 	}
 	for (int i = 0; i < res->nstages; i++)
-		if (res->stages[i].verdict != RXS_V_NO_DATA)
+		if (res->stages[i].selected && res->stages[i].verdict != RXS_V_NO_DATA)
 			return 0;
 	snprintf(err, errlen, "%s: stages[*].hist.count: every compared histogram is empty "
 		 "on both sides (no traffic was traced)", base->paths[0]);
@@ -602,12 +869,33 @@ const char *rxs_verdict_name(enum rxs_verdict v)
 		return "regressed";
 	case RXS_V_IMPROVED:
 		return "improved";
-	case RXS_V_INSUFFICIENT:
-		return "insufficient data";
+	case RXS_V_INCONCLUSIVE:
+		return "inconclusive";
+	case RXS_V_CHANGED:
+		return "changed";
+	case RXS_V_NOT_JUDGED:
+		return "not judged";
 	case RXS_V_NO_DATA:
 		return "no data";
 	}
 	return "?";
+}
+
+int rxs_compare_exit_code(const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
+{
+	if (res->regressed || res->changed)
+		return 1;
+	if (res->inconclusive && !o->inconclusive_ok)
+		return RXS_CMP_EXIT_INCONCLUSIVE;
+	return 0;
+}
+
+/* "regressed", "inconclusive" or "ok": the comparison as a whole */
+static const char *overall(const struct rxs_cmp_result *res)
+{
+	if (res->regressed || res->changed)
+		return "regressed";
+	return res->inconclusive ? "inconclusive" : "ok";
 }
 
 static void qname(char *buf, size_t len, double q)
@@ -620,76 +908,151 @@ static const char *unit_of(const struct rxs_cmp_side *b, int id)
 	return b->runs[0].stages[id].unit;
 }
 
+/* the change of the judged quantile in at most 8 characters: +3.6%, +258%, x155 */
+static char *fmt_change(char *buf, size_t len, const struct rxs_cmp_stage *s)
+{
+	double pct = s->change * 100;
+
+	if (s->verdict == RXS_V_NO_DATA || s->base_sel <= 0 || !isfinite(pct))
+		snprintf(buf, len, "-");
+	else if (fabs(pct) < 99.95)
+		snprintf(buf, len, "%+.1f%%", pct);
+	else if (pct < 9999.5)
+		snprintf(buf, len, "%+.0f%%", pct);
+	else if (s->change + 1 < 999999.5)
+		snprintf(buf, len, "x%.0f", s->change + 1);
+	else
+		snprintf(buf, len, ">x999999");
+	return buf;
+}
+
+static char *fmt_ci(char *buf, size_t len, const struct rxs_cmp_stage *s)
+{
+	char lo[16], hi[16];
+
+	if (!isfinite(s->ci_hi) && s->ci_lo <= 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "[%s, %s]", fmt_ratio(lo, sizeof(lo), s->ci_lo),
+			 fmt_ratio(hi, sizeof(hi), s->ci_hi));
+	return buf;
+}
+
+/* the three quantile pairs of a stage; "-" for a side without events */
+static void fmt_quantiles(char v[6][16], const struct rxs_cmp_side *b,
+			  const struct rxs_cmp_stage *s)
+{
+	const char *u = unit_of(b, s->id);
+
+	for (int k = 0; k < 3; k++) {
+		if (s->count_base)
+			rxs_fmt_value(v[2 * k], sizeof(v[0]), s->base_q[k], u);
+		else
+			snprintf(v[2 * k], sizeof(v[0]), "-");
+		if (s->count_new)
+			rxs_fmt_value(v[2 * k + 1], sizeof(v[0]), s->new_q[k], u);
+		else
+			snprintf(v[2 * k + 1], sizeof(v[0]), "-");
+	}
+}
+
+static void print_summary(FILE *f, const struct rxs_compare_opts *o,
+			  const struct rxs_cmp_result *res, bool md)
+{
+	const char *word = res->regressed || res->changed ? "REGRESSION" :
+			   res->inconclusive ? "INCONCLUSIVE" : "OK";
+	int code = rxs_compare_exit_code(o, res);
+
+	fprintf(f, "\n%s%s%s: %d regressed, %d inconclusive, %d improved, %d ok", md ? "**" : "",
+		word, md ? "**" : "", res->regressed, res->inconclusive, res->improved, res->ok);
+	if (res->changed)
+		fprintf(f, ", %d changed", res->changed);
+	if (res->not_judged)
+		fprintf(f, ", %d not judged", res->not_judged);
+	fprintf(f, " (%d stage(s); exit %d", res->nstages, code);
+	if (res->inconclusive && !res->regressed && !res->changed)
+		fprintf(f, o->inconclusive_ok ? ": --inconclusive ok" :
+			"; --inconclusive ok would make it 0");
+	fprintf(f, ")\n");
+}
+
 static void print_text(FILE *f, const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 		       const struct rxs_compare_opts *o, const struct rxs_cmp_result *res,
 		       bool md)
 {
-	char qn[16], v[6][16], ch[16], ci[32];
+	char qn[16], v[6][16], ch[16], ci[40], t[24], c[24];
+	bool why = false;
 
 	qname(qn, sizeof(qn), o->quantile);
+	fmt_pct(t, sizeof(t), o->max_regression);
+	fmt_pct(c, sizeof(c), o->confidence);
 	if (md) {
 		fprintf(f, "**rxscope compare**: baseline %d run(s) `%s`, new %d run(s) `%s`; "
-			"judged on %s, max regression %.3g%%, confidence %.3g%%\n\n",
-			b->nruns, b->label, n->nruns, n->label, qn, o->max_regression * 100,
-			o->confidence * 100);
+			"judged on %s, max regression %s%%, confidence %s%%\n\n",
+			b->nruns, b->label, n->nruns, n->label, qn, t, c);
 		fprintf(f, "| stage | base p50 | new p50 | base p99 | new p99 | base p99.9 | "
 			"new p99.9 | %s change | CI (ratio) | verdict |\n", qn);
 		fprintf(f, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 	} else {
 		fprintf(f, "baseline: %d run(s) from %s\nnew:      %d run(s) from %s\n"
-			"judged on %s, max regression %.3g%%, confidence %.3g%%\n\n",
-			b->nruns, b->label, n->nruns, n->label, qn, o->max_regression * 100,
-			o->confidence * 100);
-		fprintf(f, "%-24s %8s %8s %8s %8s %8s %8s %8s %-15s %s\n", "STAGE", "B.P50",
+			"judged on %s, max regression %s%%, confidence %s%%\n\n",
+			b->nruns, b->label, n->nruns, n->label, qn, t, c);
+		fprintf(f, "%-24s %8s %8s %8s %8s %8s %8s %8s %-16s %s\n", "STAGE", "B.P50",
 			"N.P50", "B.P99", "N.P99", "B.P99.9", "N.P99.9", "CHANGE", "CI(RATIO)",
 			"VERDICT");
 	}
 	for (int i = 0; i < res->nstages; i++) {
 		const struct rxs_cmp_stage *s = &res->stages[i];
-		const char *u = unit_of(b, s->id);
+		const char *vn = rxs_verdict_name(s->verdict);
 
-		for (int k = 0; k < 3; k++) {
-			rxs_fmt_value(v[2 * k], sizeof(v[0]), s->base_q[k], u);
-			rxs_fmt_value(v[2 * k + 1], sizeof(v[0]), s->new_q[k], u);
-		}
-		if (s->verdict == RXS_V_NO_DATA)
-			snprintf(ch, sizeof(ch), "-");
-		else
-			snprintf(ch, sizeof(ch), "%+.1f%%", s->change * 100);
-		if (isfinite(s->ci_hi))
-			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", s->ci_lo, s->ci_hi);
-		else
-			snprintf(ci, sizeof(ci), "-");
+		fmt_quantiles(v, b, s);
+		fmt_change(ch, sizeof(ch), s);
+		fmt_ci(ci, sizeof(ci), s);
 		if (md)
-			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |\n",
-				rxs_stage_name(s->id), v[0], v[1], v[2], v[3], v[4], v[5], ch,
-				ci, s->verdict == RXS_V_REGRESSED ? "**regressed**" :
-				rxs_verdict_name(s->verdict), "");
-		else
-			fprintf(f, "%-24s %8s %8s %8s %8s %8s %8s %8s %-15s %s\n",
+			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%s |\n",
 				rxs_stage_name(s->id), v[0], v[1], v[2], v[3], v[4], v[5], ch, ci,
-				rxs_verdict_name(s->verdict));
+				s->verdict == RXS_V_REGRESSED || s->verdict == RXS_V_CHANGED ? "**" :
+				s->verdict == RXS_V_INCONCLUSIVE ? "_" : "", vn,
+				s->verdict == RXS_V_REGRESSED || s->verdict == RXS_V_CHANGED ? "**" :
+				s->verdict == RXS_V_INCONCLUSIVE ? "_" : "");
+		else
+			fprintf(f, "%-24s %8s %8s %8s %8s %8s %8s %8s %-16s %s\n",
+				rxs_stage_name(s->id), v[0], v[1], v[2], v[3], v[4], v[5], ch, ci,
+				vn);
 	}
-	fprintf(f, "\n%s%s%s: %d regressed, %d improved, %d with insufficient data, "
-		"%d stage(s) compared\n", md ? "**" : "",
-		res->regressed ? "REGRESSION" : "no regression", md ? "**" : "", res->regressed,
-		res->improved, res->insufficient, res->nstages);
+	/* the reasons of every verdict that is not a plain ok */
+	for (int i = 0; i < res->nstages; i++) {
+		const struct rxs_cmp_stage *s = &res->stages[i];
+
+		if (s->verdict == RXS_V_OK || s->verdict == RXS_V_NO_DATA || !s->selected)
+			continue;
+		fprintf(f, "%s%s%s: %s: %s\n", why ? "" : "\n", md ? "- " : "",
+			rxs_stage_name(s->id), rxs_verdict_name(s->verdict), s->reason);
+		why = true;
+	}
+	print_summary(f, o, res, md);
+}
+
+static void json_str(FILE *f, const char *p)
+{
+	fputc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
 }
 
 static void json_files(FILE *f, const struct rxs_cmp_side *s)
 {
 	fprintf(f, "[");
 	for (int i = 0; i < s->nruns; i++) {
-		fprintf(f, "%s\"", i ? ", " : "");
-		for (const char *p = s->paths[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				fputc('\\', f);
-			if ((unsigned char)*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-		fprintf(f, "\"");
+		fprintf(f, "%s", i ? ", " : "");
+		json_str(f, s->paths[i]);
 	}
 	fprintf(f, "]");
 }
@@ -697,9 +1060,9 @@ static void json_files(FILE *f, const struct rxs_cmp_side *s)
 static void print_json(FILE *f, const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 		       const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
-	fprintf(f, "{\n  \"schema\": \"rxscope-compare/1\",\n  \"quantile\": %g,\n"
-		"  \"max_regression\": %g,\n  \"confidence\": %g,\n", o->quantile,
-		o->max_regression, o->confidence);
+	fprintf(f, "{\n  \"schema\": \"rxscope-compare/2\",\n  \"quantile\": %g,\n"
+		"  \"max_regression\": %g,\n  \"confidence\": %g,\n  \"on_inconclusive\": \"%s\",\n",
+		o->quantile, o->max_regression, o->confidence, o->inconclusive_ok ? "ok" : "fail");
 	fprintf(f, "  \"baseline\": { \"runs\": %d, \"files\": ", b->nruns);
 	json_files(f, b);
 	fprintf(f, " },\n  \"new\": { \"runs\": %d, \"files\": ", n->nruns);
@@ -709,26 +1072,34 @@ static void print_json(FILE *f, const struct rxs_cmp_side *b, const struct rxs_c
 		const struct rxs_cmp_stage *s = &res->stages[i];
 
 		fprintf(f, "    { \"name\": \"%s\", \"unit\": \"%s\", \"verdict\": \"%s\", "
-			"\"method\": \"%s\",\n", rxs_stage_name(s->id), unit_of(b, s->id),
-			rxs_verdict_name(s->verdict), s->method);
-		fprintf(f, "      \"baseline\": { \"count\": %llu, \"p50\": %.1f, \"p99\": %.1f, "
-			"\"p99.9\": %.1f, \"selected\": %.1f },\n",
+			"\"judged\": %s, \"method\": \"%s\",\n", rxs_stage_name(s->id),
+			unit_of(b, s->id), rxs_verdict_name(s->verdict),
+			s->judged ? "true" : "false", s->method);
+		fprintf(f, "      \"reason\": ");
+		json_str(f, s->reason);
+		fprintf(f, ",\n      \"baseline\": { \"runs\": %d, \"count\": %llu, \"p50\": %.1f, "
+			"\"p99\": %.1f, \"p99.9\": %.1f, \"selected\": %.1f },\n", s->runs_base,
 			(unsigned long long)s->count_base, s->base_q[0], s->base_q[1],
 			s->base_q[2], s->base_sel);
-		fprintf(f, "      \"new\": { \"count\": %llu, \"p50\": %.1f, \"p99\": %.1f, "
-			"\"p99.9\": %.1f, \"selected\": %.1f },\n",
+		fprintf(f, "      \"new\": { \"runs\": %d, \"count\": %llu, \"p50\": %.1f, "
+			"\"p99\": %.1f, \"p99.9\": %.1f, \"selected\": %.1f },\n", s->runs_new,
 			(unsigned long long)s->count_new, s->new_q[0], s->new_q[1], s->new_q[2],
 			s->new_sel);
 		fprintf(f, "      \"change\": %.6f, \"ci\": ", s->change);
 		if (isfinite(s->ci_hi))
-			fprintf(f, "[%.6f, %.6f] }", s->ci_lo, s->ci_hi);
+			fprintf(f, "[%.6f, %.6f]", s->ci_lo, s->ci_hi);
 		else
-			fprintf(f, "null }");
+			fprintf(f, "null");
+		if (s->runs_needed)
+			fprintf(f, ", \"runs_needed\": %d }", s->runs_needed);
+		else
+			fprintf(f, ", \"runs_needed\": null }");
 		fprintf(f, "%s\n", i + 1 < res->nstages ? "," : "");
 	}
-	fprintf(f, "  ],\n  \"regressed\": %d,\n  \"improved\": %d,\n  \"insufficient\": %d,\n"
-		"  \"verdict\": \"%s\"\n}\n", res->regressed, res->improved, res->insufficient,
-		res->regressed ? "regressed" : "ok");
+	fprintf(f, "  ],\n  \"regressed\": %d,\n  \"improved\": %d,\n  \"inconclusive\": %d,\n"
+		"  \"ok\": %d,\n  \"changed\": %d,\n  \"not_judged\": %d,\n  \"verdict\": \"%s\",\n"
+		"  \"exit\": %d\n}\n", res->regressed, res->improved, res->inconclusive, res->ok,
+		res->changed, res->not_judged, overall(res), rxs_compare_exit_code(o, res));
 }
 
 static void xml_attr(FILE *f, const char *s)
@@ -747,47 +1118,62 @@ static void xml_attr(FILE *f, const char *s)
 static void print_junit(FILE *f, const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 			const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
-	char qn[16], msg[256], bv[16], nv[16];
-	int skipped = 0;
+	char qn[16], msg[400], bv[16], nv[16], ch[16], ci[40], t[24];
+	int skipped = 0, errors = o->inconclusive_ok ? 0 : res->inconclusive;
 
 	qname(qn, sizeof(qn), o->quantile);
+	fmt_pct(t, sizeof(t), o->max_regression);
+	skipped = res->not_judged + (o->inconclusive_ok ? res->inconclusive : 0);
 	for (int i = 0; i < res->nstages; i++)
-		skipped += res->stages[i].verdict == RXS_V_INSUFFICIENT ||
-			   res->stages[i].verdict == RXS_V_NO_DATA;
+		skipped += res->stages[i].verdict == RXS_V_NO_DATA;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"rxscope compare\" tests=\"%d\" failures=\"%d\">\n",
-		res->nstages, res->regressed);
+	fprintf(f, "<testsuites name=\"rxscope compare\" tests=\"%d\" failures=\"%d\" "
+		"errors=\"%d\">\n", res->nstages, res->regressed + res->changed, errors);
 	fprintf(f, "  <testsuite name=\"rxscope.compare\" tests=\"%d\" failures=\"%d\" "
-		"errors=\"0\" skipped=\"%d\">\n", res->nstages, res->regressed, skipped);
+		"errors=\"%d\" skipped=\"%d\">\n", res->nstages, res->regressed + res->changed,
+		errors, skipped);
 	fprintf(f, "    <properties>\n      <property name=\"baseline\" value=\"");
 	xml_attr(f, b->label);
 	fprintf(f, "\"/>\n      <property name=\"new\" value=\"");
 	xml_attr(f, n->label);
 	fprintf(f, "\"/>\n      <property name=\"quantile\" value=\"%s\"/>\n"
-		"      <property name=\"max_regression\" value=\"%g%%\"/>\n    </properties>\n",
-		qn, o->max_regression * 100);
+		"      <property name=\"max_regression\" value=\"%s%%\"/>\n"
+		"      <property name=\"inconclusive\" value=\"%s\"/>\n    </properties>\n",
+		qn, t, o->inconclusive_ok ? "ok" : "fail");
 	for (int i = 0; i < res->nstages; i++) {
 		const struct rxs_cmp_stage *s = &res->stages[i];
-		const char *u = unit_of(b, s->id);
+		const char *u = unit_of(b, s->id), *elem, *type = "";
 
 		rxs_fmt_value(bv, sizeof(bv), s->base_sel, u);
 		rxs_fmt_value(nv, sizeof(nv), s->new_sel, u);
-		if (s->verdict == RXS_V_INSUFFICIENT || s->verdict == RXS_V_NO_DATA)
-			snprintf(msg, sizeof(msg), "%s %s -> %s (no interval): %s", qn, bv, nv,
-				 rxs_verdict_name(s->verdict));
-		else
-			snprintf(msg, sizeof(msg), "%s %s -> %s (%+.1f%%, ratio CI [%.3f, %.3f]): %s",
-				 qn, bv, nv, s->change * 100, s->ci_lo,
-				 isfinite(s->ci_hi) ? s->ci_hi : 0.0,
-				 rxs_verdict_name(s->verdict));
+		snprintf(msg, sizeof(msg), "%s: %s %s -> %s (%s, ratio CI %s): %s",
+			 rxs_verdict_name(s->verdict), qn, s->count_base ? bv : "-",
+			 s->count_new ? nv : "-", fmt_change(ch, sizeof(ch), s),
+			 fmt_ci(ci, sizeof(ci), s), s->reason);
+		switch (s->verdict) {
+		case RXS_V_REGRESSED:
+		case RXS_V_CHANGED:
+			elem = "failure";
+			type = s->verdict == RXS_V_REGRESSED ? "regression" : "change";
+			break;
+		case RXS_V_INCONCLUSIVE:
+			elem = o->inconclusive_ok ? "skipped" : "error";
+			type = "inconclusive";
+			break;
+		case RXS_V_NOT_JUDGED:
+		case RXS_V_NO_DATA:
+			elem = "skipped";
+			break;
+		default:
+			elem = NULL;
+		}
 		fprintf(f, "    <testcase classname=\"rxscope.compare\" name=\"%s\">\n",
 			rxs_stage_name(s->id));
-		if (s->verdict == RXS_V_REGRESSED) {
-			fprintf(f, "      <failure type=\"regression\" message=\"");
-			xml_attr(f, msg);
-			fprintf(f, "\"/>\n");
-		} else if (s->verdict == RXS_V_INSUFFICIENT || s->verdict == RXS_V_NO_DATA) {
-			fprintf(f, "      <skipped message=\"");
+		if (elem) {
+			fprintf(f, "      <%s", elem);
+			if (*type && strcmp(elem, "skipped"))
+				fprintf(f, " type=\"%s\"", type);
+			fprintf(f, " message=\"");
 			xml_attr(f, msg);
 			fprintf(f, "\"/>\n");
 		} else {
@@ -837,7 +1223,7 @@ int rxs_compare_cmd(const char *baseline, const char *candidate,
 	}
 	rxs_compare_print(stdout, &b, &n, o, &res);
 	fflush(stdout);
-	code = res.regressed ? 1 : 0;
+	code = rxs_compare_exit_code(o, &res);
 out:
 	rxs_cmp_side_free(&b);
 	rxs_cmp_side_free(&n);

@@ -243,6 +243,11 @@ static void test_compare_args(void **state)
 	expect(&R, 2, "invalid --quantile 'p42x'");
 	run(&R, "compare", "a", "b", "--max-regression", "lots");
 	expect(&R, 2, "invalid --max-regression 'lots'");
+	/* 0.15 is 15% as a fraction and 0.15% as a percentage: both readings, no guess */
+	run(&R, "compare", "a", "b", "--max-regression", "0.15");
+	expect(&R, 2, "ambiguous --max-regression '0.15': 15% or 0.15%? Write the percent sign");
+	run(&R, "compare", "a", "b", "--inconclusive", "maybe");
+	expect(&R, 2, "invalid --inconclusive 'maybe': want ok or fail");
 	run(&R, "compare", "a", "b", "--format", "yaml");
 	expect(&R, 2, "invalid --format 'yaml'");
 	run(&R, "compare", "a", "b", "--stage", "nosuchstage");

@@ -117,6 +117,15 @@ static void test_parsers(void **state)
 	assert_true(fabs(v - 0.20) < 1e-12);
 	assert_int_equal(rxs_compare_parse_percent("15%%", &v), -EINVAL);
 	assert_int_equal(rxs_compare_parse_percent("-3%", &v), -EINVAL);
+	/* a bare number in (0, 1] is both a fraction and a percentage: refused */
+	assert_int_not_equal(rxs_compare_parse_percent("0.15", &v), 0);
+	assert_int_not_equal(rxs_compare_parse_percent("1", &v), 0);
+	assert_int_equal(rxs_compare_parse_percent("0.15%", &v), 0);
+	assert_true(fabs(v - 0.0015) < 1e-12);
+	assert_int_equal(rxs_compare_parse_percent("0", &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(rxs_compare_parse_percent("1.5", &v), 0);
+	assert_true(fabs(v - 0.015) < 1e-12);
 	assert_int_equal(rxs_compare_parse_format("junit", &f), 0);
 	assert_int_equal(f, RXS_CMP_JUNIT);
 	assert_int_equal(rxs_compare_parse_format("md", &f), 0);
@@ -129,7 +138,8 @@ static void test_parsers(void **state)
 	assert_non_null(strstr(err, "unknown stage \"nope\""));
 }
 
-/* one run per side, same distribution: every stage ok */
+/* one run per side, same distribution: every latency stage ok (a 15% slow-down ruled out),
+ * the count stage shown but not judged */
 static void test_same_single(void **state)
 {
 	struct rxs_compare_opts o;
@@ -145,10 +155,18 @@ static void test_same_single(void **state)
 	assert_int_equal(res.nstages, RXS_H_NR);
 	assert_int_equal(res.regressed, 0);
 	assert_int_equal(res.improved, 0);
+	assert_int_equal(res.inconclusive, 0);
+	assert_int_equal(res.not_judged, 1);
+	assert_int_equal(res.ok, RXS_H_NR - 1);
 	for (int i = 0; i < res.nstages; i++) {
-		assert_int_equal(res.stages[i].verdict, RXS_V_OK);
-		assert_true(res.stages[i].ci_lo <= 1.0 && res.stages[i].ci_hi >= 1.0);
-		assert_string_equal(res.stages[i].method, "order-statistic");
+		const struct rxs_cmp_stage *st = &res.stages[i];
+
+		assert_int_equal(st->verdict, st->id == RXS_H_POLL_PKTS ? RXS_V_NOT_JUDGED :
+				 RXS_V_OK);
+		assert_true(st->ci_lo <= 1.0 && st->ci_hi >= 1.0);
+		if (st->verdict == RXS_V_OK)
+			assert_true(st->ci_hi <= 1.15);
+		assert_string_equal(st->method, "order-statistic");
 	}
 	assert_int_equal(rxs_compare_cmd(P("s1/a.json"), P("s1/b.json"), &o), 0);
 }
@@ -174,8 +192,11 @@ static void test_shift_single(void **state)
 	assert_int_equal(res.regressed, 1);
 	assert_int_equal(stage(&res, RXS_H_L2_TO_IP)->verdict, RXS_V_OK);
 	assert_int_equal(rxs_compare_cmd(P("s2/a.json"), P("s2/b.json"), &o), 1);
-	/* the same shift under a 40% threshold is not a regression */
-	o.max_regression = 0.40;
+	/* the same shift under a 60% threshold: a 60% slow-down is ruled out */
+	o.max_regression = 0.60;
+	assert_int_equal(run_compare(P("s2/a.json"), P("s2/b.json"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_OK);
 	assert_int_equal(rxs_compare_cmd(P("s2/a.json"), P("s2/b.json"), &o), 0);
 	/* and the reverse direction is an improvement */
 	o.max_regression = 0.15;
@@ -185,7 +206,8 @@ static void test_shift_single(void **state)
 	assert_int_equal(res.regressed, 0);
 }
 
-/* a handful of events cannot support a p99 verdict, whatever the shift */
+/* a handful of events cannot support a p99 verdict, whatever the shift: inconclusive,
+ * exit 4, or 0 with --inconclusive ok */
 static void test_insufficient(void **state)
 {
 	struct rxs_compare_opts o;
@@ -198,20 +220,27 @@ static void test_insufficient(void **state)
 	make_run("s3/b.json", 40, 2.0, -1, 1.0, 32);
 	assert_int_equal(run_compare(P("s3/a.json"), P("s3/b.json"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
-	assert_int_equal(res.insufficient, RXS_H_NR);
+	assert_int_equal(res.inconclusive, RXS_H_NR - 1);
+	assert_int_equal(res.not_judged, 1);
 	assert_int_equal(res.regressed, 0);
+	assert_non_null(strstr(stage(&res, RXS_H_POLL)->reason, "too few events for p99: 40 and "
+			       "40, at least 1000 needed"));
+	assert_int_equal(rxs_compare_cmd(P("s3/a.json"), P("s3/b.json"), &o), 4);
+	o.inconclusive_ok = true;
 	assert_int_equal(rxs_compare_cmd(P("s3/a.json"), P("s3/b.json"), &o), 0);
+	o.inconclusive_ok = false;
 	/* 2000 events are enough for p99 (needs 1000) but not for p99.9 (needs 10000) */
 	make_run("s3/c.json", 2000, 1.0, -1, 1.0, 33);
 	make_run("s3/d.json", 2000, 1.0, -1, 1.0, 34);
 	o.quantile = 0.999;
 	assert_int_equal(run_compare(P("s3/c.json"), P("s3/d.json"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
-	assert_int_equal(res.insufficient, RXS_H_NR);
+	assert_int_equal(res.inconclusive, RXS_H_NR - 1);
 	o.quantile = 0.99;
 	assert_int_equal(run_compare(P("s3/c.json"), P("s3/d.json"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
-	assert_int_equal(res.insufficient, 0);
+	for (int i = 0; i < res.nstages; i++)
+		assert_null(strstr(res.stages[i].reason, "too few events for"));
 }
 
 /*
@@ -235,14 +264,18 @@ static void test_runs_with_spread(void **state)
 	assert_int_equal(run_compare(P("s4/base"), P("s4/same"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
 	assert_int_equal(res.regressed, 0);
-	for (int i = 0; i < res.nstages; i++)
+	assert_int_equal(res.improved, 0);
+	for (int i = 0; i < res.nstages; i++) {
 		assert_string_equal(res.stages[i].method,
 				    "welch-runs+bootstrap-runs+order-statistic");
+		assert_true(res.stages[i].runs_needed >= 2);
+	}
 	assert_int_equal(run_compare(P("s4/base"), P("s4/slow"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
-	/* every latency stage regressed; poll_pkts is not scaled by synth */
+	/* every latency stage regressed; poll_pkts (a count, not scaled by synth) is not
+	 * judged unless asked for */
 	assert_int_equal(res.regressed, RXS_H_NR - 1);
-	assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_OK);
+	assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_NOT_JUDGED);
 	/* a comma list is a side too */
 	char list[600];
 
@@ -260,6 +293,9 @@ static void test_t_quantile(void **state)
 	assert_float_equal(rxs_t_two_sided(0.99, 6), 3.707, 0.002);
 	assert_float_equal(rxs_t_two_sided(0.99, 30), 2.750, 0.002);
 	assert_float_equal(rxs_t_two_sided(0.99, 1e6), 2.576, 0.002);
+	assert_float_equal(rxs_t_two_sided(0.99, 1), 63.657, 0.01);
+	assert_float_equal(rxs_t_two_sided(0.99, 2), 9.925, 0.002);
+	assert_float_equal(rxs_t_two_sided(0.999, 1), 636.62, 0.1);
 	/* fractional df (Welch) lies between its neighbours */
 	assert_true(rxs_t_two_sided(0.99, 3.5) < rxs_t_two_sided(0.99, 3));
 	assert_true(rxs_t_two_sided(0.99, 3.5) > rxs_t_two_sided(0.99, 4));
@@ -267,9 +303,10 @@ static void test_t_quantile(void **state)
 
 /*
  * Three runs per side whose run-to-run spread (+-20%) is as large as the difference of the
- * sides' means (-21%): three runs cannot tell that apart from the spread, so the verdict is
- * ok, and the interval reaches across 1. The same spread around a 2.4x slow-down is still
- * a regression.
+ * sides' means (-21%): three runs cannot tell that apart from the spread, and the interval
+ * reaches across 1 and past 1.15: inconclusive (neither improved nor ok), with the reason
+ * and the runs that would decide. The same spread around a 2.4x slow-down is still a
+ * regression.
  */
 static void test_few_runs_wide_spread(void **state)
 {
@@ -295,12 +332,377 @@ static void test_few_runs_wide_spread(void **state)
 		if (st->id == RXS_H_POLL_PKTS)
 			continue;
 		assert_true(st->change < -0.15);
-		assert_true(st->ci_lo < 1.0 && st->ci_hi > 1.0);
+		assert_true(st->ci_lo < 1.0 && st->ci_hi > 1.15);
+		assert_int_equal(st->verdict, RXS_V_INCONCLUSIVE);
+		assert_non_null(strstr(st->reason, "with 3+3 runs"));
+		assert_true(st->runs_needed == -1 || st->runs_needed > 3);
 		assert_string_equal(st->method, "welch-runs+bootstrap-runs+order-statistic");
 	}
 	assert_int_equal(run_compare(P("s6/base"), P("s6/slow"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
 	assert_int_equal(res.regressed, RXS_H_NR - 1);
+}
+
+/*
+ * The case that made "ok" a false promise: the poll stage's median 3.6 times higher on the
+ * new side, but only two runs per side, and the runs of each side far apart. The interval
+ * on the ratio reaches from below 1 to far above the threshold: the data can neither show
+ * the slow-down nor rule it out. That must not be "ok".
+ */
+static void test_two_runs_big_shift_not_ok(void **state)
+{
+	static const double base_sc[] = { 0.7, 1.4 };
+	static const double new_sc[] = { 3.6 * 0.55, 3.6 * 1.45 };
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+	const struct rxs_cmp_stage *s;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	make_set("big/base", base_sc, 2, 1.0, 300);
+	make_set("big/new", new_sc, 2, 1.0, 310);
+	for (int k = 0; k < 2; k++) {
+		o.quantile = k ? 0.99 : 0.5;
+		assert_int_equal(run_compare(P("big/base"), P("big/new"), &o, &res, NULL, err,
+					     sizeof(err)), 0);
+		s = stage(&res, RXS_H_POLL);
+		assert_true(s->change > 2.0);
+		assert_true(s->ci_lo < 1.0 && s->ci_hi > 1.15);
+		assert_int_not_equal(s->verdict, RXS_V_OK);
+		assert_int_not_equal(s->verdict, RXS_V_IMPROVED);
+		for (int i = 0; i < res.nstages; i++)
+			if (res.stages[i].id != RXS_H_POLL_PKTS)
+				assert_int_not_equal(res.stages[i].verdict, RXS_V_OK);
+		/* and the exit code does not say "no regression" */
+		assert_int_not_equal(rxs_compare_cmd(P("big/base"), P("big/new"), &o), 0);
+	}
+}
+
+/* the text table: rows without data, very large changes, very large thresholds */
+static void test_table_layout(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], *out = NULL, *line, *rest, *hdr;
+	int verdict_col = -1, rows = 0;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	mkdir(P("tab"), 0755);
+	/* gro empty on both sides (no data); poll 200 times slower on the new side */
+	for (int side = 0; side < 2; side++) {
+		struct rxs_recording r;
+		double scale[RXS_H_NR];
+
+		for (int i = 0; i < RXS_H_NR; i++)
+			scale[i] = (side && i == RXS_H_POLL) ? 200.0 : 1.0;
+		synth_recording(&r, 2, 5000, scale, 400 + side);
+		memset(&r.stages[RXS_H_GRO].hist, 0, sizeof(r.stages[RXS_H_GRO].hist));
+		assert_int_equal(rxs_export_write(&r, P(side ? "tab/b.json" : "tab/a.json"),
+						  RXS_FMT_JSON, err, sizeof(err)), 0);
+		rxs_recording_free(&r);
+	}
+	o.max_regression = 10.0;	/* 1000% */
+	assert_int_equal(run_compare(P("tab/a.json"), P("tab/b.json"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	print_message("%s", out);
+	assert_null(strstr(out, "e+"));		/* no exponents: 1e+03% */
+	assert_non_null(strstr(out, "max regression 1000%"));
+	hdr = strstr(out, "STAGE ");
+	assert_non_null(hdr);
+	/* the table: from the header to the first empty line */
+	for (rest = hdr; (line = strsep(&rest, "\n")) && *line;) {
+		char *v;
+
+		if (verdict_col < 0) {
+			verdict_col = (int)(strstr(line, "VERDICT") - line);
+			continue;
+		}
+		/* every row's verdict starts under the header's VERDICT */
+		v = line + verdict_col;
+		assert_true((int)strlen(line) > verdict_col);
+		assert_true(v[-1] == ' ' && v[0] != ' ');
+		if (!strncmp(line, "gro ", 4)) {
+			/* no data: no quantiles that look like measured zeros */
+			assert_null(strstr(line, "0ns"));
+			assert_non_null(strstr(line, "no data"));
+		}
+		rows++;
+	}
+	assert_int_equal(rows, RXS_H_NR);
+	free(out);
+}
+
+/*
+ * An in-memory side of @k runs of @n events: only stage @id has data, a log-normal of
+ * median 100 us times @shift times the run's own factor exp(@sigma * Z) (run-to-run
+ * noise); every stage is available. Freed with rxs_cmp_side_free().
+ */
+static void mem_side(struct rxs_cmp_side *s, int k, __u64 n, int id, double shift,
+		     double sigma, struct synth_rng *g)
+{
+	memset(s, 0, sizeof(*s));
+	s->runs = calloc(k, sizeof(*s->runs));
+	s->paths = calloc(k, sizeof(*s->paths));
+	assert_non_null(s->runs);
+	assert_non_null(s->paths);
+	snprintf(s->label, sizeof(s->label), "memory");
+	for (int i = 0; i < k; i++) {
+		struct rxs_recording *r = &s->runs[i];
+		double z = sqrt(-2 * log(synth_unit(g))) * cos(2 * M_PI * synth_unit(g));
+		double med = 100000.0 * shift * exp(sigma * z);
+
+		rxs_recording_init(r, 1);
+		for (int st = 0; st < RXS_H_NR; st++)
+			r->stages[st].available = true;
+		for (__u64 e = 0; e < n; e++)
+			rxs_hist_add(&r->stages[id].hist, synth_lognormal(g, med, 0.5));
+		s->paths[i] = strdup("memory");
+		s->nruns++;
+	}
+}
+
+/* the verdict on stage @id of a fresh pair of in-memory sides */
+static enum rxs_verdict sim_verdict(int k, double shift, double sigma,
+				    const struct rxs_compare_opts *o, struct synth_rng *g,
+				    int *runs_needed)
+{
+	struct rxs_cmp_side b, n;
+	struct rxs_cmp_result res;
+	char err[256];
+
+	mem_side(&b, k, 2000, RXS_H_POLL, 1.0, sigma, g);
+	mem_side(&n, k, 2000, RXS_H_POLL, shift, sigma, g);
+	if (rxs_compare(&b, &n, o, &res, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(res.not_judged + res.ok + res.regressed + res.inconclusive +
+			 res.improved, 1);
+	if (runs_needed)
+		*runs_needed = stage(&res, RXS_H_POLL)->runs_needed;
+	rxs_cmp_side_free(&b);
+	rxs_cmp_side_free(&n);
+	return stage(&res, RXS_H_POLL)->verdict;
+}
+
+/*
+ * The runs advice against a simulation. Runs whose medians spread by 6% (log-normal,
+ * sigma 0.06) from run to run: a pilot of 30 runs per side estimates that spread, and
+ * compare advises K. Then, in 60 fresh draws of K runs per side each, a shift of the
+ * threshold's size (15%) must be judged "regressed" in at least 90% of them, and no shift
+ * "ok" in at least 90%; with half of K, the shift must be missed more often (the advice is
+ * not wildly more than needed).
+ */
+static void test_runs_advice_simulation(void **state)
+{
+	struct rxs_compare_opts o;
+	struct synth_rng g = { 0x9e3779b97f4a7c15ULL };
+	const int draws = 80;
+	int k = 0, hit = 0, ok = 0, hit_half = 0;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	o.bootstrap_iters = 400;	/* the bootstrap is rarely the widest part; keeps the test quick */
+	assert_int_equal(rxs_compare_parse_stages("poll", &o, NULL, 0), 0);
+	sim_verdict(30, 1.0, 0.06, &o, &g, &k);
+	print_message("advice from a pilot of 30+30 runs: K = %d per side\n", k);
+	assert_true(k >= 4 && k <= 30);
+	for (int d = 0; d < draws; d++) {
+		hit += sim_verdict(k, 1.15, 0.06, &o, &g, NULL) == RXS_V_REGRESSED;
+		ok += sim_verdict(k, 1.0, 0.06, &o, &g, NULL) == RXS_V_OK;
+		hit_half += sim_verdict(k / 2, 1.15, 0.06, &o, &g, NULL) == RXS_V_REGRESSED;
+	}
+	print_message("K = %d: a 15%% shift regressed in %d of %d draws, no shift ok in %d; "
+		      "K = %d: regressed in %d\n", k, hit, draws, ok, k / 2, hit_half);
+	assert_true(hit >= draws * 9 / 10);
+	assert_true(ok >= draws * 9 / 10);
+	assert_true(hit_half < draws * 9 / 10);
+}
+
+/* the advice function alone: monotone in the spread, 2 for no spread, -1 beyond reach */
+static void test_runs_needed(void **state)
+{
+	(void)state;
+	assert_int_equal(rxs_cmp_runs_needed(0, 0, 0.15, 0.99, 0.9), 2);
+	assert_true(rxs_cmp_runs_needed(0.001, 0.001, 0.15, 0.99, 0.9) <
+		    rxs_cmp_runs_needed(0.004, 0.004, 0.15, 0.99, 0.9));
+	assert_true(rxs_cmp_runs_needed(0.004, 0.004, 0.30, 0.99, 0.9) <
+		    rxs_cmp_runs_needed(0.004, 0.004, 0.15, 0.99, 0.9));
+	assert_true(rxs_cmp_runs_needed(0.004, 0.004, 0.15, 0.95, 0.9) <
+		    rxs_cmp_runs_needed(0.004, 0.004, 0.15, 0.99, 0.9));
+	assert_int_equal(rxs_cmp_runs_needed(1.0, 1.0, 0.15, 0.99, 0.9), -1);
+	assert_int_equal(rxs_cmp_runs_needed(0.004, 0.004, 0, 0.99, 0.9), -1);
+	/* by hand: v = 0.0076, K = 8 gives df 14, t 2.977: (2.977 + 1.282) * sqrt(v / 8) =
+	 * 0.131 <= log(1.15) = 0.140, while K = 7 gives 0.143 */
+	assert_int_equal(rxs_cmp_runs_needed(0.0038, 0.0038, 0.15, 0.99, 0.9), 8);
+}
+
+/*
+ * Packets per poll is a count: when it moves, nothing got better or worse. It is shown
+ * and not judged by default; when --stage names it, a move beyond the threshold either
+ * way is "changed" (exit 1), never "regressed" or "improved".
+ */
+static void test_count_stage(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_side b, n;
+	struct rxs_cmp_result res;
+	struct synth_rng g = { 77 };
+	char err[256];
+
+	(void)state;
+	for (int dir = 0; dir < 2; dir++) {
+		rxs_compare_opts_init(&o);
+		mem_side(&b, 1, 20000, RXS_H_POLL, 1.0, 0, &g);
+		mem_side(&n, 1, 20000, RXS_H_POLL, 1.0, 0, &g);
+		/* poll_pkts: 1..64 per poll in the baseline, half (or double) that in the new */
+		for (int e = 0; e < 20000; e++) {
+			__u64 v = 1 + synth_next(&g) % 64;
+
+			rxs_hist_add(&b.runs[0].stages[RXS_H_POLL_PKTS].hist, v);
+			rxs_hist_add(&n.runs[0].stages[RXS_H_POLL_PKTS].hist, dir ? v * 2 : (v + 1) / 2);
+		}
+		assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+		assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_NOT_JUDGED);
+		assert_false(stage(&res, RXS_H_POLL_PKTS)->judged);
+		assert_int_equal(res.improved + res.regressed + res.changed, 0);
+		assert_int_equal(rxs_compare_exit_code(&o, &res), 0);
+
+		assert_int_equal(rxs_compare_parse_stages("poll,poll_pkts", &o, err, sizeof(err)), 0);
+		assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+		assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_CHANGED);
+		assert_non_null(strstr(stage(&res, RXS_H_POLL_PKTS)->reason, dir ? "higher" : "lower"));
+		assert_null(strstr(stage(&res, RXS_H_POLL_PKTS)->reason, "slower"));
+		assert_null(strstr(stage(&res, RXS_H_POLL_PKTS)->reason, "faster"));
+		assert_int_equal(res.changed, 1);
+		assert_int_equal(res.improved + res.regressed, 0);
+		assert_int_equal(rxs_compare_exit_code(&o, &res), 1);
+		rxs_cmp_side_free(&n);
+
+		/* the same counts on both sides: ok */
+		mem_side(&n, 1, 20000, RXS_H_POLL, 1.0, 0, &g);
+		rxs_hist_merge(&n.runs[0].stages[RXS_H_POLL_PKTS].hist,
+			       &b.runs[0].stages[RXS_H_POLL_PKTS].hist);
+		assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+		assert_int_equal(stage(&res, RXS_H_POLL_PKTS)->verdict, RXS_V_OK);
+		rxs_cmp_side_free(&b);
+		rxs_cmp_side_free(&n);
+	}
+}
+
+/*
+ * One run on one side, several on the other: the single run borrows the other side's
+ * run-to-run spread, so that the spread is not taken as zero.
+ */
+static void test_one_run_borrows_spread(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_side b, n;
+	struct rxs_cmp_result res;
+	struct synth_rng g = { 4242 };
+	char err[256];
+	const struct rxs_cmp_stage *s;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	assert_int_equal(rxs_compare_parse_stages("poll", &o, err, sizeof(err)), 0);
+	mem_side(&b, 8, 5000, RXS_H_POLL, 1.0, 0.15, &g);
+	mem_side(&n, 1, 5000, RXS_H_POLL, 1.0, 0.15, &g);
+	assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+	s = stage(&res, RXS_H_POLL);
+	assert_string_equal(s->method, "welch-runs+order-statistic");
+	/* 15% spread per run: one new run cannot rule out a 15% slow-down */
+	assert_int_equal(s->verdict, RXS_V_INCONCLUSIVE);
+	assert_true(s->ci_hi > 1.3 && s->ci_lo < 0.8);
+	assert_true(s->runs_needed != 0);
+	rxs_cmp_side_free(&b);
+	rxs_cmp_side_free(&n);
+}
+
+/*
+ * inconclusive in every output, and --inconclusive ok|fail in the exit code and JUnit: a
+ * 30% shift seen in two runs per side that differ by 30% from each other
+ */
+static void test_inconclusive_outputs(void **state)
+{
+	static const double base_sc[] = { 0.85, 1.15 };
+	static const double new_sc[] = { 1.3 * 0.85, 1.3 * 1.15 };
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], *out = NULL;
+	json_object *root, *v;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	make_set("inc/base", base_sc, 2, 1.0, 300);
+	make_set("inc/new", new_sc, 2, 1.0, 310);
+
+	assert_int_equal(run_compare(P("inc/base"), P("inc/new"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_INCONCLUSIVE);
+	assert_int_equal(res.regressed, 0);
+	assert_non_null(strstr(out, "inconclusive\n"));
+	assert_non_null(strstr(out, "poll: inconclusive: too few runs: with 2+2 runs the interval "
+			       "reaches both 1 and 1.15; about "));
+	assert_non_null(strstr(out, "runs per side would decide a 15% change at 99%"));
+	assert_non_null(strstr(out, "INCONCLUSIVE: 0 regressed, "));
+	assert_non_null(strstr(out, "exit 4; --inconclusive ok would make it 0)"));
+	free(out);
+	assert_int_equal(rxs_compare_cmd(P("inc/base"), P("inc/new"), &o), 4);
+
+	o.format = RXS_CMP_JSON;
+	assert_int_equal(run_compare(P("inc/base"), P("inc/new"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	root = json_tokener_parse(out);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "schema", &v));
+	assert_string_equal(json_object_get_string(v), "rxscope-compare/2");
+	assert_true(json_object_object_get_ex(root, "verdict", &v));
+	assert_string_equal(json_object_get_string(v), "inconclusive");
+	assert_true(json_object_object_get_ex(root, "exit", &v));
+	assert_int_equal(json_object_get_int(v), 4);
+	assert_true(json_object_object_get_ex(root, "inconclusive", &v));
+	assert_int_equal(json_object_get_int(v), res.inconclusive);
+	assert_true(json_object_object_get_ex(root, "stages", &v));
+	{
+		json_object *st = json_object_array_get_idx(v, RXS_H_POLL), *x;
+
+		assert_true(json_object_object_get_ex(st, "verdict", &x));
+		assert_string_equal(json_object_get_string(x), "inconclusive");
+		assert_true(json_object_object_get_ex(st, "reason", &x));
+		assert_non_null(strstr(json_object_get_string(x), "too few runs"));
+		assert_true(json_object_object_get_ex(st, "runs_needed", &x));
+		assert_int_equal(json_object_get_int(x), stage(&res, RXS_H_POLL)->runs_needed);
+	}
+	json_object_put(root);
+	free(out);
+
+	o.format = RXS_CMP_JUNIT;
+	assert_int_equal(run_compare(P("inc/base"), P("inc/new"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "<testcase classname=\"rxscope.compare\" name=\"poll\">\n"
+			       "      <error type=\"inconclusive\" message=\"inconclusive: "));
+	assert_null(strstr(out, "<failure"));
+	free(out);
+	o.inconclusive_ok = true;
+	assert_int_equal(run_compare(P("inc/base"), P("inc/new"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "<testcase classname=\"rxscope.compare\" name=\"poll\">\n"
+			       "      <skipped message=\"inconclusive: "));
+	assert_null(strstr(out, "<error"));
+	free(out);
+	assert_int_equal(rxs_compare_cmd(P("inc/base"), P("inc/new"), &o), 0);
+
+	o.format = RXS_CMP_MARKDOWN;
+	assert_int_equal(run_compare(P("inc/base"), P("inc/new"), &o, &res, &out, err,
+				     sizeof(err)), 0);
+	assert_non_null(strstr(out, "| _inconclusive_ |"));
+	assert_non_null(strstr(out, "- poll: inconclusive: too few runs"));
+	assert_non_null(strstr(out, "**INCONCLUSIVE**"));
+	free(out);
 }
 
 /* independent same-distribution pairs: count how many stage verdicts are false alarms */
@@ -321,7 +723,7 @@ static void test_false_positives(void **state)
 		make_run(b, 5000, 1.0, -1, 1.0, 1001 + 2 * k);
 		assert_int_equal(run_compare(P(a), P(b), &o, &res, NULL, err, sizeof(err)), 0);
 		flagged += res.regressed;
-		judged += res.nstages;
+		judged += res.nstages - res.not_judged;
 	}
 	print_message("false positives: %d of %d stage comparisons\n", flagged, judged);
 	assert_int_equal(flagged, 0);
@@ -340,8 +742,14 @@ static void test_stage_select(void **state)
 	assert_int_equal(rxs_compare_parse_stages("l2_to_ip,gro", &o, err, sizeof(err)), 0);
 	assert_int_equal(run_compare(P("s5/a.json"), P("s5/b.json"), &o, &res, NULL, err,
 				     sizeof(err)), 0);
-	assert_int_equal(res.nstages, 2);
+	/* the others are shown, not judged: poll's 30% does not count */
+	assert_int_equal(res.nstages, RXS_H_NR);
+	assert_int_equal(res.not_judged, RXS_H_NR - 2);
+	assert_int_equal(res.ok, 2);
 	assert_int_equal(res.regressed, 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_NOT_JUDGED);
+	assert_false(stage(&res, RXS_H_POLL)->judged);
+	assert_true(stage(&res, RXS_H_POLL)->change > 0.2);
 	assert_int_equal(rxs_compare_cmd(P("s5/a.json"), P("s5/b.json"), &o), 0);
 }
 
@@ -360,7 +768,8 @@ static void test_formats(void **state)
 	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
 				     sizeof(err)), 0);
 	assert_non_null(strstr(out, "VERDICT"));
-	assert_non_null(strstr(out, "REGRESSION: 1 regressed"));
+	assert_non_null(strstr(out, "REGRESSION: 1 regressed, 0 inconclusive, 0 improved, 11 ok, "
+			       "1 not judged (13 stage(s); exit 1)"));
 	assert_non_null(strstr(out, "regressed\n"));
 	free(out);
 
@@ -371,8 +780,16 @@ static void test_formats(void **state)
 	assert_non_null(root);
 	assert_true(json_object_object_get_ex(root, "verdict", &v));
 	assert_string_equal(json_object_get_string(v), "regressed");
+	assert_true(json_object_object_get_ex(root, "exit", &v));
+	assert_int_equal(json_object_get_int(v), 1);
 	assert_true(json_object_object_get_ex(root, "stages", &v));
 	assert_int_equal(json_object_array_length(v), RXS_H_NR);
+	{
+		json_object *st = json_object_array_get_idx(v, RXS_H_POLL), *x;
+
+		assert_true(json_object_object_get_ex(st, "reason", &x));
+		assert_non_null(strstr(json_object_get_string(x), "slower"));
+	}
 	json_object_put(root);
 	free(out);
 
@@ -380,7 +797,7 @@ static void test_formats(void **state)
 	assert_int_equal(run_compare(P("s6/a.json"), P("s6/b.json"), &o, &res, &out, err,
 				     sizeof(err)), 0);
 	assert_non_null(strstr(out, "<testsuite name=\"rxscope.compare\" tests=\"13\" "
-			       "failures=\"1\""));
+			       "failures=\"1\" errors=\"0\" skipped=\"1\""));
 	assert_non_null(strstr(out, "<testcase classname=\"rxscope.compare\" name=\"poll\">\n"
 			       "      <failure type=\"regression\""));
 	/* one failure element in all */
@@ -519,6 +936,13 @@ int main(void)
 		cmocka_unit_test(test_stage_select),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_two_runs_big_shift_not_ok),
+		cmocka_unit_test(test_table_layout),
+		cmocka_unit_test(test_runs_needed),
+		cmocka_unit_test(test_runs_advice_simulation),
+		cmocka_unit_test(test_count_stage),
+		cmocka_unit_test(test_one_run_borrows_spread),
+		cmocka_unit_test(test_inconclusive_outputs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,10 +5,13 @@
 # `rxscope record` records each run (one boot, K recordings), compares the K recordings
 # with a baseline directory using `rxscope compare`, prints the verdict table, and leaves
 # the recordings, the comparison (text, JSON, JUnit, markdown) and the guest's dmesg in an
-# artifacts folder. --update-baseline records a new baseline instead.
-# Exit status: 0 no stage regressed (or baseline updated), 1 a stage regressed, 2 bad input
-# (options, profile, missing baseline/kernel/module/tools, recordings compare rejects),
-# 3 the check could not run (the VM, the traffic or a recording failed).
+# artifacts folder. --update-baseline records a new baseline instead; --plan records (or
+# takes) a few runs and recommends K for this machine and profile.
+# Exit status: 0 every judged stage ok (or baseline updated, or plan made), 1 a stage
+# regressed, 2 bad input (options, profile, missing baseline/kernel/module/tools,
+# recordings compare rejects), 3 the check could not run (the VM, the traffic or a
+# recording failed), 4 none regressed but a judged stage is inconclusive (0 with
+# --inconclusive ok).
 set -euo pipefail
 
 prog=ci-check
@@ -25,6 +28,9 @@ usage: $prog [options]
   --baseline DIR       baseline recordings (default: tests/baselines/KVER/PROFILE)
   --artifacts DIR      where results go (default: results/ci-check)
   --update-baseline    record a new baseline into --baseline instead of comparing
+  --plan               record K runs (default 6) instead of comparing, and print how many
+                       runs per side each stage needs on this machine to be decided at
+                       the profile's quantile and threshold (with --from-runs: from those)
   --from-runs DIR      boot nothing: take the recordings in DIR (*.json, and DIR/dmesg.txt if
                        there) as this check's runs, e.g. to re-judge a CI run's artifacts/runs
                        with another threshold, or to promote them with --update-baseline
@@ -34,10 +40,13 @@ usage: $prog [options]
   --max-regression P   allowed slow-down, e.g. 15% (default: the profile's MAX_REGRESSION)
   --quantile Q         p50, p90, p99 or p99.9 (default: the profile's QUANTILE)
   --stage LIST         judge only these stages (comma list; default: the profile's STAGES, or all)
+  --inconclusive ok|fail  exit code when none regressed but a judged stage could not be
+                       decided: fail (default, exit 4) or ok (exit 0)
   --smp N              guest CPUs (default: the profile's SMP)
   --timeout SEC        time limit of the VM run (default: from the profile)
   -h, --help           this text
-Exit status: 0 ok, 1 regression, 2 bad input, 3 the VM run or a recording failed.
+Exit status: 0 ok, 1 regression, 2 bad input, 3 the VM run or a recording failed,
+4 inconclusive (see --inconclusive).
 EOF
 }
 die() { echo "$prog: error: $*" >&2; exit 2; }
@@ -51,11 +60,11 @@ now() { date +%s.%N; }
 
 t0=$(now)
 kernel= module= driver=rxscope_igb profile=default baseline= artifacts= update=0
-o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout= from=
+o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout= from= do_plan=0 inconc=fail
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--module|--driver|--profile|--baseline|--artifacts|--runs|--inject-ns|\
-	--max-regression|--quantile|--stage|--smp|--timeout|--from-runs)
+	--max-regression|--quantile|--stage|--smp|--timeout|--from-runs|--inconclusive)
 		[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"
 		case $1 in
 		--kernel) kernel=$(abspath "$2") ;;
@@ -72,9 +81,11 @@ while [ $# -gt 0 ]; do
 		--smp) o_smp=$2 ;;
 		--timeout) o_timeout=$2 ;;
 		--from-runs) from=$(abspath "$2") ;;
+		--inconclusive) inconc=$2 ;;
 		esac
 		shift 2 ;;
 	--update-baseline) update=1; shift ;;
+	--plan) do_plan=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -110,6 +121,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	esac
 	printf -v "$key" '%s' "$val"
 done < "$pfile"
+[ "$do_plan" = 1 ] && RUNS=6	# a plan's few runs; --runs overrides
 RUNS=${o_runs:-$RUNS}
 QUANTILE=${o_quantile:-$QUANTILE}
 MAX_REGRESSION=${o_maxreg:-$MAX_REGRESSION}
@@ -125,6 +137,9 @@ isnum "$SMP" && [ "$SMP" -ge 1 ] || die "--smp must be a positive number, not '$
 [[ $QUANTILE =~ ^p[0-9]{1,2}(\.[0-9]+)?$ && ${QUANTILE#p} != 0 ]] ||
 	die "--quantile must look like p50, p90, p99 or p99.9, not '$QUANTILE'"
 [[ $MAX_REGRESSION =~ ^[0-9]+(\.[0-9]+)?%?$ ]] || die "--max-regression must look like 15%, not '$MAX_REGRESSION'"
+case $inconc in ok|fail) ;; *) die "--inconclusive must be ok or fail, not '$inconc'" ;; esac
+[ "$do_plan" = 1 ] && [ "$update" = 1 ] && die "--plan and --update-baseline exclude each other"
+[ "$do_plan" = 1 ] && [ "$RUNS" -lt 3 ] && die "--plan needs at least 3 runs to see their spread"
 case $driver in
 rxscope_igb) ;;
 igb) [ "$inject" = 0 ] || die "--inject-ns needs --driver rxscope_igb" ;;
@@ -163,21 +178,32 @@ if [ -z "$baseline" ]; then
 	baseline=$top/tests/baselines/$KVER/$pname
 fi
 artifacts=${artifacts:-$top/results/ci-check}
-if [ "$update" = 0 ]; then
+if [ "$update" = 0 ] && [ "$do_plan" = 0 ]; then
 	[ -d "$baseline" ] || die "baseline directory $baseline not found (record one with --update-baseline)"
 	compgen -G "$baseline/*.json" > /dev/null ||
 		die "baseline directory $baseline has no *.json recordings (record one with --update-baseline)"
 fi
 rxscope=$top/build/rxscope
-# A baseline that compare would reject fails now, not after the VM run.
-if [ "$update" = 0 ] && ! err=$("$rxscope" compare "$baseline" "$baseline" --format json 2>&1 > /dev/null); then
-	die "the baseline in $baseline is not usable: $err"
+cmp_args=(--quantile "$QUANTILE" --max-regression "$MAX_REGRESSION" --inconclusive "$inconc")
+[ -n "$STAGES" ] && cmp_args+=(--stage "$STAGES")
+# Options that compare would refuse (an ambiguous threshold, an unknown stage) and a
+# baseline that compare would reject fail now, not after the VM run.
+probe_set=$baseline
+[ "$update" = 1 ] || [ "$do_plan" = 1 ] && probe_set=
+if [ -n "$probe_set" ]; then
+	if ! err=$("$rxscope" compare "$probe_set" "$probe_set" "${cmp_args[@]}" --format json 2>&1 > /dev/null) &&
+	   [ -n "$err" ]; then
+		die "the baseline in $baseline is not usable with these options: $err"
+	fi
+else
+	err=$("$rxscope" compare /nonexistent/. /nonexistent/. "${cmp_args[@]}" 2>&1) || true
+	case $err in *"failed to open"*) ;; *) die "compare refuses the options: $err" ;; esac
 fi
 
 # --- the artifacts folder: ours are replaced, anything else is left alone ---------------------
 mkdir -p "$artifacts" || die "cannot create the artifacts folder $artifacts"
 rm -rf "$artifacts/vm" "$artifacts/runs"
-rm -f "$artifacts"/compare.{txt,json,xml,md} "$artifacts"/{dmesg.txt,summary.txt,check.log}
+rm -f "$artifacts"/compare.{txt,json,xml,md} "$artifacts"/{dmesg.txt,summary.txt,check.log,plan.txt,plan.json}
 mkdir -p "$artifacts/runs"
 
 plan=$(for _ in $(seq "$RUNS"); do printf '%s ' "$inject"; done)
@@ -191,8 +217,8 @@ plan=${plan% }
 		echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
 		echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
 	fi
-	echo "baseline=$baseline quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all}"
-	echo "mode=$([ "$update" = 1 ] && echo update-baseline || echo compare)"
+	echo "baseline=$baseline quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all} inconclusive=$inconc"
+	echo "mode=$([ "$update" = 1 ] && echo update-baseline || { [ "$do_plan" = 1 ] && echo plan; } || echo compare)"
 } > "$artifacts/summary.txt"
 echo "$prog: settings (also in $artifacts/summary.txt):"
 sed 's/^/  /' "$artifacts/summary.txt"
@@ -249,7 +275,7 @@ if [ "$update" = 1 ]; then
 	tmp=$(mktemp -d "$parent/.$(basename "$baseline").new.XXXXXX")
 	cp "$artifacts"/runs/*.json "$tmp/"
 	# The new set must be one that compare accepts (same stages and units in every run).
-	if ! err=$("$rxscope" compare "$tmp" "$tmp" --format json 2>&1 > /dev/null); then
+	if ! err=$("$rxscope" compare "$tmp" "$tmp" --inconclusive ok --format json 2>&1 > /dev/null); then
 		rm -rf "$tmp"
 		echo "$prog: error: the new recordings are not a valid baseline: $err" >&2
 		exit 3
@@ -268,9 +294,54 @@ if [ "$update" = 1 ]; then
 	exit 0
 fi
 
+# --- a plan: how many runs per side each stage needs here -------------------------------------
+# The runs compared with themselves: Welch's interval then has each side's spread, and
+# compare's runs advice (runs_needed, docs/compare.md) says at which K a change of the
+# threshold's size would be found, and no change judged ok, 19 times in 20.
+if [ "$do_plan" = 1 ]; then
+	set +e
+	"$rxscope" compare "$artifacts/runs" "$artifacts/runs" "${cmp_args[@]}" --format json \
+		> "$artifacts/plan.json" 2> "$artifacts/plan.err"
+	r=$?
+	set -e
+	if [ "$r" = 2 ]; then
+		echo "$prog: error: compare rejected the recordings: $(cat "$artifacts/plan.err")" >&2
+		exit 2
+	fi
+	rm -f "$artifacts/plan.err"
+	# "name judged runs_needed" per stage, from compare's JSON (one stage object starts
+	# with its name and ends with runs_needed)
+	awk -v max=200 '
+		/"name": "/ { n = $0; sub(/.*"name": "/, "", n); sub(/".*/, "", n)
+			      j = ($0 ~ /"judged": true/) ? "judged" : "shown" }
+		/"runs_needed": / { r = $0; sub(/.*"runs_needed": /, "", r); sub(/[ }].*/, "", r)
+			      if (r == "null") r = "-"; else if (r == "-1") r = ">" max
+			      print n, j, r }' "$artifacts/plan.json" > "$artifacts/plan.stages"
+	{
+		echo "plan from $RUNS run(s): runs per side at which each stage is decided at" \
+		     "$QUANTILE, ${MAX_REGRESSION} (a change of that size found, and no change" \
+		     "judged ok, 19 times in 20)"
+		printf '  %-26s %-8s %s\n' STAGE JUDGED "RUNS NEEDED"
+		awk '{ printf "  %-26s %-8s %s\n", $1, ($2 == "judged" ? "yes" : "no"), $3 }' \
+			"$artifacts/plan.stages"
+		k=$(awk '$2 == "judged" && $3 ~ /^[0-9]+$/ { if ($3 > m) m = $3 } END { print m + 0 }' \
+			"$artifacts/plan.stages")
+		over=$(awk '$2 == "judged" && $3 !~ /^[0-9]+$/ { printf "%s ", $1 }' "$artifacts/plan.stages")
+		if [ "$k" -gt 0 ]; then
+			echo "recommended: --runs $k (RUNS=$k in the profile) for the judged stages${over:+, except: $over(beyond reach: raise the threshold, or leave them out of STAGES)}"
+		else
+			echo "recommended: none of the judged stages can be decided with a practical number of runs: ${over}raise the threshold, or leave them out of STAGES"
+		fi
+		echo "(estimated from the spread of $RUNS runs, itself uncertain: take more runs for a firmer plan)"
+	} > "$artifacts/plan.txt"
+	rm -f "$artifacts/plan.stages"
+	cat "$artifacts/plan.txt"
+	total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+	echo "wall_s=$total" >> "$artifacts/summary.txt"
+	exit 0
+fi
+
 # --- the comparison ----------------------------------------------------------------------------
-cmp_args=(--quantile "$QUANTILE" --max-regression "$MAX_REGRESSION")
-[ -n "$STAGES" ] && cmp_args+=(--stage "$STAGES")
 rc=
 for fmt in text:txt json:json junit:xml markdown:md; do
 	set +e
@@ -294,9 +365,15 @@ cat "$artifacts/compare.txt"
 [ -f "$artifacts/compare.txt.err" ] && cat "$artifacts/compare.txt.err" >&2
 total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 echo "wall_s=$total compare_exit=$rc" >> "$artifacts/summary.txt"
+ninc=$(sed -n 's/^  "inconclusive": \([0-9]*\),$/\1/p' "$artifacts/compare.json")
 case $rc in
-0) echo "$prog: ok: no stage regressed (${total}s; artifacts in $artifacts)" ;;
+0) if [ "${ninc:-0}" -gt 0 ]; then
+	echo "$prog: ok (--inconclusive ok): no stage regressed, $ninc undecided (${total}s; artifacts in $artifacts)"
+   else
+	echo "$prog: ok: no stage regressed, every judged stage decided (${total}s; artifacts in $artifacts)"
+   fi ;;
 1) echo "$prog: REGRESSION (${total}s; artifacts in $artifacts)" ;;
+4) echo "$prog: INCONCLUSIVE: no stage regressed, but $ninc judged stage(s) could not be decided; see the runs advice above, or ci-check --plan (${total}s; artifacts in $artifacts)" ;;
 *) echo "$prog: error: compare rejected the recordings (exit $rc)" >&2; rc=2 ;;
 esac
 exit "$rc"

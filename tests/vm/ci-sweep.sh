@@ -106,7 +106,7 @@ analyse)
 			echo "-- $q: clean-* vs $i"
 			for a in "${clean[@]}"; do
 				printf '  %-10s %s\n' "$a" "$(verdicts "$out/sets/$a" "$out/sets/$i" "$q" |
-					tr ' ' '\n' | grep -vE '=(ok|insufficient_data|no_data)$' | tr '\n' ' ')"
+					tr ' ' '\n' | grep -vE '=(ok|inconclusive|not_judged|no_data)$' | tr '\n' ' ')"
 			done
 		done
 	done

@@ -6,7 +6,8 @@ FLOWS=4             # UDP flows (source address/port pairs)
 PAYLOAD=64          # UDP payload bytes of each frame
 DURATION=4          # seconds of traffic per recorded run
 WARMUP=2            # seconds of unrecorded traffic after boot (TCG translates code once)
-RUNS=10             # K: recorded runs per side (docs/ci.md, "Choosing K": K=5 misses a 50 us poll delay in 3 of 10 comparisons, K=10 in none)
+RUNS=12             # K: recorded runs per side (docs/ci.md, "Choosing K": `ci-check --plan` advised 8-11 for poll at 30% on the development machine)
 SMP=1               # guest CPUs: one leaves a host core to QEMU's I/O thread and rxgen
 QUANTILE=p50        # the quantile compare judges (see docs/ci.md: TCG tails measure the host)
-MAX_REGRESSION=15%  # the slow-down allowed before a stage counts as regressed
+MAX_REGRESSION=30%  # the slow-down that matters: "ok" means one this large is ruled out
+STAGES=poll         # judged (the others are shown): under TCG only poll's spread lets K=12 decide (docs/ci.md)
