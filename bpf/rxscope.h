@@ -137,7 +137,7 @@ struct rxs_track {
 #define RXS_STALE_S		5ULL
 #define RXS_STALE_NS		(RXS_STALE_S * 1000000000ULL)
 
-#define RXS_TRACK_BITS		16
+#define RXS_TRACK_BITS		14
 #define RXS_TRACK_SLOTS		(1U << RXS_TRACK_BITS)
 
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */

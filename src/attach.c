@@ -819,10 +819,55 @@ static void detach_packets(struct rxs_tracer *t)
 	}
 }
 
+static void *detach_thread(void *arg)
+{
+	struct bpf_link **links = arg;
+	int p;
+
+	for (p = 0; p < RXS_P_NR; p++)
+		bpf_link__destroy(links[p]);
+	free(links);
+	return NULL;
+}
+
+static void join_detachers(struct rxs_tracer *t)
+{
+	while (t->ndetachers > 0)
+		pthread_join(t->detachers[--t->ndetachers], NULL);
+}
+
+/* Hand the per-packet links to a thread that destroys them; in place when that fails. */
+static void detach_packets_async(struct rxs_tracer *t)
+{
+	struct bpf_link **links;
+
+	if (t->ndetachers == (int)(sizeof(t->detachers) / sizeof(t->detachers[0])))
+		join_detachers(t);
+	links = malloc(sizeof(t->pkt_links));
+	if (!links) {
+		detach_packets(t);
+		return;
+	}
+	memcpy(links, t->pkt_links, sizeof(t->pkt_links));
+	if (pthread_create(&t->detachers[t->ndetachers], NULL, detach_thread, links)) {
+		free(links);
+		detach_packets(t);
+		return;
+	}
+	t->ndetachers++;
+	memset(t->pkt_links, 0, sizeof(t->pkt_links));
+}
+
 int rxs_tracer_packets(struct rxs_tracer *t, bool on)
 {
 	int p, ret = 0;
 
+	if (!on) {
+		detach_packets_async(t);
+		return 0;
+	}
+	/* a program still linked to a hook cannot be linked again (EBUSY) */
+	join_detachers(t);
 	detach_packets(t);
 	for (p = RXS_P_SKB_FREE; on && p >= RXS_P_GRO && !ret; p--)
 		if (point_wanted(&t->plan, p))
@@ -851,6 +896,7 @@ static int fill_irq_filter(struct rxs_tracer *t)
 
 static void release(struct rxs_tracer *t)
 {
+	join_detachers(t);
 	detach_packets(t);
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);
@@ -875,6 +921,7 @@ int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *
 
 	t->skel = NULL;
 	t->nlinks = 0;
+	t->ndetachers = 0;
 	memset(t->pkt_links, 0, sizeof(t->pkt_links));
 	if (!points_wanted(&t->plan)) {
 		snprintf(err, errlen, "this kernel offers none of the hooks rxscope uses (see "

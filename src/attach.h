@@ -7,6 +7,7 @@
 #ifndef RXS_ATTACH_H
 #define RXS_ATTACH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "recording.h"
@@ -60,6 +61,9 @@ struct rxs_tracer {
 	int nlinks;
 	/* the per-packet points' links (one program each), while attached */
 	struct bpf_link *pkt_links[RXS_P_NR];
+	/* --sample: threads that detach a window's links (the kernel takes its time) */
+	pthread_t detachers[4];
+	int ndetachers;
 	struct rxs_plan plan;
 };
 
@@ -121,7 +125,10 @@ bool rxs_point_per_packet(enum rxs_point p);
 
 /*
  * Sampling: detach the per-packet points (@on false) or attach them again (@on true).
- * Returns 0 or a negative errno (the links that failed stay detached).
+ * Detaching returns at once: a thread destroys the links, since the kernel may wait
+ * for RCU grace periods (about 2 s under TCG) after the hooks are already out of the
+ * path; attaching waits for that thread, since a program still linked cannot be linked
+ * again. Returns 0 or a negative errno (the links that failed stay detached).
  */
 int rxs_tracer_packets(struct rxs_tracer *t, bool on);
 

@@ -43,7 +43,7 @@ enum {
 	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },          \
 	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },                              \
 	{ "sample", OPT_SAMPLE, "PCT", 0,                                                   \
-	  "Follow packets PCT% of each second, 1-100 (default 100: every packet)", 0 },    \
+	  "Follow packets PCT% of the time, 1-100 (default 100: every packet)", 0 },       \
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },   \
 	{ "stats", OPT_STATS, NULL, 0, "Print BPF run time per event for each program", 0 }, \
 	{ "ready-file", OPT_READY, "PATH", 0, "Create PATH once every program is attached", 0 }, \

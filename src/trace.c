@@ -112,33 +112,48 @@ struct session {
 	char kernel[128];
 	unsigned long long swept;	/* stale tracking entries removed */
 	double last_sweep;
+	unsigned int sweep_next;	/* the part of the table that the next sweep scans */
 	int piece;			/* record --split: pieces written so far */
 	/* --sample: the per-packet hooks' state and when it changes next */
 	enum { PKT_ON, PKT_CLOSING, PKT_OFF } pkt;
 	double pkt_next;
+	unsigned int windows, detaches;	/* windows opened, and closed (or not opened) */
+	double period;			/* start of the period of the last window planned */
+	double follow_since;		/* when following began, 0 while it is off */
+	double followed_s;		/* time spent following, in this recording */
+	double attach_s, detach_s;	/* time spent attaching and detaching their hooks */
 };
 
-/* --sample: one window in every period; the window's hooks end this long after its starts */
-#define SAMPLE_PERIOD_S		1.0
+/*
+ * --sample: one window in every period (long enough for the kernel to detach and attach
+ * fentry hooks, which takes up to 2 s under TCG); the window's hooks stay this long after
+ * it stops following new packets.
+ */
+#define SAMPLE_PERIOD_S		2.0
 #define SAMPLE_GRACE_S		0.05
 
 /*
  * Free the tracking slots of packets that left without a hook seeing them (for instance
- * UDP skbs freed after recvmsg when no dequeue hook is attached), at most once a second.
- * The table is the mmapped .bss of the BPF object; a slot is freed only if its tag is
- * still the one read here, so that a packet that the kernel started in it meanwhile
+ * UDP skbs freed after recvmsg when no dequeue hook is attached). The table is the
+ * mmapped .bss of the BPF object. Every second one SWEEP_PARTS-th of it is scanned, so
+ * that the collector's own CPU time stays small; a packet is swept between RXS_STALE_S
+ * and RXS_STALE_S + SWEEP_PARTS seconds after it started. A slot is freed only if its tag
+ * is still the one read here, so that a packet that the kernel started in it meanwhile
  * stays followed.
  */
+#define SWEEP_PARTS	4
+
 static void sweep_stale(struct session *s)
 {
 	struct rxs_track *tracks = s->tracer.skel->bss->tracks;
+	__u32 i, n = RXS_TRACK_SLOTS / SWEEP_PARTS, first = s->sweep_next * n;
 	__u64 now = rxs_now_ns();
-	__u32 i;
 
 	if (rxs_now_sec() - s->last_sweep < 1.0)
 		return;
 	s->last_sweep = rxs_now_sec();
-	for (i = 0; i < RXS_TRACK_SLOTS; i++) {
+	s->sweep_next = (s->sweep_next + 1) % SWEEP_PARTS;
+	for (i = first; i < first + n; i++) {
 		__u64 tag = __atomic_load_n(&tracks[i].skb, __ATOMIC_RELAXED);
 		__u64 begun = tracks[i].gro_ts ? tracks[i].gro_ts : tracks[i].nrs_ts;
 
@@ -153,11 +168,17 @@ static void sweep_stale(struct session *s)
 /* Free every tracking slot: no per-packet hook is attached, so nothing races. */
 static void clear_tracks(struct session *s)
 {
-	memset(s->tracer.skel->bss->tracks, 0, sizeof(s->tracer.skel->bss->tracks));
+	struct rxs_track *tracks = s->tracer.skel->bss->tracks;
+	__u32 i;
+
+	/* most slots are free: reading them costs less than writing them all */
+	for (i = 0; i < RXS_TRACK_SLOTS; i++)
+		if (tracks[i].skb)
+			tracks[i].skb = 0;
 }
 
 /*
- * --sample PCT: the per-packet hooks are attached for PCT% of every second, at a random
+ * --sample PCT: the per-packet hooks are attached for PCT% of every period, at a random
  * place in it (so that the windows do not lock onto anything periodic in the load). A
  * window opens when all of them are attached, and closes in two steps: the BPF side
  * stops following new packets, and SAMPLE_GRACE_S later, when the packets started in the
@@ -168,7 +189,6 @@ static void clear_tracks(struct session *s)
 static int sample_step(struct session *s)
 {
 	double now = rxs_now_sec(), on_s = SAMPLE_PERIOD_S * s->cli->sample_pct / 100.0;
-	double period0;
 	int ret = 0;
 
 	if (s->cli->sample_pct >= 100 || now < s->pkt_next)
@@ -176,27 +196,34 @@ static int sample_step(struct session *s)
 	switch (s->pkt) {
 	case PKT_ON:
 		rxs_tracer_follow(&s->tracer, false);
+		s->followed_s += now - s->follow_since;
+		s->follow_since = 0;
 		s->pkt = PKT_CLOSING;
 		s->pkt_next = now + SAMPLE_GRACE_S;
 		break;
 	case PKT_CLOSING:
 		ret = rxs_tracer_packets(&s->tracer, false);
+		s->detaches++;
+		s->detach_s += rxs_now_sec() - now;
 		clear_tracks(s);
 		s->pkt = PKT_OFF;
-		/* the next window: a random place in the next period */
-		period0 = s->pkt_next - SAMPLE_GRACE_S - on_s;
+		/* the next window: a random place in the next period not yet over */
 		do
-			period0 += SAMPLE_PERIOD_S;
-		while (period0 + SAMPLE_PERIOD_S <= now);
-		s->pkt_next = period0 + drand48() * (SAMPLE_PERIOD_S - on_s);
+			s->period += SAMPLE_PERIOD_S;
+		while (s->period + SAMPLE_PERIOD_S <= now);
+		s->pkt_next = s->period + drand48() * (SAMPLE_PERIOD_S - on_s);
 		break;
 	case PKT_OFF:
 		ret = rxs_tracer_packets(&s->tracer, true);
-		if (!ret)
-			rxs_tracer_follow(&s->tracer, true);
+		s->windows++;
+		s->attach_s += rxs_now_sec() - now;
+		if (ret)
+			break;
+		rxs_tracer_follow(&s->tracer, true);
 		s->pkt = PKT_ON;
 		/* the window counts from when its hooks are in place */
-		s->pkt_next = rxs_now_sec() + on_s;
+		s->follow_since = rxs_now_sec();
+		s->pkt_next = s->follow_since + on_s;
 		break;
 	}
 	return ret;
@@ -231,7 +258,13 @@ static int collect(struct session *s, struct rxs_recording *r)
 	r->duration_s = rxs_now_sec() - s->t0;
 	r->start_unix = s->start_unix;
 	r->tracking_swept = s->swept;
-	r->sample_pct = s->cli->sample_pct;
+	if (s->cli->sample_pct < 100) {
+		/* the share really followed: windows may be late when (de)attaching is slow */
+		double on = s->followed_s + (s->follow_since ? rxs_now_sec() - s->follow_since : 0);
+		int pct = r->duration_s > 0 ? (int)(100 * on / r->duration_s + 0.5) : 100;
+
+		r->sample_pct = pct < 1 ? 1 : pct > 100 ? 100 : pct;
+	}
 	rxs_plan_fill_stages(&s->tracer.plan, r);
 	fill_drop_names(r);
 
@@ -408,6 +441,9 @@ static void softnet_baseline(struct session *s)
 static void start_recording(struct session *s)
 {
 	s->t0 = rxs_now_sec();
+	s->followed_s = 0;
+	if (s->follow_since)
+		s->follow_since = s->t0;
 	s->start_unix = time(NULL);
 	s->swept = 0;
 	softnet_baseline(s);
@@ -558,10 +594,21 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
 	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
-	/* --sample: the first window starts now */
+	/*
+	 * --sample: the hooks were attached to check that the kernel takes them; the first
+	 * window, like every other, falls at a random place in its period.
+	 */
 	s.pkt = PKT_ON;
-	s.pkt_next = s.t0 + SAMPLE_PERIOD_S * cli->sample_pct / 100.0;
-	srand48(getpid() ^ (long)(s.t0 * 1e6));
+	s.follow_since = s.t0;
+	s.pkt_next = 1e300;
+	if (cli->sample_pct < 100) {
+		rxs_tracer_follow(&s.tracer, false);
+		s.pkt = PKT_CLOSING;
+		s.follow_since = 0;
+		s.pkt_next = s.t0;
+		s.period = s.t0 - SAMPLE_PERIOD_S;
+		srand48(getpid() ^ (long)(s.t0 * 1e6));
+	}
 	while (!stop_requested && rxs_now_sec() < end) {
 		double wake = next < end ? next : end;
 
@@ -600,6 +647,11 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	}
 	if (cli->stats && stats_fd >= 0)
 		print_stats(out, &s.tracer, rxs_now_sec() - s.t_start);
+	if (cli->sample_pct < 100)
+		fprintf(out, "--sample %d: %u windows; %.1f ms to attach the per-packet hooks "
+			"and %.1f ms to hand them to the detaching thread, per window\n",
+			cli->sample_pct, s.windows, s.windows ? s.attach_s * 1e3 / s.windows : 0,
+			s.detaches ? s.detach_s * 1e3 / s.detaches : 0);
 
 cleanup:
 	if (stats_fd >= 0)

@@ -3,8 +3,9 @@
 # with an optional tracer: "+trace" (rxscope record, every packet), "+sample" (record
 # --sample 10), "+floor" (the same hooks as +trace with programs that only return:
 # RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
-# RXSCOPE_EMPTY=packet) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the
-# reference for the poll stage's observer effect). The host sends at full speed for each
+# RXSCOPE_EMPTY=packet), "+irq" (only the per-IRQ hooks, as --sample keeps them between
+# its windows) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
+# for the poll stage's observer effect). The host sends at full speed for each
 # measurement. Two results: the rate at which the driver hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
@@ -24,6 +25,7 @@ for r in $(seq "$RUNS"); do
 			floor) envs=RXSCOPE_EMPTY=1 ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
+			irq) envs=RXSCOPE_POINTS=isr,softirq,poll_entry ;;
 			esac
 			# shellcheck disable=SC2086
 			env $envs rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" \
