@@ -249,5 +249,24 @@ void rxscope_igb_debugfs_exit(struct rxscope_igb_adapter *adapter);
 int rxscope_igb_reinit(struct rxscope_igb_adapter *adapter, u16 rx_count,
 		       u16 tx_count);
 extern unsigned int rxscope_igb_inject_poll_delay_ns;
+extern unsigned int rxscope_igb_inject_fail_page_alloc;
+extern unsigned int rxscope_igb_inject_fail_dma_map;
+extern unsigned int rxscope_igb_inject_fail_ring_alloc;
+extern bool rxscope_igb_inject_tx_stall;
+
+/*
+ * Test aid: true (and one fewer left) while the counter of injected
+ * failures @left is not zero.
+ */
+static inline bool rxscope_igb_inject(unsigned int *left)
+{
+	unsigned int n = READ_ONCE(*left);
+
+	while (unlikely(n)) {
+		if (try_cmpxchg(left, &n, n - 1))
+			return true;
+	}
+	return false;
+}
 
 #endif /* RXSCOPE_IGB_H */

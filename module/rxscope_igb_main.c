@@ -27,6 +27,29 @@ module_param_named(inject_poll_delay_ns, rxscope_igb_inject_poll_delay_ns,
 MODULE_PARM_DESC(inject_poll_delay_ns,
 		 "TEST AID: busy-wait this long once per NAPI poll (max 10 ms)");
 
+unsigned int rxscope_igb_inject_fail_page_alloc;
+module_param_named(inject_fail_page_alloc, rxscope_igb_inject_fail_page_alloc,
+		   uint, 0644);
+MODULE_PARM_DESC(inject_fail_page_alloc,
+		 "TEST AID: fail the next N RX page allocations");
+
+unsigned int rxscope_igb_inject_fail_dma_map;
+module_param_named(inject_fail_dma_map, rxscope_igb_inject_fail_dma_map,
+		   uint, 0644);
+MODULE_PARM_DESC(inject_fail_dma_map,
+		 "TEST AID: fail the next N DMA mappings (RX pages, TX frames)");
+
+unsigned int rxscope_igb_inject_fail_ring_alloc;
+module_param_named(inject_fail_ring_alloc, rxscope_igb_inject_fail_ring_alloc,
+		   uint, 0644);
+MODULE_PARM_DESC(inject_fail_ring_alloc,
+		 "TEST AID: fail the next N ring allocations (open, ethtool -G)");
+
+bool rxscope_igb_inject_tx_stall;
+module_param_named(inject_tx_stall, rxscope_igb_inject_tx_stall, bool, 0644);
+MODULE_PARM_DESC(inject_tx_stall,
+		 "TEST AID: stop handing TX frames to the device (until a reset)");
+
 static const struct pci_device_id rxscope_igb_pci_tbl[] = {
 	{ PCI_DEVICE(RXSCOPE_IGB_VENDOR_INTEL, RXSCOPE_IGB_DEV_82576) },
 	{ }

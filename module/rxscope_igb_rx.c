@@ -34,6 +34,8 @@ rxscope_igb_rx_desc(struct rxscope_igb_ring *ring, u16 i)
  */
 int rxscope_igb_setup_rx_ring(struct rxscope_igb_ring *ring)
 {
+	if (rxscope_igb_inject(&rxscope_igb_inject_fail_ring_alloc))
+		return -ENOMEM;
 	ring->rx_buffer_info = kvcalloc(ring->count,
 					sizeof(*ring->rx_buffer_info),
 					GFP_KERNEL);
@@ -95,13 +97,20 @@ static bool rxscope_igb_alloc_page(struct rxscope_igb_ring *ring,
 	struct page *page;
 	dma_addr_t dma;
 
+	if (rxscope_igb_inject(&rxscope_igb_inject_fail_page_alloc))
+		return false;
 	page = dev_alloc_page();
 	if (unlikely(!page))
 		return false;
 
 	dma = dma_map_page_attrs(ring->dev, page, 0, PAGE_SIZE,
 				 DMA_FROM_DEVICE, RXSCOPE_IGB_RX_DMA_ATTR);
-	if (dma_mapping_error(ring->dev, dma)) {
+	if (dma_mapping_error(ring->dev, dma) ||
+	    rxscope_igb_inject(&rxscope_igb_inject_fail_dma_map)) {
+		if (!dma_mapping_error(ring->dev, dma))
+			dma_unmap_page_attrs(ring->dev, dma, PAGE_SIZE,
+					     DMA_FROM_DEVICE,
+					     RXSCOPE_IGB_RX_DMA_ATTR);
 		__free_page(page);
 		return false;
 	}

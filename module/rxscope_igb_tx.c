@@ -19,6 +19,8 @@ rxscope_igb_tx_desc(struct rxscope_igb_ring *ring, u16 i)
 
 int rxscope_igb_setup_tx_ring(struct rxscope_igb_ring *ring)
 {
+	if (rxscope_igb_inject(&rxscope_igb_inject_fail_ring_alloc))
+		return -ENOMEM;
 	ring->tx_buffer_info = kvcalloc(ring->count,
 					sizeof(*ring->tx_buffer_info),
 					GFP_KERNEL);
@@ -101,6 +103,10 @@ netdev_tx_t rxscope_igb_xmit_frame(struct sk_buff *skb,
 	dma = dma_map_single(ring->dev, skb->data, len, DMA_TO_DEVICE);
 	if (dma_mapping_error(ring->dev, dma))
 		goto drop;
+	if (rxscope_igb_inject(&rxscope_igb_inject_fail_dma_map)) {
+		dma_unmap_single(ring->dev, dma, len, DMA_TO_DEVICE);
+		goto drop;
+	}
 
 	i = ring->next_to_use;
 	tb = &ring->tx_buffer_info[i];
@@ -127,7 +133,8 @@ netdev_tx_t rxscope_igb_xmit_frame(struct sk_buff *skb,
 
 	/* descriptor writes must land before the device sees the new tail */
 	wmb();
-	writel(i, ring->tail);
+	if (likely(!READ_ONCE(rxscope_igb_inject_tx_stall)))
+		writel(i, ring->tail);
 
 	if (unlikely(rxscope_igb_desc_unused(ring) < 2)) {
 		netif_stop_queue(netdev);
