@@ -12,6 +12,7 @@
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 
 #include "rxscope_igb_regs.h"
 
@@ -33,7 +34,13 @@
 #define RXSCOPE_IGB_MAX_FRAME	(RXSCOPE_IGB_MAX_MTU + ETH_HLEN + \
 				 2 * VLAN_HLEN + ETH_FCS_LEN)
 
+/* Descriptors of the largest frame: the most one poll walks per frame. */
+#define RXSCOPE_IGB_RX_MAX_DESCS_PER_FRAME \
+	DIV_ROUND_UP(RXSCOPE_IGB_MAX_FRAME, RXSCOPE_IGB_RX_BUFSZ)
+
 #define RXSCOPE_IGB_TX_WAKE_THRESH	16	/* free descriptors to wake */
+#define RXSCOPE_IGB_MAX_POLL_DELAY_NS	(10 * NSEC_PER_MSEC)
+#define RXSCOPE_IGB_WATCHDOG_PERIOD	(2 * HZ)
 #define RXSCOPE_IGB_DEFAULT_RX_USECS	20
 #define RXSCOPE_IGB_MAX_RX_USECS	4000
 
@@ -104,6 +111,7 @@ struct rxscope_igb_ring {
 	};
 	struct sk_buff *skb;		/* RX frame being chained */
 	bool discard;			/* drop the rest of this frame */
+	bool rx_more;			/* the walk stopped at its descriptor cap */
 	struct u64_stats_sync syncp;
 	union {
 		struct rxscope_igb_rx_stats rx_stats;
@@ -163,6 +171,10 @@ struct rxscope_igb_adapter {
 	u32 eims_other;
 
 	bool running;			/* rings, IRQs and NAPI are live */
+	struct delayed_work watchdog_task;	/* link, RX rings without buffers */
+	struct work_struct reset_task;	/* restart the datapath (tx_timeout) */
+	u64 alloc_failed_seen[RXSCOPE_IGB_MAX_RX_QUEUES];	/* by the watchdog */
+	atomic64_t tx_timeouts;
 	spinlock_t rctl_lock;		/* read-modify-write of RCTL */
 	spinlock_t stats_lock;		/* hw_stats and the register reads */
 	struct rxscope_igb_hw_stats hw_stats;
@@ -223,6 +235,7 @@ void rxscope_igb_update_hw_stats(struct rxscope_igb_adapter *adapter);
 
 /* rxscope_igb_rx.c */
 int rxscope_igb_setup_rx_ring(struct rxscope_igb_ring *ring);
+void rxscope_igb_clean_rx_ring(struct rxscope_igb_ring *ring);
 void rxscope_igb_free_rx_ring(struct rxscope_igb_ring *ring);
 void rxscope_igb_alloc_rx_buffers(struct rxscope_igb_ring *ring, u16 count);
 irqreturn_t rxscope_igb_msix_ring(int irq, void *data);
@@ -232,6 +245,7 @@ int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 
 /* rxscope_igb_tx.c */
 int rxscope_igb_setup_tx_ring(struct rxscope_igb_ring *ring);
+void rxscope_igb_clean_tx_ring(struct rxscope_igb_ring *ring);
 void rxscope_igb_free_tx_ring(struct rxscope_igb_ring *ring);
 netdev_tx_t rxscope_igb_xmit_frame(struct sk_buff *skb,
 				   struct net_device *netdev);

@@ -436,7 +436,7 @@ void rxscope_igb_enable_rxtx(struct rxscope_igb_adapter *adapter)
 void rxscope_igb_disable_rxtx(struct rxscope_igb_adapter *adapter)
 {
 	struct rxscope_igb_hw *hw = &adapter->hw;
-	int q;
+	int i, q;
 
 	spin_lock_bh(&adapter->rctl_lock);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_RCTL,
@@ -451,6 +451,20 @@ void rxscope_igb_disable_rxtx(struct rxscope_igb_adapter *adapter)
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_TXDCTL, 0);
 	rxscope_igb_flush(hw);
 	usleep_range(10000, 11000);
+
+	/* the queues report stopped by clearing their enable bit */
+	for (i = 0; i < 10; i++) {
+		bool busy = rxscope_igb_rd32(hw, RXSCOPE_IGB_TXDCTL) &
+			    RXSCOPE_IGB_TXDCTL_ENABLE;
+
+		for (q = 0; q < adapter->num_rx_queues; q++)
+			busy |= rxscope_igb_rd32(hw, RXSCOPE_IGB_RXDCTL(q)) &
+				RXSCOPE_IGB_RXDCTL_ENABLE;
+		if (!busy)
+			return;
+		usleep_range(1000, 2000);
+	}
+	netdev_warn(adapter->netdev, "queues still enabled after disabling them\n");
 }
 
 /**

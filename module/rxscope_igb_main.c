@@ -22,8 +22,29 @@ MODULE_PARM_DESC(num_queues,
 		 "RX queues (1-4); 0 = one per online CPU, at most 4");
 
 unsigned int rxscope_igb_inject_poll_delay_ns;
-module_param_named(inject_poll_delay_ns, rxscope_igb_inject_poll_delay_ns,
-		   uint, 0644);
+
+static int rxscope_igb_set_poll_delay(const char *val,
+				      const struct kernel_param *kp)
+{
+	unsigned int ns;
+	int err;
+
+	err = kstrtouint(val, 0, &ns);
+	if (err)
+		return err;
+	if (ns > RXSCOPE_IGB_MAX_POLL_DELAY_NS)
+		return -EINVAL;
+	WRITE_ONCE(rxscope_igb_inject_poll_delay_ns, ns);
+	return 0;
+}
+
+static const struct kernel_param_ops rxscope_igb_poll_delay_ops = {
+	.set = rxscope_igb_set_poll_delay,
+	.get = param_get_uint,
+};
+
+module_param_cb(inject_poll_delay_ns, &rxscope_igb_poll_delay_ops,
+		&rxscope_igb_inject_poll_delay_ns, 0644);
 MODULE_PARM_DESC(inject_poll_delay_ns,
 		 "TEST AID: busy-wait this long once per NAPI poll (max 10 ms)");
 
@@ -66,27 +87,98 @@ static irqreturn_t rxscope_igb_msix_other(int irq, void *data)
 	if (icr & RXSCOPE_IGB_ICR_RXO)
 		atomic64_inc(&adapter->rx_overrun_irqs);
 
-	/* while the interface goes down, carrier and queue are down()'s */
+	/*
+	 * The watchdog follows the link: carrier changes all happen in its
+	 * work item, so that open, this interrupt and the periodic check
+	 * cannot undo each other. While the interface goes down, carrier and
+	 * queue are down()'s.
+	 */
 	if ((icr & RXSCOPE_IGB_ICR_LSC) && READ_ONCE(adapter->running)) {
-		bool up = rxscope_igb_link_up(adapter);
-
 		atomic64_inc(&adapter->link_changes);
-		if (up && !netif_carrier_ok(adapter->netdev)) {
-			netdev_info(adapter->netdev, "link up, %u Mb/s %s duplex\n",
-				    rxscope_igb_link_speed(adapter),
-				    rxscope_igb_full_duplex(adapter) ?
-				    "full" : "half");
-			netif_carrier_on(adapter->netdev);
-			netif_wake_queue(adapter->netdev);
-		} else if (!up && netif_carrier_ok(adapter->netdev)) {
-			netdev_info(adapter->netdev, "link down\n");
-			netif_carrier_off(adapter->netdev);
-			netif_stop_queue(adapter->netdev);
-		}
+		mod_delayed_work(system_wq, &adapter->watchdog_task, 0);
 	}
 
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_EIMS, adapter->eims_other);
 	return IRQ_HANDLED;
+}
+
+/* Carrier follows the link; the queue wakes only with room in the ring. */
+static void rxscope_igb_update_link(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	bool up = rxscope_igb_link_up(adapter);
+
+	if (up && !netif_carrier_ok(netdev)) {
+		netdev_info(netdev, "link up, %u Mb/s %s duplex\n",
+			    rxscope_igb_link_speed(adapter),
+			    rxscope_igb_full_duplex(adapter) ? "full" : "half");
+		netif_carrier_on(netdev);
+		/*
+		 * A clean-up that ran while the carrier was off woke nothing:
+		 * pairs with its barrier between next_to_clean and the
+		 * carrier check. With the ring still full, the clean-up of
+		 * the frames in it wakes the queue.
+		 */
+		smp_mb();
+		if (rxscope_igb_desc_unused(&adapter->tx_ring) >=
+		    RXSCOPE_IGB_TX_WAKE_THRESH)
+			netif_wake_queue(netdev);
+	} else if (!up && netif_carrier_ok(netdev)) {
+		netdev_info(netdev, "link down\n");
+		netif_carrier_off(netdev);
+		netif_stop_queue(netdev);
+	}
+}
+
+/*
+ * An RX ring whose refill failed may have no buffer left for the device,
+ * and then no frame arrives to raise its interrupt: true when the ring
+ * lacks buffers or an allocation failed since the last look.
+ */
+static bool rxscope_igb_rx_needs_poll(struct rxscope_igb_adapter *adapter,
+				      int q)
+{
+	struct rxscope_igb_ring *ring = &adapter->rx_ring[q];
+	unsigned int start;
+	u64 failed;
+
+	do {
+		start = u64_stats_fetch_begin(&ring->syncp);
+		failed = ring->rx_stats.alloc_failed;
+	} while (u64_stats_fetch_retry(&ring->syncp, start));
+
+	if (failed != adapter->alloc_failed_seen[q]) {
+		adapter->alloc_failed_seen[q] = failed;
+		return true;
+	}
+	return rxscope_igb_desc_unused(ring) > RXSCOPE_IGB_RX_REFILL_BATCH;
+}
+
+/*
+ * Every RXSCOPE_IGB_WATCHDOG_PERIOD, and at once after open and on a link
+ * interrupt: follow the link, and fire the vector (EICS) of every RX ring
+ * that needs a refill, so that its poll allocates again.
+ */
+static void rxscope_igb_watchdog(struct work_struct *work)
+{
+	struct rxscope_igb_adapter *adapter =
+		container_of(to_delayed_work(work), struct rxscope_igb_adapter,
+			     watchdog_task);
+	u32 eics = 0;
+	int q;
+
+	if (!READ_ONCE(adapter->running))
+		return;
+
+	rxscope_igb_update_link(adapter);
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		if (rxscope_igb_rx_needs_poll(adapter, q))
+			eics |= adapter->q_vector[q].eims_value;
+	if (eics)
+		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_EICS, eics);
+
+	queue_delayed_work(system_wq, &adapter->watchdog_task,
+			   RXSCOPE_IGB_WATCHDOG_PERIOD);
 }
 
 static void rxscope_igb_free_irqs(struct rxscope_igb_adapter *adapter, int n)
@@ -187,15 +279,13 @@ static void rxscope_igb_up(struct rxscope_igb_adapter *adapter)
 		napi_enable(&adapter->q_vector[q].napi);
 
 	rxscope_igb_enable_rxtx(adapter);
+	netif_carrier_off(netdev);
 	WRITE_ONCE(adapter->running, true);
 	rxscope_igb_irq_enable(adapter);
 
-	if (rxscope_igb_link_up(adapter)) {
-		netif_carrier_on(netdev);
-		netif_wake_queue(netdev);
-	} else {
-		netif_carrier_off(netdev);
-	}
+	/* the watchdog sets the carrier (and wakes the queue) from the link */
+	netif_start_queue(netdev);
+	mod_delayed_work(system_wq, &adapter->watchdog_task, 0);
 }
 
 /*
@@ -214,6 +304,8 @@ static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
 	rxscope_igb_irq_disable(adapter);
 	for (q = 0; q < adapter->num_vectors; q++)
 		synchronize_irq(pci_irq_vector(adapter->pdev, q));
+	/* no interrupt queues it any more, and it re-arms only while running */
+	cancel_delayed_work_sync(&adapter->watchdog_task);
 
 	for (q = 0; q < adapter->num_rx_queues; q++)
 		napi_disable(&adapter->q_vector[q].napi);
@@ -223,6 +315,14 @@ static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
 	 */
 	netif_tx_disable(netdev);
 	netif_carrier_off(netdev);
+
+	/*
+	 * The queues have stopped; reset the MAC as well, so that nothing of
+	 * the old rings is left in the device when they are freed (up()
+	 * programs everything again; the PHY and its link stay).
+	 */
+	if (rxscope_igb_reset_hw(adapter))
+		netdev_warn(netdev, "the device did not complete its reset\n");
 }
 
 static int rxscope_igb_open(struct net_device *netdev)
@@ -262,35 +362,122 @@ static int rxscope_igb_close(struct net_device *netdev)
 	return 0;
 }
 
+/* Hand the memory of ring @src (allocated, empty) over to ring @dst. */
+static void rxscope_igb_ring_take(struct rxscope_igb_ring *dst,
+				  const struct rxscope_igb_ring *src)
+{
+	dst->desc = src->desc;
+	dst->dma = src->dma;
+	dst->size = src->size;
+	dst->count = src->count;
+	dst->rx_buffer_info = src->rx_buffer_info;
+	dst->next_to_use = src->next_to_use;
+	dst->next_to_clean = src->next_to_clean;
+	dst->skb = NULL;
+	dst->discard = false;
+}
+
 /**
  * rxscope_igb_reinit - change ring sizes, restarting the datapath if it runs
  * @adapter: the device
  * @rx_count: new RX ring size
  * @tx_count: new TX ring size
  *
- * Called with RTNL held (ethtool -G).
+ * Called with RTNL held (ethtool -G). The new rings are allocated while the
+ * old ones keep running; only when all of them exist is the datapath
+ * stopped and restarted on them. A failed allocation changes nothing.
  *
- * Return: 0 or the error of reopening.
+ * Return: 0 or -ENOMEM.
  */
 int rxscope_igb_reinit(struct rxscope_igb_adapter *adapter, u16 rx_count,
 		       u16 tx_count)
 {
-	struct net_device *netdev = adapter->netdev;
-	bool running = adapter->running;
+	int nq = adapter->num_rx_queues;
+	struct rxscope_igb_ring *new;
+	int q, err;
 
-	int err;
+	if (!adapter->running) {
+		adapter->rx_ring_count = rx_count;
+		adapter->tx_ring_count = tx_count;
+		return 0;
+	}
 
-	if (running)
-		rxscope_igb_close(netdev);
+	/* nq RX rings, then the TX ring; copies keep dev, netdev, queue */
+	new = kcalloc(nq + 1, sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	for (q = 0; q <= nq; q++) {
+		new[q] = q < nq ? adapter->rx_ring[q] : adapter->tx_ring;
+		new[q].count = q < nq ? rx_count : tx_count;
+		err = q < nq ? rxscope_igb_setup_rx_ring(&new[q]) :
+			       rxscope_igb_setup_tx_ring(&new[q]);
+		if (err)
+			goto out_free;
+	}
+
+	WRITE_ONCE(adapter->running, false);
+	rxscope_igb_down(adapter);
+	rxscope_igb_free_rings(adapter);
+	for (q = 0; q < nq; q++)
+		rxscope_igb_ring_take(&adapter->rx_ring[q], &new[q]);
+	rxscope_igb_ring_take(&adapter->tx_ring, &new[nq]);
 	adapter->rx_ring_count = rx_count;
 	adapter->tx_ring_count = tx_count;
-	if (!running)
-		return 0;
-	err = rxscope_igb_open(netdev);
-	if (err)
-		netdev_err(netdev, "failed to reopen after the ring change: %d; set the interface down and up\n",
-			   err);
+	rxscope_igb_up(adapter);
+	kfree(new);
+	return 0;
+
+out_free:
+	while (q--) {
+		if (q < nq)
+			rxscope_igb_free_rx_ring(&new[q]);
+		else
+			rxscope_igb_free_tx_ring(&new[q]);
+	}
+	kfree(new);
+	netdev_err(adapter->netdev,
+		   "failed to allocate rings of %u/%u descriptors: %d; the old rings keep running\n",
+		   rx_count, tx_count, err);
 	return err;
+}
+
+/*
+ * The reset behind tx_timeout: stop the datapath, drop what is in the
+ * rings, reprogram the device and start again on the same rings.
+ */
+static void rxscope_igb_reset_task(struct work_struct *work)
+{
+	struct rxscope_igb_adapter *adapter =
+		container_of(work, struct rxscope_igb_adapter, reset_task);
+	int q;
+
+	rtnl_lock();
+	if (adapter->running) {
+		netdev_warn(adapter->netdev, "resetting the datapath\n");
+		WRITE_ONCE(adapter->running, false);
+		rxscope_igb_down(adapter);
+		rxscope_igb_clean_tx_ring(&adapter->tx_ring);
+		for (q = 0; q < adapter->num_rx_queues; q++)
+			rxscope_igb_clean_rx_ring(&adapter->rx_ring[q]);
+		/* the injected stall is a state of the device: reset ends it */
+		WRITE_ONCE(rxscope_igb_inject_tx_stall, false);
+		rxscope_igb_up(adapter);
+	}
+	rtnl_unlock();
+}
+
+/* The netdev watchdog found the TX queue stopped for watchdog_timeo. */
+static void rxscope_igb_tx_timeout(struct net_device *netdev,
+				   unsigned int txqueue)
+{
+	struct rxscope_igb_adapter *adapter = netdev_priv(netdev);
+	struct rxscope_igb_ring *ring = &adapter->tx_ring;
+
+	atomic64_inc(&adapter->tx_timeouts);
+	netdev_warn(netdev, "TX queue %u timed out (next_to_use %u, next_to_clean %u, carrier %d): resetting\n",
+		    txqueue, ring->next_to_use, ring->next_to_clean,
+		    netif_carrier_ok(netdev));
+	schedule_work(&adapter->reset_task);
 }
 
 static void rxscope_igb_get_stats64(struct net_device *netdev,
@@ -304,7 +491,7 @@ static void rxscope_igb_get_stats64(struct net_device *netdev,
 
 	for (q = 0; q < adapter->num_rx_queues; q++) {
 		struct rxscope_igb_ring *ring = &adapter->rx_ring[q];
-		u64 packets, bytes, errors, oversize, nomem;
+		u64 packets, bytes, errors, oversize;
 
 		do {
 			start = u64_stats_fetch_begin(&ring->syncp);
@@ -312,14 +499,12 @@ static void rxscope_igb_get_stats64(struct net_device *netdev,
 			bytes = ring->rx_stats.bytes;
 			errors = ring->rx_stats.desc_errors;
 			oversize = ring->rx_stats.oversize;
-			nomem = ring->rx_stats.alloc_failed;
 		} while (u64_stats_fetch_retry(&ring->syncp, start));
 		stats->rx_packets += packets;
 		stats->rx_bytes += bytes;
 		stats->rx_errors += errors + oversize;
 		stats->rx_frame_errors += errors;
 		stats->rx_length_errors += oversize;
-		stats->rx_dropped += nomem;
 	}
 	do {
 		start = u64_stats_fetch_begin(&tx->syncp);
@@ -330,8 +515,13 @@ static void rxscope_igb_get_stats64(struct net_device *netdev,
 
 	if (netif_device_present(netdev))
 		rxscope_igb_update_hw_stats(adapter);
-	stats->rx_missed_errors = hs->mpc + hs->rnbc;
-	stats->rx_over_errors = atomic64_read(&adapter->rx_overrun_irqs);
+	/*
+	 * A failed allocation drops no frame (the buffer is retried), RNBC
+	 * counts frames that MPC counts again when they are lost, and an
+	 * overrun interrupt may stand for any number of frames: none of them
+	 * is a frame count for rx_dropped or rx_over_errors.
+	 */
+	stats->rx_missed_errors = hs->mpc;
 	stats->rx_crc_errors = hs->crcerrs;
 }
 
@@ -375,6 +565,7 @@ static const struct net_device_ops rxscope_igb_netdev_ops = {
 	.ndo_open		= rxscope_igb_open,
 	.ndo_stop		= rxscope_igb_close,
 	.ndo_start_xmit		= rxscope_igb_xmit_frame,
+	.ndo_tx_timeout		= rxscope_igb_tx_timeout,
 	.ndo_get_stats64	= rxscope_igb_get_stats64,
 	.ndo_set_mac_address	= rxscope_igb_set_mac,
 	.ndo_change_mtu		= rxscope_igb_change_mtu,
@@ -477,6 +668,8 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 	adapter->rx_itr_usecs = RXSCOPE_IGB_DEFAULT_RX_USECS;
 	spin_lock_init(&adapter->stats_lock);
 	spin_lock_init(&adapter->rctl_lock);
+	INIT_DELAYED_WORK(&adapter->watchdog_task, rxscope_igb_watchdog);
+	INIT_WORK(&adapter->reset_task, rxscope_igb_reset_task);
 
 	adapter->hw.hw_addr = pci_iomap(pdev, 0, 0);
 	if (!adapter->hw.hw_addr) {
@@ -523,6 +716,7 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 		dev_warn(&pdev->dev, "PHY did not take autoneg restart: %d\n",
 			 err);
 
+	pci_save_state(pdev);	/* for a slot reset after a PCI error */
 	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err) {
@@ -557,6 +751,8 @@ static void rxscope_igb_remove(struct pci_dev *pdev)
 
 	rxscope_igb_debugfs_exit(adapter);
 	unregister_netdev(netdev);
+	/* closed: the reset finds nothing running, and none is queued again */
+	cancel_work_sync(&adapter->reset_task);
 
 	/* hand the device back quiet: no DMA, no interrupts */
 	rxscope_igb_irq_disable(adapter);
@@ -572,11 +768,135 @@ static void rxscope_igb_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/*
+ * Take the interface off the device: detach it, stop the datapath if it
+ * runs (its rings are freed), mask every interrupt and tell the firmware
+ * the driver is gone. The device does no more DMA.
+ */
+static void rxscope_igb_detach(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	struct rxscope_igb_hw *hw = &adapter->hw;
+
+	rtnl_lock();
+	netif_device_detach(netdev);
+	if (netif_running(netdev))
+		rxscope_igb_close(netdev);
+	rtnl_unlock();
+	cancel_work_sync(&adapter->reset_task);
+
+	rxscope_igb_irq_disable(adapter);
+	rxscope_igb_wr32(hw, RXSCOPE_IGB_CTRL_EXT,
+			 rxscope_igb_rd32(hw, RXSCOPE_IGB_CTRL_EXT) &
+			 ~RXSCOPE_IGB_CTRL_EXT_DRV_LOAD);
+	rxscope_igb_flush(hw);
+}
+
+/* After a resume or a slot reset: reset the MAC, reopen if it was up. */
+static int rxscope_igb_attach(struct rxscope_igb_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	int err;
+
+	err = rxscope_igb_reset_hw(adapter);
+	if (err) {
+		netdev_err(netdev, "failed to reset the device: %d\n", err);
+		return err;
+	}
+	rxscope_igb_phy_restart_autoneg(adapter);
+
+	rtnl_lock();
+	err = netif_running(netdev) ? rxscope_igb_open(netdev) : 0;
+	if (!err)
+		netif_device_attach(netdev);
+	rtnl_unlock();
+	return err;
+}
+
+static void rxscope_igb_shutdown(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+
+	rxscope_igb_detach(netdev_priv(netdev));
+	pci_clear_master(pdev);
+	netdev_info(netdev, "shut down: no DMA, no interrupts\n");
+	if (system_state == SYSTEM_POWER_OFF)
+		pci_set_power_state(pdev, PCI_D3hot);
+}
+
+static int rxscope_igb_suspend(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	rxscope_igb_detach(netdev_priv(pci_get_drvdata(pdev)));
+	pci_clear_master(pdev);
+	return 0;
+}
+
+static int rxscope_igb_resume(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	pci_set_master(pdev);
+	return rxscope_igb_attach(netdev_priv(pci_get_drvdata(pdev)));
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(rxscope_igb_pm_ops, rxscope_igb_suspend,
+				rxscope_igb_resume);
+
+/* PCI error recovery: stop, let the core reset the slot, start again. */
+static pci_ers_result_t rxscope_igb_error_detected(struct pci_dev *pdev,
+						   pci_channel_state_t state)
+{
+	struct rxscope_igb_adapter *adapter =
+		netdev_priv(pci_get_drvdata(pdev));
+
+	if (state == pci_channel_io_perm_failure) {
+		rtnl_lock();
+		netif_device_detach(adapter->netdev);
+		rtnl_unlock();
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	rxscope_igb_detach(adapter);
+	pci_disable_device(pdev);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t rxscope_igb_slot_reset(struct pci_dev *pdev)
+{
+	if (pci_enable_device_mem(pdev)) {
+		dev_err(&pdev->dev, "cannot re-enable the device after a reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_set_master(pdev);
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void rxscope_igb_io_resume(struct pci_dev *pdev)
+{
+	struct rxscope_igb_adapter *adapter =
+		netdev_priv(pci_get_drvdata(pdev));
+
+	if (rxscope_igb_attach(adapter))
+		dev_err(&pdev->dev, "cannot restart after a PCI error\n");
+}
+
+static const struct pci_error_handlers rxscope_igb_err_handler = {
+	.error_detected	= rxscope_igb_error_detected,
+	.slot_reset	= rxscope_igb_slot_reset,
+	.resume		= rxscope_igb_io_resume,
+};
+
 static struct pci_driver rxscope_igb_driver = {
 	.name		= RXSCOPE_IGB_DRV_NAME,
 	.id_table	= rxscope_igb_pci_tbl,
 	.probe		= rxscope_igb_probe,
 	.remove		= rxscope_igb_remove,
+	.shutdown	= rxscope_igb_shutdown,
+	.driver.pm	= pm_sleep_ptr(&rxscope_igb_pm_ops),
+	.err_handler	= &rxscope_igb_err_handler,
 };
 
 /* Say clearly when another driver (the in-tree igb) already has a device. */

@@ -60,10 +60,12 @@ int rxscope_igb_setup_rx_ring(struct rxscope_igb_ring *ring)
 }
 
 /**
- * rxscope_igb_free_rx_ring - release every page, a half-built skb, the ring
+ * rxscope_igb_clean_rx_ring - release every page and a half-built skb
  * @ring: ring whose queue the device no longer uses
+ *
+ * The ring is left empty (descriptors zeroed), ready to be refilled.
  */
-void rxscope_igb_free_rx_ring(struct rxscope_igb_ring *ring)
+void rxscope_igb_clean_rx_ring(struct rxscope_igb_ring *ring)
 {
 	u16 i;
 
@@ -72,6 +74,7 @@ void rxscope_igb_free_rx_ring(struct rxscope_igb_ring *ring)
 
 	dev_kfree_skb_any(ring->skb);
 	ring->skb = NULL;
+	ring->discard = false;
 
 	for (i = 0; i < ring->count; i++) {
 		struct rxscope_igb_rx_buffer *buf = &ring->rx_buffer_info[i];
@@ -83,6 +86,21 @@ void rxscope_igb_free_rx_ring(struct rxscope_igb_ring *ring)
 		__page_frag_cache_drain(buf->page, buf->pagecnt_bias);
 		buf->page = NULL;
 	}
+	memset(ring->desc, 0, ring->size);
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+}
+
+/**
+ * rxscope_igb_free_rx_ring - release the buffers, then the ring itself
+ * @ring: ring whose queue the device no longer uses
+ */
+void rxscope_igb_free_rx_ring(struct rxscope_igb_ring *ring)
+{
+	if (!ring->rx_buffer_info)
+		return;
+
+	rxscope_igb_clean_rx_ring(ring);
 	kvfree(ring->rx_buffer_info);
 	ring->rx_buffer_info = NULL;
 
@@ -160,6 +178,13 @@ void rxscope_igb_alloc_rx_buffers(struct rxscope_igb_ring *ring, u16 count)
 		if (++i == ring->count)
 			i = 0;
 	}
+
+	/*
+	 * The slot at next_to_use stays ours, and may still hold the status
+	 * the device wrote on its last lap: clear it, so that the clean loop
+	 * never takes a stale DD for a new frame (a refill may have failed).
+	 */
+	rxscope_igb_rx_desc(ring, i)->wb.status_error = 0;
 
 	if (ring->next_to_use != i) {
 		ring->next_to_use = i;
@@ -310,7 +335,10 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 	u16 cleaned = rxscope_igb_desc_unused(ring);
 	struct sk_buff *skb = ring->skb;
 	u64 desc_errors = 0, oversize = 0, non_eop = 0;
+	/* dropped frames cost descriptors too: a flood of them ends the walk */
+	unsigned int descs_left = budget * RXSCOPE_IGB_RX_MAX_DESCS_PER_FRAME;
 
+	ring->rx_more = false;
 	u64_stats_update_begin(&ring->syncp);
 	while (likely(total_packets < budget)) {
 		struct rxscope_igb_rx_buffer *buf;
@@ -319,11 +347,19 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 		bool gave_ref = false;
 		u32 staterr;
 
+		if (unlikely(!descs_left)) {
+			ring->rx_more = true;
+			break;
+		}
+
 		if (cleaned >= RXSCOPE_IGB_RX_REFILL_BATCH) {
 			rxscope_igb_alloc_rx_buffers(ring, cleaned);
 			cleaned = rxscope_igb_desc_unused(ring);
 		}
 
+		/* the device owns no slot from next_to_use on */
+		if (unlikely(ring->next_to_clean == ring->next_to_use))
+			break;
 		desc = rxscope_igb_rx_desc(ring, ring->next_to_clean);
 		staterr = le32_to_cpu(desc->wb.status_error);
 		if (!(staterr & RXSCOPE_IGB_RXD_STAT_DD))
@@ -331,8 +367,16 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 		/* read nothing else of the descriptor before DD was seen */
 		dma_rmb();
 
+		descs_left--;
 		size = le16_to_cpu(desc->wb.length);
 		buf = &ring->rx_buffer_info[ring->next_to_clean];
+		if (unlikely(size > RXSCOPE_IGB_RX_BUFSZ)) {
+			/* a length beyond the buffer: drop the whole frame */
+			size = 0;
+			dev_kfree_skb_any(skb);
+			skb = NULL;
+			ring->discard = true;
+		}
 		dma_sync_single_range_for_cpu(ring->dev, buf->dma,
 					      buf->page_offset, size,
 					      DMA_FROM_DEVICE);
@@ -371,7 +415,7 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 		}
 
 		if (unlikely(!skb)) {
-			/* too many fragments, or an empty frame */
+			/* too many fragments, a bad length, or an empty frame */
 			if (ring->discard)
 				oversize++;
 			else
@@ -389,6 +433,19 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 			dev_kfree_skb_any(skb);
 			skb = NULL;
 			oversize++;
+			continue;
+		}
+		/* no Ethernet header: nothing for eth_type_trans() to read */
+		if (unlikely(skb->len < ETH_HLEN)) {
+			dev_kfree_skb_any(skb);
+			skb = NULL;
+			desc_errors++;
+			continue;
+		}
+		/* short frames are padded to the minimum (frees on failure) */
+		if (unlikely(eth_skb_pad(skb))) {
+			skb = NULL;
+			ring->rx_stats.alloc_failed++;
 			continue;
 		}
 
@@ -435,7 +492,8 @@ noinline irqreturn_t rxscope_igb_msix_ring(int irq, void *data)
 /* The inject_poll_delay_ns test aid: spin on the clock, never sleep. */
 static void rxscope_igb_inject_delay(unsigned int ns)
 {
-	u64 end = ktime_get_ns() + min_t(unsigned int, ns, 10 * NSEC_PER_MSEC);
+	u64 end = ktime_get_ns() +
+		  min_t(unsigned int, ns, RXSCOPE_IGB_MAX_POLL_DELAY_NS);
 
 	while (ktime_get_ns() < end)
 		cpu_relax();
@@ -460,7 +518,8 @@ noinline int rxscope_igb_poll(struct napi_struct *napi, int budget)
 	bool clean_complete = true;
 	int done = 0;
 
-	if (unlikely(delay))
+	/* the test aid never slows down netpoll (budget 0) */
+	if (unlikely(delay) && budget)
 		rxscope_igb_inject_delay(delay);
 
 	if (q_vector->tx_ring)
@@ -470,7 +529,7 @@ noinline int rxscope_igb_poll(struct napi_struct *napi, int budget)
 		return budget;
 
 	done = rxscope_igb_clean_rx_irq(q_vector, budget);
-	if (done >= budget)
+	if (done >= budget || q_vector->rx_ring->rx_more)
 		clean_complete = false;
 
 	if (!clean_complete)

@@ -42,8 +42,8 @@ int rxscope_igb_setup_tx_ring(struct rxscope_igb_ring *ring)
 	return 0;
 }
 
-/* Unmap and free the frames the device never completed, then the ring. */
-void rxscope_igb_free_tx_ring(struct rxscope_igb_ring *ring)
+/* Unmap and free the frames the device never completed; empty the ring. */
+void rxscope_igb_clean_tx_ring(struct rxscope_igb_ring *ring)
 {
 	u16 i;
 
@@ -60,11 +60,50 @@ void rxscope_igb_free_tx_ring(struct rxscope_igb_ring *ring)
 		tb->skb = NULL;
 	}
 	netdev_tx_reset_queue(netdev_get_tx_queue(ring->netdev, 0));
+	memset(ring->desc, 0, ring->size);
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+}
+
+/* The frames the device never completed, then the ring itself. */
+void rxscope_igb_free_tx_ring(struct rxscope_igb_ring *ring)
+{
+	if (!ring->tx_buffer_info)
+		return;
+
+	rxscope_igb_clean_tx_ring(ring);
 	kvfree(ring->tx_buffer_info);
 	ring->tx_buffer_info = NULL;
 	dma_free_coherent(ring->dev, ALIGN(ring->size, 4096), ring->desc,
 			  ring->dma);
 	ring->desc = NULL;
+}
+
+/*
+ * Stop the queue when fewer than @needed descriptors are free. The clean-up
+ * may free descriptors between the check and the stop, and then finds the
+ * queue still running and wakes nothing: so check again after the stop
+ * (the barrier pairs with the one in the clean-up after it moved
+ * next_to_clean) and restart the queue if there is room after all.
+ *
+ * Return: 0 when the frame fits, -EBUSY when the queue stays stopped.
+ */
+static int rxscope_igb_maybe_stop_tx(struct net_device *netdev,
+				     struct rxscope_igb_ring *ring, u16 needed)
+{
+	if (likely(rxscope_igb_desc_unused(ring) >= needed))
+		return 0;
+
+	netif_stop_queue(netdev);
+	smp_mb();
+	if (likely(rxscope_igb_desc_unused(ring) < needed))
+		return -EBUSY;
+
+	netif_start_queue(netdev);
+	u64_stats_update_begin(&ring->syncp);
+	ring->tx_stats.restarts++;
+	u64_stats_update_end(&ring->syncp);
+	return 0;
 }
 
 /**
@@ -86,8 +125,7 @@ netdev_tx_t rxscope_igb_xmit_frame(struct sk_buff *skb,
 	dma_addr_t dma;
 	u16 i;
 
-	if (unlikely(rxscope_igb_desc_unused(ring) < 1)) {
-		netif_stop_queue(netdev);
+	if (unlikely(rxscope_igb_maybe_stop_tx(netdev, ring, 1))) {
 		u64_stats_update_begin(&ring->syncp);
 		ring->tx_stats.busy++;
 		u64_stats_update_end(&ring->syncp);
@@ -136,13 +174,8 @@ netdev_tx_t rxscope_igb_xmit_frame(struct sk_buff *skb,
 	if (likely(!READ_ONCE(rxscope_igb_inject_tx_stall)))
 		writel(i, ring->tail);
 
-	if (unlikely(rxscope_igb_desc_unused(ring) < 2)) {
-		netif_stop_queue(netdev);
-		/* the clean-up may have freed slots meanwhile */
-		smp_mb();
-		if (rxscope_igb_desc_unused(ring) >= RXSCOPE_IGB_TX_WAKE_THRESH)
-			netif_wake_queue(netdev);
-	}
+	/* room for the next frame, or stop until the clean-up makes some */
+	rxscope_igb_maybe_stop_tx(netdev, ring, 2);
 	return NETDEV_TX_OK;
 
 drop:
