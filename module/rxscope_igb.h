@@ -44,7 +44,11 @@
 #define RXSCOPE_IGB_DEFAULT_RX_USECS	20
 #define RXSCOPE_IGB_MAX_RX_USECS	4000
 
-/* MSI-X layout: vector 0 is "other" (link changes), 1..N are the queues. */
+/*
+ * MSI-X layout: vector 0 is "other" (link changes), 1..N are the queues.
+ * Without MSI-X, one MSI or INTx interrupt serves one queue and the rest.
+ */
+#define RXSCOPE_IGB_ICR_QUEUES	(RXSCOPE_IGB_ICR_RXDW | RXSCOPE_IGB_ICR_TXDW)
 #define RXSCOPE_IGB_OTHER_VECTOR	0
 
 struct rxscope_igb_adapter;
@@ -158,7 +162,8 @@ struct rxscope_igb_adapter {
 	struct rxscope_igb_hw hw;
 
 	int num_rx_queues;
-	int num_vectors;		/* queues + "other" */
+	int num_vectors;		/* queues + "other"; 1 without MSI-X */
+	bool msix;			/* else one MSI or INTx interrupt */
 	u16 rx_ring_count;
 	u16 tx_ring_count;
 	u32 rx_itr_usecs;
@@ -228,6 +233,8 @@ void rxscope_igb_set_vlan_strip(struct rxscope_igb_adapter *adapter, bool on);
 void rxscope_igb_configure_msix(struct rxscope_igb_adapter *adapter);
 void rxscope_igb_write_itr(struct rxscope_igb_adapter *adapter);
 void rxscope_igb_irq_enable(struct rxscope_igb_adapter *adapter);
+void rxscope_igb_irq_unmask(struct rxscope_igb_q_vector *q_vector);
+void rxscope_igb_irq_kick(struct rxscope_igb_adapter *adapter, u32 eics);
 void rxscope_igb_irq_disable(struct rxscope_igb_adapter *adapter);
 void rxscope_igb_enable_rxtx(struct rxscope_igb_adapter *adapter);
 void rxscope_igb_disable_rxtx(struct rxscope_igb_adapter *adapter);
@@ -267,6 +274,7 @@ extern unsigned int rxscope_igb_inject_fail_page_alloc;
 extern unsigned int rxscope_igb_inject_fail_dma_map;
 extern unsigned int rxscope_igb_inject_fail_ring_alloc;
 extern bool rxscope_igb_inject_tx_stall;
+extern unsigned int rxscope_igb_inject_msix_vectors;
 
 /*
  * Test aid: true (and one fewer left) while the counter of injected

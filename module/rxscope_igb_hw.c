@@ -356,6 +356,15 @@ void rxscope_igb_configure_msix(struct rxscope_igb_adapter *adapter)
 	u32 ivar[RXSCOPE_IGB_MAX_RX_QUEUES] = { };
 	int q;
 
+	if (!adapter->msix) {
+		/* one interrupt from the legacy causes (ICR/IMS) */
+		rxscope_igb_wr32(hw, RXSCOPE_IGB_GPIE, RXSCOPE_IGB_GPIE_NSICR);
+		adapter->eims_other = 0;
+		adapter->eims_enable_mask = 0;
+		rxscope_igb_write_itr(adapter);
+		return;
+	}
+
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_GPIE, RXSCOPE_IGB_GPIE_MSIX_MODE |
 			 RXSCOPE_IGB_GPIE_PBA | RXSCOPE_IGB_GPIE_EIAME |
 			 RXSCOPE_IGB_GPIE_NSICR);
@@ -399,12 +408,42 @@ void rxscope_igb_irq_enable(struct rxscope_igb_adapter *adapter)
 	struct rxscope_igb_hw *hw = &adapter->hw;
 	u32 queues = adapter->eims_enable_mask & ~adapter->eims_other;
 
+	if (!adapter->msix) {
+		rxscope_igb_wr32(hw, RXSCOPE_IGB_IMS, RXSCOPE_IGB_ICR_LSC |
+				 RXSCOPE_IGB_ICR_RXO | RXSCOPE_IGB_ICR_QUEUES);
+		rxscope_igb_flush(hw);
+		return;
+	}
+
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_EIAC, adapter->eims_enable_mask);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_EIAM, queues);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_IMS, RXSCOPE_IGB_ICR_LSC |
 			 RXSCOPE_IGB_ICR_RXO);
 	rxscope_igb_wr32(hw, RXSCOPE_IGB_EIMS, adapter->eims_enable_mask);
 	rxscope_igb_flush(hw);
+}
+
+/* End of a poll: let the queue's interrupt fire again. */
+void rxscope_igb_irq_unmask(struct rxscope_igb_q_vector *q_vector)
+{
+	struct rxscope_igb_adapter *adapter = q_vector->adapter;
+
+	if (likely(adapter->msix))
+		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_EIMS,
+				 q_vector->eims_value);
+	else
+		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_IMS,
+				 RXSCOPE_IGB_ICR_QUEUES);
+}
+
+/* Fire the interrupts of the queue vectors in @eics (the watchdog). */
+void rxscope_igb_irq_kick(struct rxscope_igb_adapter *adapter, u32 eics)
+{
+	if (adapter->msix)
+		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_EICS, eics);
+	else
+		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_ICS,
+				 RXSCOPE_IGB_ICR_RXDW);
 }
 
 void rxscope_igb_irq_disable(struct rxscope_igb_adapter *adapter)

@@ -21,6 +21,17 @@ module_param(num_queues, int, 0444);
 MODULE_PARM_DESC(num_queues,
 		 "RX queues (1-4); 0 = one per online CPU, at most 4");
 
+static unsigned int intr_mode;
+module_param(intr_mode, uint, 0444);
+MODULE_PARM_DESC(intr_mode,
+		 "0 = MSI-X, else MSI, else INTx (default); 1 = MSI, else INTx; 2 = INTx");
+
+unsigned int rxscope_igb_inject_msix_vectors;
+module_param_named(inject_msix_vectors, rxscope_igb_inject_msix_vectors,
+		   uint, 0444);
+MODULE_PARM_DESC(inject_msix_vectors,
+		 "TEST AID: act as if the device had at most N MSI-X vectors (0 = all)");
+
 unsigned int rxscope_igb_inject_poll_delay_ns;
 
 static int rxscope_igb_set_poll_delay(const char *val,
@@ -175,10 +186,38 @@ static void rxscope_igb_watchdog(struct work_struct *work)
 		if (rxscope_igb_rx_needs_poll(adapter, q))
 			eics |= adapter->q_vector[q].eims_value;
 	if (eics)
-		rxscope_igb_wr32(&adapter->hw, RXSCOPE_IGB_EICS, eics);
+		rxscope_igb_irq_kick(adapter, eics);
 
 	queue_delayed_work(system_wq, &adapter->watchdog_task,
 			   RXSCOPE_IGB_WATCHDOG_PERIOD);
+}
+
+/*
+ * The one interrupt without MSI-X (MSI, or INTx that may be shared): the
+ * link and overrun causes as on the "other" vector, and the queue's
+ * causes, which are masked until its poll ends (as EIMC does per vector).
+ */
+static irqreturn_t rxscope_igb_intr(int irq, void *data)
+{
+	struct rxscope_igb_adapter *adapter = data;
+	struct rxscope_igb_hw *hw = &adapter->hw;
+	u32 icr = rxscope_igb_rd32(hw, RXSCOPE_IGB_ICR);	/* clears it */
+
+	if (!(icr & RXSCOPE_IGB_ICR_ASSERTED))
+		return IRQ_NONE;
+
+	if (icr & RXSCOPE_IGB_ICR_RXO)
+		atomic64_inc(&adapter->rx_overrun_irqs);
+	if ((icr & RXSCOPE_IGB_ICR_LSC) && READ_ONCE(adapter->running)) {
+		atomic64_inc(&adapter->link_changes);
+		mod_delayed_work(system_wq, &adapter->watchdog_task, 0);
+	}
+	if (icr & RXSCOPE_IGB_ICR_QUEUES) {
+		rxscope_igb_wr32(hw, RXSCOPE_IGB_IMC, RXSCOPE_IGB_ICR_QUEUES);
+		/* the queue's handler, so that the tracer sees its entry */
+		rxscope_igb_msix_ring(irq, &adapter->q_vector[0]);
+	}
+	return IRQ_HANDLED;
 }
 
 static void rxscope_igb_free_irqs(struct rxscope_igb_adapter *adapter, int n)
@@ -186,6 +225,10 @@ static void rxscope_igb_free_irqs(struct rxscope_igb_adapter *adapter, int n)
 	struct pci_dev *pdev = adapter->pdev;
 	int q;
 
+	if (!adapter->msix) {
+		free_irq(pci_irq_vector(pdev, 0), adapter);
+		return;
+	}
 	for (q = 0; q < n && q < adapter->num_rx_queues; q++)
 		free_irq(pci_irq_vector(pdev, adapter->q_vector[q].vector),
 			 &adapter->q_vector[q]);
@@ -197,6 +240,11 @@ static int rxscope_igb_request_irqs(struct rxscope_igb_adapter *adapter)
 	struct net_device *netdev = adapter->netdev;
 	struct pci_dev *pdev = adapter->pdev;
 	int q, err;
+
+	if (!adapter->msix)
+		return request_irq(pci_irq_vector(pdev, 0), rxscope_igb_intr,
+				   pdev->msi_enabled ? 0 : IRQF_SHARED,
+				   netdev->name, adapter);
 
 	err = request_irq(pci_irq_vector(pdev, RXSCOPE_IGB_OTHER_VECTOR),
 			  rxscope_igb_msix_other, 0, netdev->name, adapter);
@@ -319,10 +367,14 @@ static void rxscope_igb_down(struct rxscope_igb_adapter *adapter)
 	/*
 	 * The queues have stopped; reset the MAC as well, so that nothing of
 	 * the old rings is left in the device when they are freed (up()
-	 * programs everything again; the PHY and its link stay).
+	 * programs everything again). A MAC whose link the reset dropped
+	 * renegotiates; the link interrupt or the watchdog brings the
+	 * carrier back after the next up().
 	 */
 	if (rxscope_igb_reset_hw(adapter))
 		netdev_warn(netdev, "the device did not complete its reset\n");
+	else if (!rxscope_igb_link_up(adapter))
+		rxscope_igb_phy_restart_autoneg(adapter);
 }
 
 static int rxscope_igb_open(struct net_device *netdev)
@@ -601,7 +653,7 @@ static void rxscope_igb_init_queues(struct rxscope_igb_adapter *adapter)
 
 		qv->adapter = adapter;
 		qv->rx_ring = ring;
-		qv->vector = q + 1;
+		qv->vector = adapter->msix ? q + 1 : 0;
 		qv->eims_value = BIT(qv->vector);
 		netif_napi_add(netdev, &qv->napi, rxscope_igb_poll);
 	}
@@ -619,6 +671,47 @@ static void rxscope_igb_del_napi(struct rxscope_igb_adapter *adapter)
 
 	for (q = 0; q < adapter->num_rx_queues; q++)
 		netif_napi_del(&adapter->q_vector[q].napi);
+}
+
+/*
+ * One MSI-X vector per RX queue plus "other"; with fewer vectors, fewer
+ * queues; without MSI-X (or with intr_mode set), one queue on a single MSI,
+ * else INTx interrupt. Sets num_rx_queues, num_vectors and msix.
+ *
+ * Return: the number of vectors, or a negative error.
+ */
+static int rxscope_igb_alloc_vectors(struct rxscope_igb_adapter *adapter)
+{
+	struct pci_dev *pdev = adapter->pdev;
+	int want = adapter->num_rx_queues + 1;
+	unsigned int flags;
+	int n;
+
+	if (rxscope_igb_inject_msix_vectors)
+		want = min_t(int, want, rxscope_igb_inject_msix_vectors);
+	if (intr_mode == 0 && want >= 2) {
+		n = pci_alloc_irq_vectors(pdev, 2, want, PCI_IRQ_MSIX);
+		if (n > 0) {
+			if (n < adapter->num_rx_queues + 1)
+				dev_info(&pdev->dev, "%d MSI-X vectors: %d RX queue(s) instead of %d\n",
+					 n, n - 1, adapter->num_rx_queues);
+			adapter->msix = true;
+			adapter->num_rx_queues = n - 1;
+			adapter->num_vectors = n;
+			return n;
+		}
+		dev_info(&pdev->dev, "no MSI-X (%d): one queue, one interrupt\n",
+			 n);
+	}
+
+	flags = intr_mode >= 2 ? PCI_IRQ_INTX : PCI_IRQ_MSI | PCI_IRQ_INTX;
+	n = pci_alloc_irq_vectors(pdev, 1, 1, flags);
+	if (n < 0)
+		return n;
+	adapter->msix = false;
+	adapter->num_rx_queues = 1;
+	adapter->num_vectors = 1;
+	return n;
 }
 
 static int rxscope_igb_probe(struct pci_dev *pdev,
@@ -692,13 +785,15 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 		eth_hw_addr_random(netdev);
 	}
 
-	err = pci_alloc_irq_vectors(pdev, adapter->num_vectors,
-				    adapter->num_vectors, PCI_IRQ_MSIX);
+	err = rxscope_igb_alloc_vectors(adapter);
 	if (err < 0) {
-		dev_err(&pdev->dev, "failed to get %d MSI-X vectors: %d\n",
-			adapter->num_vectors, err);
+		dev_err(&pdev->dev, "failed to get any interrupt: %d\n", err);
 		goto out_iounmap;
 	}
+	nq = adapter->num_rx_queues;
+	err = netif_set_real_num_rx_queues(netdev, nq);
+	if (err)
+		goto out_free_vectors;
 
 	netdev->netdev_ops = &rxscope_igb_netdev_ops;
 	rxscope_igb_set_ethtool_ops(netdev);
@@ -725,12 +820,15 @@ static int rxscope_igb_probe(struct pci_dev *pdev,
 	}
 	rxscope_igb_debugfs_init(adapter);
 
-	netdev_info(netdev, "%pM, %d RX queue(s), %d MSI-X vectors\n",
-		    netdev->dev_addr, nq, adapter->num_vectors);
+	netdev_info(netdev, "%pM, %d RX queue(s), %d %s vector(s)\n",
+		    netdev->dev_addr, nq, adapter->num_vectors,
+		    adapter->msix ? "MSI-X" :
+		    pdev->msi_enabled ? "MSI" : "INTx");
 	return 0;
 
 out_del_napi:
 	rxscope_igb_del_napi(adapter);
+out_free_vectors:
 	pci_free_irq_vectors(pdev);
 out_iounmap:
 	pci_iounmap(pdev, adapter->hw.hw_addr);

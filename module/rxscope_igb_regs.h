@@ -53,8 +53,13 @@
 #define RXSCOPE_IGB_IMS		0x000D0	/* interrupt mask set */
 #define RXSCOPE_IGB_IMC		0x000D8	/* interrupt mask clear */
 
+#define RXSCOPE_IGB_ICS		0x000C8	/* interrupt cause set */
+
+#define RXSCOPE_IGB_ICR_TXDW		BIT(0)	/* TX descriptor written back */
 #define RXSCOPE_IGB_ICR_LSC		BIT(2)	/* link status change */
 #define RXSCOPE_IGB_ICR_RXO		BIT(6)	/* receiver overrun (ring full) */
+#define RXSCOPE_IGB_ICR_RXDW		BIT(7)	/* RX descriptor written back */
+#define RXSCOPE_IGB_ICR_ASSERTED	BIT(31)	/* this device interrupted */
 
 /* --- extended (MSI-X) interrupts --- */
 #define RXSCOPE_IGB_GPIE	0x01514	/* general purpose interrupt enable */

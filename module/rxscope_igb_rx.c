@@ -537,7 +537,6 @@ noinline int rxscope_igb_poll(struct napi_struct *napi, int budget)
 
 	done = min(done, budget - 1);
 	if (likely(napi_complete_done(napi, done)))
-		rxscope_igb_wr32(&q_vector->adapter->hw, RXSCOPE_IGB_EIMS,
-				 q_vector->eims_value);
+		rxscope_igb_irq_unmask(q_vector);
 	return done;
 }
