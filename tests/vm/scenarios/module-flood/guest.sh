@@ -1,9 +1,10 @@
 # An oversize flood: MTU 1500 and a stream of 9014-byte frames, which the device accepts
 # (up to 9026 bytes) and the driver must drop and count. Dropped frames must cost the poll
 # as much as received ones, or one poll keeps walking for as long as the device writes:
-# with kernel.watchdog_thresh=2 the soft-lockup detector reports any CPU that runs no task
-# for 4 s (the runner fails on that, and on RCU stalls). A shell loop must keep ticking
-# (no gap of 2 s or more), and afterwards COUNT ordinary datagrams arrive with zero loss.
+# with kernel.watchdog_thresh=3 the soft-lockup detector reports any CPU that runs no task
+# for 6 s (the runner fails on that, and on RCU stalls). A shell loop ticking every 0.2 s
+# must never stall for 5 s (a busy host alone stalls the whole VM for up to about 2 s), and
+# afterwards COUNT ordinary datagrams arrive with zero loss.
 COUNT=${COUNT:-500}
 
 rx_pkts() { rxs_et_sum "$ifc" 'rx_queue_[0-9]+_(packets|oversize)'; }
@@ -27,8 +28,8 @@ quiet_for() { # quiet_for SEC: waits (up to 60 s) until no frame arrived for SEC
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 rxs_check "MTU is 1500" [ "$(cat /sys/class/net/$ifc/mtu)" = 1500 ]
-sysctl -qw kernel.watchdog_thresh=2
-rxs_check "soft-lockup threshold lowered to 2" [ "$(cat /proc/sys/kernel/watchdog_thresh)" = 2 ]
+sysctl -qw kernel.watchdog_thresh=3
+rxs_check "soft-lockup threshold lowered to 3" [ "$(cat /proc/sys/kernel/watchdog_thresh)" = 3 ]
 (while :; do cut -d' ' -f1 /proc/uptime; usleep 200000; done) > /tmp/ticks &
 ticker=$!
 rxs_ready
@@ -37,7 +38,7 @@ kill "$ticker"
 gap=$(awk 'NR > 1 && $1 - p > g { g = $1 - p } { p = $1 } END { printf "%.2f", g }' /tmp/ticks)
 rxs_log "ticks: $(wc -l < /tmp/ticks), longest gap ${gap} s"
 rxs_check "the shell kept ticking during the flood (longest gap ${gap} s)" \
-	awk -v g="$gap" 'BEGIN { exit !(g < 2) }'
+	awk -v g="$gap" 'BEGIN { exit !(g < 5) }'
 over=$(rxs_et_sum "$ifc" 'rx_queue_[0-9]+_oversize')
 rxs_check "the driver dropped and counted oversize frames ($over)" [ "$over" -gt 1000 ]
 rxs_check "the flood drained" quiet_for 2

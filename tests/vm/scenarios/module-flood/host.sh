@@ -1,7 +1,7 @@
 # Floods the guest with 9014-byte frames (UDP payload 8972), above its MTU of 1500, as fast
 # as rxgen can for DURATION seconds over 8 flows (both RX queues); then, when the guest
 # asks, COUNT ordinary datagrams.
-DURATION=${DURATION:-20}
+DURATION=${DURATION:-12}
 COUNT=${COUNT:-500}
 rxs_host_wait_ready || exit 1
 "$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \
