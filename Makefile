@@ -129,6 +129,7 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) all module
 	$(Q)bash tests/vm/bench.sh
+	$(Q)bash tests/bench-host.sh
 
 # The ready-made latency check (docs/ci.md): CI_CHECK_ARGS="--kernel PATH --baseline DIR ..."
 ci-check: deps

@@ -125,11 +125,12 @@ struct session {
 };
 
 /*
- * --sample: one window in every period (long enough for the kernel to detach and attach
- * fentry hooks, which takes up to 2 s under TCG); the window's hooks stay this long after
- * it stops following new packets.
+ * --sample: one window in every period. Attaching and detaching the per-packet hooks
+ * costs the kernel CPU time (trampolines, text patching, RCU; about 0.1 s per window
+ * under TCG, measured by make bench), so the period is long enough to make that small;
+ * the window's hooks stay SAMPLE_GRACE_S after it stops following new packets.
  */
-#define SAMPLE_PERIOD_S		2.0
+#define SAMPLE_PERIOD_S		10.0
 #define SAMPLE_GRACE_S		0.05
 
 /*

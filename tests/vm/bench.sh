@@ -11,7 +11,9 @@
 #             the poll add to it, whatever the programs do)
 #     poll    rxscope record with only the poll hooks (reference for the poll stage)
 #   and the poll stage's p50 in each traced mode (the tracer's observer effect).
-# Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list.
+# Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list, DURATION=SEC the
+# seconds of traffic per measurement (default 5; --sample's windows come every 10 s, so its
+# cost is measured with DURATION=30 or more).
 # Results: results/bench-rx/, summary in summary.txt.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +26,8 @@ default_modes="igb $drv+floor $drv+trace $drv+sample $drv+pktfloor $drv+poll"
 modes=${MODES:-$default_modes}
 out=$top/results/bench-rx
 log=$top/results/bench-rx.log
-bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" bench-rx 2>&1 | tee "$log"
+bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" \
+	--env "DURATION=${DURATION:-5}" bench-rx 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1
 accel=$(grep -oE '\((tcg|kvm),' "$log" | tr -d '(,' | head -n 1)
 
