@@ -22,6 +22,7 @@ for r in $(seq "$RUNS"); do
 			opt= envs=
 			case ${m#*+} in
 			sample) opt="--sample 10" ;;
+			sample[0-9]*) opt="--sample ${m#*+sample}" ;;
 			floor) envs=RXSCOPE_EMPTY=1 ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
