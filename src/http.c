@@ -4,7 +4,8 @@
  * parser, and a single-threaded ppoll() loop over non-blocking sockets.
  *
  * Every connection is READING (a request head, into a fixed buffer of
- * RXS_HTTP_MAX_REQUEST bytes) or WRITING (one response). Each phase has a fixed deadline
+ * RXS_HTTP_MAX_REQUEST bytes), WRITING (one response) or DRAINING (closing after an
+ * error response). Each phase has a fixed deadline
  * (idle_s from its start, not extended by trickling bytes), so a slow client cannot keep
  * a slot by sending one byte at a time. When every slot is taken, a new connection
  * replaces the connection that has been waiting longest for a request. Requests that
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include "clock.h"
 #include "http.h"
 
@@ -222,7 +224,15 @@ const char *rxs_http_reason(int status)
 
 /* --- the server ------------------------------------------------------------------------ */
 
-enum conn_state { C_FREE, C_READING, C_WRITING };
+/*
+ * DRAINING: an error response is out and our side is shut down; what the client still
+ * sends is read and dropped until it closes (or the deadline), so that closing with
+ * unread data does not reset the connection before the client read the response.
+ */
+enum conn_state { C_FREE, C_READING, C_WRITING, C_DRAINING };
+
+/* How long a closing connection is drained at most. */
+#define DRAIN_S		2.0
 
 struct conn {
 	enum conn_state st;
@@ -231,8 +241,11 @@ struct conn {
 	double since;		/* when the current phase began */
 	bool close_after;	/* close once the response is out */
 	size_t rlen;
-	char *wbuf;
-	size_t wlen, woff;
+	char head[512];		/* the response head, */
+	size_t hlen;
+	char *body;		/* then the body (malloc'ed, owned) */
+	size_t blen;
+	size_t woff;		/* bytes of head + body sent */
 	char rbuf[RXS_HTTP_MAX_REQUEST];
 };
 
@@ -401,8 +414,8 @@ int rxs_http_nconns(const struct rxs_http_server *srv)
 static void conn_close(struct rxs_http_server *srv, struct conn *c)
 {
 	close(c->fd);
-	free(c->wbuf);
-	c->wbuf = NULL;
+	free(c->body);
+	c->body = NULL;
 	c->st = C_FREE;
 	c->rlen = 0;
 	srv->nconns--;
@@ -419,28 +432,24 @@ static void start_reading(struct rxs_http_server *srv, struct conn *c, double no
 static void respond(struct rxs_http_server *srv, struct conn *c, int status, char *body,
 		    size_t blen, const char *ctype, bool close_after, double now)
 {
-	char head[512], msg[128];
-	int hl;
-
 	if (!body) {
+		char msg[128];
+
 		blen = snprintf(msg, sizeof(msg), "%d %s\n", status, rxs_http_reason(status));
+		body = strdup(msg);
 		ctype = "text/plain; charset=utf-8";
+		if (!body) {
+			conn_close(srv, c);
+			return;
+		}
 	}
-	hl = snprintf(head, sizeof(head),
-		      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-		      status, rxs_http_reason(status), ctype, blen,
-		      status == 405 ? "Allow: GET\r\n" : "",
-		      close_after ? "Connection: close\r\n" : "");
-	c->wbuf = malloc(hl + blen);
-	if (!c->wbuf) {
-		free(body);
-		conn_close(srv, c);
-		return;
-	}
-	memcpy(c->wbuf, head, hl);
-	memcpy(c->wbuf + hl, body ? body : msg, blen);
-	free(body);
-	c->wlen = hl + blen;
+	c->hlen = snprintf(c->head, sizeof(c->head),
+			   "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
+			   status, rxs_http_reason(status), ctype, blen,
+			   status == 405 ? "Allow: GET\r\n" : "",
+			   close_after ? "Connection: close\r\n" : "");
+	c->body = body;
+	c->blen = blen;
 	c->woff = 0;
 	c->close_after = close_after;
 	c->st = C_WRITING;
@@ -497,12 +506,34 @@ static void do_read(struct rxs_http_server *srv, struct conn *c, double now)
 	handle_input(srv, c, now);
 }
 
+static void do_drain(struct rxs_http_server *srv, struct conn *c)
+{
+	char junk[4096];
+	ssize_t n = recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0)
+		conn_close(srv, c);
+}
+
 static void do_write(struct rxs_http_server *srv, struct conn *c, double now)
 {
-	while (c->woff < c->wlen) {
-		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (c->woff < c->hlen + c->blen) {
+		struct iovec iov[2];
+		struct msghdr mh = { .msg_iov = iov };
+		ssize_t n;
 
+		if (c->woff < c->hlen) {
+			iov[mh.msg_iovlen].iov_base = c->head + c->woff;
+			iov[mh.msg_iovlen++].iov_len = c->hlen - c->woff;
+			iov[mh.msg_iovlen].iov_base = c->body;
+			iov[mh.msg_iovlen++].iov_len = c->blen;
+		} else {
+			iov[mh.msg_iovlen].iov_base = c->body + (c->woff - c->hlen);
+			iov[mh.msg_iovlen++].iov_len = c->blen - (c->woff - c->hlen);
+		}
+		n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return;
 		if (n <= 0) {
@@ -511,11 +542,13 @@ static void do_write(struct rxs_http_server *srv, struct conn *c, double now)
 		}
 		c->woff += n;
 	}
-	free(c->wbuf);
-	c->wbuf = NULL;
+	free(c->body);
+	c->body = NULL;
 	if (c->close_after) {
 		shutdown(c->fd, SHUT_WR);
-		conn_close(srv, c);
+		c->st = C_DRAINING;
+		c->since = now;
+		c->deadline = now + (srv->o.idle_s < DRAIN_S ? srv->o.idle_s : DRAIN_S);
 		return;
 	}
 	start_reading(srv, c, now);
@@ -534,7 +567,11 @@ static struct conn *slot_for_new(struct rxs_http_server *srv)
 
 		if (c->st == C_FREE)
 			return c;
-		if (c->st == C_READING && (!victim || c->since < victim->since))
+		if (c->st == C_WRITING)
+			continue;
+		/* a draining connection goes first, then the longest-waiting reader */
+		if (!victim || (c->st == C_DRAINING && victim->st != C_DRAINING) ||
+		    (c->st == victim->st && c->since < victim->since))
 			victim = c;
 	}
 	if (victim) {
@@ -586,7 +623,7 @@ int rxs_http_run(struct rxs_http_server *srv, volatile sig_atomic_t *stop,
 			if (c->st == C_FREE)
 				continue;
 			srv->pfds[n].fd = c->fd;
-			srv->pfds[n].events = c->st == C_READING ? POLLIN : POLLOUT;
+			srv->pfds[n].events = c->st == C_WRITING ? POLLOUT : POLLIN;
 			srv->pidx[n++] = i;
 			if (c->deadline < wake)
 				wake = c->deadline;
@@ -611,6 +648,8 @@ int rxs_http_run(struct rxs_http_server *srv, volatile sig_atomic_t *stop,
 				do_read(srv, c, now);
 			else if (c->st == C_WRITING && (re & (POLLOUT | POLLHUP | POLLERR)))
 				do_write(srv, c, now);
+			else if (c->st == C_DRAINING)
+				do_drain(srv, c);
 		}
 		if (ret > 0 && (srv->pfds[0].revents & POLLIN))
 			do_accept(srv, now);
@@ -619,8 +658,9 @@ int rxs_http_run(struct rxs_http_server *srv, volatile sig_atomic_t *stop,
 			struct conn *c = &srv->conns[i];
 
 			if (c->st != C_FREE && now >= c->deadline) {
+				if (c->st != C_DRAINING)
+					srv->stats.timeouts++;
 				conn_close(srv, c);
-				srv->stats.timeouts++;
 			}
 		}
 		if (now >= next_tick) {
