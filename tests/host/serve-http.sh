@@ -178,6 +178,26 @@ expect "a query string is ignored" "$(raw 'GET /metrics?x=1 HTTP/1.1\r\nHost: x\
 scrape_ok "after the malformed requests"
 
 kill -0 "$serve" 2> /dev/null && pass "rxscope serve is still running" || fail "rxscope serve died"
+
+# usage errors: exit 2 with a message naming the problem, before anything is attached
+usage() { # usage LABEL WANT-IN-MESSAGE ARGS...
+	local label=$1 want=$2 out rc
+	shift 2
+	out=$("$RXSCOPE" serve "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 2 ] && echo "$out" | grep -q -- "$want"; then
+		pass "serve $label: exit 2, '$want'"
+	else
+		fail "serve $label: exit $rc, message: $(echo "$out" | head -n 2)"
+	fi
+}
+usage "--listen :9941" "0.0.0.0:PORT" --listen :9941
+usage "--listen with a host name" "numeric address" --listen example.org:80
+usage "--listen port 70000" "port 0..65535" --listen 127.0.0.1:70000
+usage "--max-conns 0" "want 1..4096" --max-conns 0
+usage "--idle-timeout 0" "want 0.1..3600" --idle-timeout 0
+usage "on a port already in use" "failed to listen on $ADDR" --listen "$ADDR" -d 1
+usage "with an argument" "unexpected argument" extra
 kill -TERM "$serve"
 wait "$serve"
 expect "rxscope serve exits 0 on SIGTERM" "$?" 0
