@@ -17,7 +17,7 @@ RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
 RXGEN=${RXGEN:-$ROOT/build/rxgen}
 RXSINK=${RXSINK:-$ROOT/build/rxsink}
 RATE=${RATE:-1000}
-SECS=${SECS:-5}
+SECS=${SECS:-10}
 N=$((RATE * SECS))
 NS=rxssp$$
 RX=rxsp$$a TX=rxsp$$b
@@ -106,6 +106,9 @@ cat > "$TMP/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $ROOT/docs/examples/rxscope-rules.yml
 scrape_configs:
   - job_name: rxscope
     static_configs:
@@ -201,6 +204,42 @@ if [ "$series" != none ] && [ "$series" -lt 2000 ]; then
 	pass "bounded series count ($series)"
 else
 	fail "series count $series"
+fi
+
+# the operator files of docs/examples: the rules run in this Prometheus without error and
+# the recording rule has values; the example config and the systemd unit check out
+rules=$(curl -s -m 5 "http://$PROM/api/v1/rules")
+nrules=$(echo "$rules" | grep -o '"health":"[a-z]*"' | grep -c '"health":"ok"')
+nbad=$(echo "$rules" | grep -o '"health":"[a-z]*"' | grep -vc '"health":"ok"')
+if [ "$nrules" -ge 9 ] && [ "$nbad" = 0 ]; then
+	pass "the example rules load and evaluate in Prometheus ($nrules rules healthy)"
+else
+	fail "example rules: $nrules healthy, $nbad not: $(echo "$rules" | head -c 400)"
+fi
+p99rec=$(query 'rxscope:stage_latency_seconds:p99_5m{stage="gro"}')
+if awk -v p="$p99rec" 'BEGIN { exit !(p != "none" && p != "NaN" && p > 0) }'; then
+	pass "the recording rule rxscope:stage_latency_seconds:p99_5m has the gro stage ($p99rec s)"
+else
+	fail "recording rule rxscope:stage_latency_seconds:p99_5m{stage=\"gro\"}: $p99rec"
+fi
+promtool check rules "$ROOT/docs/examples/rxscope-rules.yml" > "$TMP/rules.log" 2>&1 &&
+	pass "promtool check rules docs/examples/rxscope-rules.yml" ||
+	fail "promtool check rules: $(cat "$TMP/rules.log")"
+promtool check config "$ROOT/docs/examples/prometheus.yml" > "$TMP/config.log" 2>&1 &&
+	pass "promtool check config docs/examples/prometheus.yml" ||
+	fail "promtool check config: $(cat "$TMP/config.log")"
+if command -v systemd-analyze > /dev/null; then
+	# verify wants the ExecStart binary to exist: point it at this build
+	sed "s#/usr/local/bin/rxscope#$RXSCOPE#" "$ROOT/docs/examples/rxscope-serve.service" \
+		> "$TMP/rxscope-serve.service"
+	if systemd-analyze verify "$TMP/rxscope-serve.service" > "$TMP/verify.log" 2>&1 &&
+	   [ ! -s "$TMP/verify.log" ]; then
+		pass "systemd-analyze verify accepts docs/examples/rxscope-serve.service"
+	else
+		fail "systemd-analyze verify: $(cat "$TMP/verify.log")"
+	fi
+else
+	echo "SKIP: systemd-analyze is not installed: the unit file was not verified"
 fi
 
 curl -s -m 5 "http://$ADDR/metrics" > "$TMP/scrape.prom"
