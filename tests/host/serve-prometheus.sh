@@ -243,6 +243,8 @@ else
 fi
 
 curl -s -m 5 "http://$ADDR/metrics" > "$TMP/scrape.prom"
+# SCRAPE_COPY=FILE keeps this scrape (docs/prometheus.md quotes one)
+[ -n "${SCRAPE_COPY:-}" ] && cp "$TMP/scrape.prom" "$SCRAPE_COPY"
 if promtool check metrics < "$TMP/scrape.prom" > "$TMP/promtool.log" 2>&1; then
 	pass "promtool check metrics accepts a scrape"
 else
