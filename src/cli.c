@@ -118,6 +118,9 @@ static const struct argp_option serve_opts[] = {
 	{ "idle-timeout", OPT_IDLE, "SEC", 0,
 	  "Close a connection that has not sent a whole request, or taken its response, "
 	  "within SEC seconds (default 30)", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "At the end, write the totals since start to FILE as a recording", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "Of -o FILE: json (default), csv or prom", 0 },
 	{ 0 },
 };
 
@@ -125,8 +128,9 @@ static const char serve_doc[] =
 	"Export the receive path's metrics to Prometheus: GET /metrics over HTTP.\v"
 	"USAGE: rxscope serve [--listen ADDR:PORT] [--max-conns N] [--idle-timeout SEC]\n"
 	"                     [--driver NAME] [--dev IF] [--port N] [--cpu N] [-d SEC]\n"
-	"                     [--stats] [--ready-file PATH] [-v]\n"
+	"                     [--stats] [--ready-file PATH] [-o FILE [--format FMT]] [-v]\n"
 	"The programs stay attached; each scrape reads the per-CPU maps (totals since start).\n"
+	"-o FILE: when it stops, the same totals are written to FILE as a recording.\n"
 	"--ready-file PATH receives the bound address (ADDR:PORT) once serving.\n"
 	"--stats also measures each program's run time (rxscope_bpf_run_seconds_total).\n"
 	"SIGINT or SIGTERM stops it. Metrics: docs/prometheus.md.\n\n"

@@ -5,7 +5,8 @@
  * GET /metrics (http.c) by reading the per-CPU maps into a recording and writing it in
  * the text format 0.0.4 (export_prom.c). Nothing runs per scrape but map reads, and
  * nothing at all while nobody scrapes except the once-a-second sweep of stale tracking
- * entries. SIGINT/SIGTERM stop it cleanly. docs/prometheus.md describes the metrics.
+ * entries. SIGINT/SIGTERM stop it cleanly (and with -o, write the totals since start as a
+ * recording). docs/prometheus.md describes the metrics.
  */
 #include <errno.h>
 #include <signal.h>
@@ -99,6 +100,31 @@ static void on_tick(void *ctx)
 		stop_requested = 1;
 }
 
+/*
+ * The totals since start: the maps, with the recording's 32-bit softnet deltas replaced by
+ * the folded 64-bit totals. Returns 0 or a negative errno (@r is freed then).
+ */
+static int collect_totals(struct serve *sv, struct rxs_recording *r)
+{
+	int ret;
+
+	fold_softnet(sv);
+	ret = rxs_session_collect(sv->s, r);
+	if (ret) {
+		rxs_recording_free(r);
+		return ret;
+	}
+	for (int i = 0; i < r->ncpus; i++) {
+		int cpu = r->cpus[i].cpu;
+
+		if (r->cpus[i].softnet_ncols <= 0 || cpu < 0 || cpu >= sv->ncpus)
+			continue;
+		for (int c = 0; c < r->cpus[i].softnet_ncols && c < sv->sn_ncols; c++)
+			r->cpus[i].softnet[c] = sv->sn_acc[cpu][c];
+	}
+	return 0;
+}
+
 /* GET /metrics: read the maps and render the exposition. */
 static int handle(void *ctx, const char *path, char **body, size_t *len, const char **ctype)
 {
@@ -113,21 +139,10 @@ static int handle(void *ctx, const char *path, char **body, size_t *len, const c
 
 	if (strcmp(path, "/metrics"))
 		return 404;
-	fold_softnet(sv);
-	ret = rxs_session_collect(sv->s, &r);
+	ret = collect_totals(sv, &r);
 	if (ret) {
 		fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
-		rxs_recording_free(&r);
 		return 500;
-	}
-	/* the recording's softnet deltas are 32-bit; the folded 64-bit totals replace them */
-	for (int i = 0; i < r.ncpus; i++) {
-		int cpu = r.cpus[i].cpu;
-
-		if (r.cpus[i].softnet_ncols <= 0 || cpu < 0 || cpu >= sv->ncpus)
-			continue;
-		for (int c = 0; c < r.cpus[i].softnet_ncols && c < sv->sn_ncols; c++)
-			r.cpus[i].softnet[c] = sv->sn_acc[cpu][c];
 	}
 	x.nprogs = rxs_session_prog_stats(sv->s, progs, RXS_MAX_PROGS);
 	x.progs = progs;
@@ -250,6 +265,25 @@ int rxs_serve_cmd(const struct rxs_cli *cli)
 		exit_code = RXS_EXIT_PRIV;
 	}
 	fprintf(stderr, "rxscope serve: stopped after %llu scrapes\n", sv->scrapes);
+	if (cli->output && exit_code == RXS_EXIT_OK) {
+		struct rxs_recording r;
+
+		ret = collect_totals(sv, &r);
+		if (ret) {
+			fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+			exit_code = RXS_EXIT_PRIV;
+			goto out;
+		}
+		ret = rxs_export_write(&r, cli->output, cli->format, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "rxscope: %s\n", err);
+			exit_code = RXS_EXIT_USAGE;
+		} else {
+			fprintf(stderr, "wrote %s (%s, %.1f s)\n", cli->output,
+				rxs_format_name(cli->format), r.duration_s);
+		}
+		rxs_recording_free(&r);
+	}
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);
