@@ -167,7 +167,8 @@ static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_IDLE:
 		if (parse_secs(arg, &d) || d < 0.1 || d > 3600)
-			argp_error(state, "invalid --idle-timeout '%s': want 0.1..3600 seconds", arg);
+			argp_error(state, "invalid --idle-timeout '%s': want 0.1..3600 seconds",
+				   arg);
 		cli->serve.idle_s = d;
 		break;
 	default:

@@ -334,7 +334,8 @@ int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 	header(f, "rxscope_scrape_collect_seconds", "gauge",
 	       "Time this scrape spent reading the BPF maps and /proc/net/softnet_stat.");
 	fprintf(f, "rxscope_scrape_collect_seconds %.9f\n", x->collect_s);
-	header(f, "rxscope_scrapes_total", "counter", "GET /metrics requests answered before this one.");
+	header(f, "rxscope_scrapes_total", "counter",
+	       "GET /metrics requests answered before this one.");
 	fprintf(f, "rxscope_scrapes_total %llu\n", x->scrapes);
 	header(f, "rxscope_http_responses_total", "counter", "HTTP responses by status class.");
 	for (int c = 2; c < 6; c++)

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include "clock.h"
@@ -231,6 +232,9 @@ const char *rxs_http_reason(int status)
  */
 enum conn_state { C_FREE, C_READING, C_WRITING, C_DRAINING };
 
+/* File descriptors kept beside the connections' (the tracer's, stdio). */
+#define FD_MARGIN	256
+
 /* How long a closing connection is drained at most. */
 #define DRAIN_S		2.0
 
@@ -259,6 +263,7 @@ struct rxs_http_server {
 	struct pollfd *pfds;
 	int *pidx;		/* pfds[k] belongs to conns[pidx[k]] */
 	int nconns;
+	double accept_pause;	/* out of descriptors or memory: accept again after this */
 	struct rxs_http_stats stats;
 };
 
@@ -286,9 +291,9 @@ int rxs_http_parse_addr(const char *s, struct sockaddr_storage *ss, unsigned int
 			port_s = s;
 		} else {
 			if (colon == s) {
-				snprintf(err, errlen, "invalid listen address '%s': name the address "
-					 "(127.0.0.1:PORT for this host only, 0.0.0.0:PORT for "
-					 "every interface)", s);
+				snprintf(err, errlen, "invalid listen address '%s': name the "
+					 "address (127.0.0.1:PORT for this host only, "
+					 "0.0.0.0:PORT for every interface)", s);
 				return -EINVAL;
 			}
 			if ((size_t)(colon - s) >= sizeof(host) || memchr(s, ':', colon - s))
@@ -352,10 +357,30 @@ struct rxs_http_server *rxs_http_listen(const char *listen_s, const struct rxs_h
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	unsigned int sslen;
+	struct rlimit rl;
 	int one = 1;
 
 	if (rxs_http_parse_addr(listen_s, &ss, &sslen, err, errlen))
 		return NULL;
+	/*
+	 * Every connection is a descriptor, beside the tracer's programs, maps and links (a
+	 * few dozen): make room, or an accept() failing with EMFILE would leave the listening
+	 * socket readable for ever.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)o->max_conns + FD_MARGIN) {
+		rl.rlim_cur = (rlim_t)o->max_conns + FD_MARGIN;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max) {
+			snprintf(err, errlen, "%d connections need %d file descriptors, but "
+				 "the limit is %llu (ulimit -n)", o->max_conns,
+				 o->max_conns + FD_MARGIN, (unsigned long long)rl.rlim_max);
+			return NULL;
+		}
+		if (setrlimit(RLIMIT_NOFILE, &rl)) {
+			snprintf(err, errlen, "failed to raise the file descriptor limit to %d: %s",
+				 o->max_conns + FD_MARGIN, strerror(errno));
+			return NULL;
+		}
+	}
 	srv = calloc(1, sizeof(*srv));
 	if (!srv)
 		goto nomem;
@@ -588,8 +613,14 @@ static void do_accept(struct rxs_http_server *srv, double now)
 		struct conn *c;
 		int one = 1;
 
-		if (fd < 0)
+		if (fd < 0) {
+			/* out of descriptors or memory: the listening socket stays readable,
+			 * so stop polling it for a moment rather than spin */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				srv->accept_pause = now + 0.1;
 			return;
+		}
 		srv->stats.accepted++;
 		c = slot_for_new(srv);
 		if (!c) {		/* every slot is busy writing a response */
@@ -614,9 +645,12 @@ int rxs_http_run(struct rxs_http_server *srv, volatile sig_atomic_t *stop,
 		struct timespec ts;
 		int n = 0, ret;
 
-		srv->pfds[n].fd = srv->lfd;
+		/* a negative descriptor is skipped by ppoll(): accepting is paused */
+		srv->pfds[n].fd = now < srv->accept_pause ? -1 : srv->lfd;
 		srv->pfds[n].events = POLLIN;
 		srv->pidx[n++] = -1;
+		if (now < srv->accept_pause && srv->accept_pause < wake)
+			wake = srv->accept_pause;
 		for (int i = 0; i < srv->o.max_conns; i++) {
 			struct conn *c = &srv->conns[i];
 

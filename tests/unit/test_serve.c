@@ -98,7 +98,7 @@ static void test_parse_bad(void **state)
 		{ "GET /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", -400 },
 		{ "GET /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n", -400 },
 		{ "GET /metrics HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", -501 },
-		{ "G\xc3\xa9T /metrics HTTP/1.1\r\nHost: a\r\n\r\n", -400 },	/* not a token */
+		{ "G\xc3\xa9T /metrics HTTP/1.1\r\nHost: a\r\n\r\n", -400 }, /* no token */
 		{ "\r\r\n", -400 },
 		{ "AVERYLONGMETHODNAME / HTTP/1.1\r\nHost: a\r\n\r\n", -400 },
 	};
@@ -132,7 +132,8 @@ static void test_parse_bad(void **state)
 /* Every proper prefix of a good request is "incomplete", never an error. */
 static void test_parse_prefixes(void **state)
 {
-	static const char get[] = "\r\nGET /metrics?x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+	static const char get[] =
+		"\r\nGET /metrics?x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 	struct rxs_http_req req;
 
 	(void)state;
@@ -324,7 +325,8 @@ static void test_scrape_exposition(void **state)
 		/* an unavailable stage exports no series at all */
 		assert_null(strstr(line, "stage=\"socket\",le"));
 		if (sscanf(line, "rxscope_stage_latency_seconds_bucket{dev=\"eth\\\"0\","
-			   "driver=\"rxscope_igb\",stage=\"poll\",le=\"%31[^\"]\"} %llu", le, &v) == 2) {
+			   "driver=\"rxscope_igb\",stage=\"poll\",le=\"%31[^\"]\"} %llu",
+			   le, &v) == 2) {
 			assert_true(v >= prev);
 			prev = v;
 			buckets++;
