@@ -50,6 +50,8 @@ HOST=${ADDR%:*} PORT=${ADDR##*:}
 URL=http://$ADDR/metrics
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$serve/status"; }
+# CPU time (user + system) of the server in clock ticks
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$serve/stat"; }
 # scrape_ok LABEL: a fresh scrape answers 200 with a whole exposition
 scrape_ok() {
 	local code
@@ -79,14 +81,18 @@ for _ in $(seq "$SCRAPES"); do printf 'url = "%s"\noutput = "/dev/null"\n' "$URL
 head -n $((2 * 100)) "$TMP/curl.cfg" > "$TMP/warm.cfg"
 curl -s --parallel --parallel-max "$CONC" -K "$TMP/warm.cfg" > /dev/null 2>&1
 rss0=$(rss_kb)
+cpu0=$(cpu_ticks)
 t0=$(date +%s.%N)
 curl -s --parallel --parallel-max "$CONC" -K "$TMP/curl.cfg" \
 	-w '%{http_code} %{size_download}\n' > "$TMP/load.txt" 2> "$TMP/load.err"
 t1=$(date +%s.%N)
 rss1=$(rss_kb)
+cpu1=$(cpu_ticks)
 ok=$(awk '$1 == 200 && $2 > 5000' "$TMP/load.txt" | wc -l)
 expect "$SCRAPES scrapes at concurrency $CONC all answered 200 with a whole body" "$ok" "$SCRAPES"
-echo "    $SCRAPES scrapes in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s; RSS ${rss0} kB -> ${rss1} kB"
+echo "    $SCRAPES scrapes in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s; RSS ${rss0} kB -> ${rss1} kB;" \
+	"server CPU $(awk -v a="$cpu0" -v b="$cpu1" -v hz="$(getconf CLK_TCK)" -v n="$SCRAPES" \
+	'BEGIN { printf "%.2f ms", (b - a) * 1000 / hz / n }') per scrape"
 if [ -n "$rss0" ] && [ -n "$rss1" ] && [ $((rss1 * 100)) -le $((rss0 * 105)) ]; then
 	pass "RSS flat within 5% over the load (${rss0} -> ${rss1} kB)"
 else
