@@ -108,8 +108,19 @@ static const struct argp_option probe_opts[] = {
 #define OPT_MAXCONNS	2002
 #define OPT_IDLE	2003
 
+/* trace's selection options, but no --sample; --stats and --ready-file say what they do here */
 static const struct argp_option serve_opts[] = {
-	SEL_OPTS,
+	{ "driver", OPT_DRIVER, "NAME", 0,
+	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },
+	{ "dev", OPT_DEV, "IF", 0, "Only packets and NAPI polls of interface IF", 0 },
+	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },
+	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at SIGINT/SIGTERM)", 0 },
+	{ "stats", OPT_STATS, NULL, 0,
+	  "Measure each BPF program's run time (rxscope_bpf_run_seconds_total)", 0 },
+	{ "ready-file", OPT_READY, "PATH", 0,
+	  "Once serving, write the bound ADDR:PORT to PATH", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug output and hook fallbacks", 0 },
 	{ "listen", OPT_LISTEN, "ADDR:PORT", 0,
 	  "Answer on ADDR:PORT (default " RXS_SERVE_LISTEN "; 0.0.0.0:PORT for every "
 	  "interface, [::]:PORT for IPv6, port 0 for any free port)", 0 },

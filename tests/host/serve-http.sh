@@ -204,6 +204,7 @@ usage "--max-conns 0" "want 1..4096" --max-conns 0
 usage "--idle-timeout 0" "want 0.1..3600" --idle-timeout 0
 usage "on a port already in use" "failed to listen on $ADDR" --listen "$ADDR" -d 1
 usage "with an argument" "unexpected argument" extra
+usage "with --sample (serve follows every packet)" "unrecognized option" --sample 10
 kill -TERM "$serve"
 wait "$serve"
 expect "rxscope serve exits 0 on SIGTERM" "$?" 0
