@@ -148,6 +148,11 @@ if awk -v p="$prate" -v g="$gen_rate" 'BEGIN { exit !(p != "none" && g > 0 &&
 	pass "rate() of the packet counter over ${win}s ($prate/s) is within 2% of rxgen's ($gen_rate/s)"
 else
 	fail "rate() of the packet counter over ${win}s: $prate/s, rxgen sent $gen_rate/s (> 2% apart)"
+	# the samples behind it, to tell a late scrape or a stalled sender from a wrong count
+	curl -s -m 5 "http://$PROM/api/v1/query" --data-urlencode "time=$t_q" \
+		--data-urlencode "query=rxscope_funnel_packets_total{hook=\"gro\"}[$((win + 2))s]" |
+		grep -o '"cpu":"[0-9]*"\|\[[0-9.]*,"[0-9]*"\]' | sed 's/^/    /'
+	echo "    load: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 # p99 of the gro stage from Prometheus (compared below with rxscope's own, once serve
