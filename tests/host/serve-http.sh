@@ -208,4 +208,19 @@ usage "with --sample (serve follows every packet)" "unrecognized option" --sampl
 kill -TERM "$serve"
 wait "$serve"
 expect "rxscope serve exits 0 on SIGTERM" "$?" 0
+
+# without --listen: 127.0.0.1:9941, this host only
+if [ -n "$(ss -Hltn 'sport = :9941')" ]; then
+	echo "SKIP: port 9941 is taken here: the default address was not checked"
+else
+	"$RXSCOPE" serve -d 30 --ready-file "$TMP/ready2" > /dev/null 2> "$TMP/serve2.err" &
+	s2=$!
+	PIDS+=("$s2")
+	for _ in $(seq 150); do [ -s "$TMP/ready2" ] && break; sleep 0.1; done
+	expect "the default address (ready file)" "$(cat "$TMP/ready2" 2> /dev/null)" 127.0.0.1:9941
+	expect "  ... the only socket listening on port 9941" \
+		"$(ss -Hltn 'sport = :9941' | awk '{ print $4 }' | tr '\n' ' ')" "127.0.0.1:9941 "
+	kill -TERM "$s2"
+	wait "$s2"
+fi
 finish
