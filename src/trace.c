@@ -561,7 +561,8 @@ static int session_init(struct session *s, const struct rxs_cli *cli)
 	snprintf(s->kernel, sizeof(s->kernel), "%s", uts.release);
 	s->ncpus = libbpf_num_possible_cpus();
 	if (s->ncpus <= 0) {
-		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n", strerror(-s->ncpus));
+		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n",
+			strerror(-s->ncpus));
 		return RXS_EXIT_PRIV;
 	}
 

@@ -343,8 +343,10 @@ static void test_scrape_exposition(void **state)
 	assert_int_equal(buckets, RXS_PROM_LAT_EXP_MAX - RXS_PROM_LAT_EXP_MIN + 2);
 	assert_int_equal(inf, r.stages[RXS_H_POLL].hist.count);
 	assert_true(helps > 20);
-	snprintf(cmd, sizeof(cmd), "grep -q '^rxscope_drops_total{.*reason=\"NO_SOCKET\"} 11$' %s && "
-		 "grep -q '^rxscope_bpf_run_seconds_total{program=\"fentry_igb_poll\"} 0.000250000$' %s && "
+	snprintf(cmd, sizeof(cmd),
+		 "grep -q '^rxscope_drops_total{.*reason=\"NO_SOCKET\"} 11$' %s && "
+		 "grep -q '^rxscope_bpf_run_seconds_total{program=\"fentry_igb_poll\"} "
+		 "0.000250000$' %s && "
 		 "grep -q '^rxscope_poll_packets_bucket{.*le=\"63\"}' %s", path, path, path);
 	assert_int_equal(system(cmd), 0);
 	if (have_promtool()) {
