@@ -5,7 +5,7 @@
  * GET /metrics (http.c) by reading the per-CPU maps into a recording and writing it in
  * the text format 0.0.4 (export_prom.c). Nothing runs per scrape but map reads, and
  * nothing at all while nobody scrapes except the once-a-second sweep of stale tracking
- * entries. SIGINT/SIGTERM stop it cleanly (and with -o, write the totals since start as a
+ * entries and a read of /proc/net/softnet_stat every SOFTNET_FOLD_S. SIGINT/SIGTERM stop it cleanly (and with -o, write the totals since start as a
  * recording). docs/prometheus.md describes the metrics.
  */
 #include <errno.h>
@@ -46,7 +46,7 @@ struct serve {
 	struct rxs_softnet prev;
 	bool have_prev;
 	int sn_ncols;
-	__u64 (*sn_acc)[RXS_SOFTNET_MAX_COLS];	/* s.ncpus rows */
+	__u64 (*sn_acc)[RXS_SOFTNET_MAX_COLS];	/* ncpus rows */
 	double last_fold;
 };
 
