@@ -20,7 +20,7 @@ BPO_SOURCE=/etc/apt/sources.list.d/bookworm-backports.sources
 # Packages from bookworm (priority 500) and from bookworm-backports.
 BASE_PKGS=(make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pahole libjson-c-dev
 	   libcmocka-dev busybox-static cpio tcpdump iproute2 ethtool kmod xz-utils zstd
-	   ca-certificates)
+	   ca-certificates curl)
 BPO_PKGS=(qemu-system-x86 libbpf-dev bpftool)
 
 have_pkg() {
@@ -51,6 +51,7 @@ fast_ok() {
 		[ -f "$cache/guest/$k/lib/modules/$k/modules.dep" ] || return 1
 	done
 	[ -x "$cache/bin/promtool" ] || return 1
+	[ -x "$cache/bin/prometheus" ] || return 1
 	return 0
 }
 
@@ -161,17 +162,20 @@ if ! apt-cache show "linux-image-$OLDER_KVER" >/dev/null 2>&1; then
 fi
 fetch_image "$OLDER_KVER"
 
-# promtool checks our Prometheus exposition output. It comes from Debian's prometheus
-# package, extracted alone: installing the package would also set up a server.
-if [ ! -x "$cache/bin/promtool" ]; then
-	say "extracting promtool from Debian's prometheus package"
+# promtool checks our Prometheus exposition output, and the Prometheus server scrapes
+# `rxscope serve` in the tests. Both come from Debian's prometheus package, extracted
+# alone: installing the package would also set up and start a system-wide server.
+if [ ! -x "$cache/bin/promtool" ] || [ ! -x "$cache/bin/prometheus" ]; then
+	say "extracting promtool and prometheus from Debian's prometheus package"
 	tmp=$(mktemp -d "$cache/dl.XXXXXX")
 	chmod 755 "$tmp"
 	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$(apt-cache show "prometheus=$PROMTOOL_VERSION" >/dev/null 2>&1 && echo "prometheus=$PROMTOOL_VERSION" || echo prometheus)" >/dev/null)
 	dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x"
 	mkdir -p "$cache/bin"
-	cp "$tmp/x/usr/bin/promtool" "$cache/bin/promtool.tmp"
-	mv "$cache/bin/promtool.tmp" "$cache/bin/promtool"
+	for b in promtool prometheus; do
+		cp "$tmp/x/usr/bin/$b" "$cache/bin/$b.tmp"
+		mv "$cache/bin/$b.tmp" "$cache/bin/$b"
+	done
 	rm -rf "$tmp"
 fi
 

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include "cli.h"
+#include "http.h"
 
 const char *argp_program_version = "rxscope 0.1";
 const char *argp_program_bug_address = NULL;
@@ -101,6 +103,91 @@ static const struct argp_option probe_opts[] = {
 	{ 0 },
 };
 
+/* serve's own option keys, apart from the shared enum above */
+#define OPT_LISTEN	2001
+#define OPT_MAXCONNS	2002
+#define OPT_IDLE	2003
+
+/* trace's selection options, but no --sample; --stats and --ready-file say what they do here */
+static const struct argp_option serve_opts[] = {
+	{ "driver", OPT_DRIVER, "NAME", 0,
+	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },
+	{ "dev", OPT_DEV, "IF", 0, "Only packets and NAPI polls of interface IF", 0 },
+	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },
+	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at SIGINT/SIGTERM)", 0 },
+	{ "stats", OPT_STATS, NULL, 0,
+	  "Measure each BPF program's run time (rxscope_bpf_run_seconds_total)", 0 },
+	{ "ready-file", OPT_READY, "PATH", 0,
+	  "Once serving, write the bound ADDR:PORT to PATH", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf debug output and hook fallbacks", 0 },
+	{ "listen", OPT_LISTEN, "ADDR:PORT", 0,
+	  "Answer on ADDR:PORT (default " RXS_SERVE_LISTEN "; 0.0.0.0:PORT for every "
+	  "interface, [::]:PORT for IPv6, port 0 for any free port)", 0 },
+	{ "max-conns", OPT_MAXCONNS, "N", 0,
+	  "Hold at most N connections; a new one replaces the longest idle (default 64)", 0 },
+	{ "idle-timeout", OPT_IDLE, "SEC", 0,
+	  "Close a connection that has not sent a whole request, or taken its response, "
+	  "within SEC seconds (default 30)", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "At the end, write the totals since start to FILE as a recording", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "Of -o FILE: json (default), csv or prom", 0 },
+	{ 0 },
+};
+
+static const char serve_doc[] =
+	"Export the receive path's metrics to Prometheus: GET /metrics over HTTP.\v"
+	"USAGE: rxscope serve [--listen ADDR:PORT] [--max-conns N] [--idle-timeout SEC]\n"
+	"                     [--driver NAME] [--dev IF] [--port N] [--cpu N] [-d SEC]\n"
+	"                     [--stats] [--ready-file PATH] [-o FILE [--format FMT]] [-v]\n"
+	"The programs stay attached; each scrape reads the per-CPU maps (totals since start).\n"
+	"-o FILE: when it stops, the same totals are written to FILE as a recording.\n"
+	"--ready-file PATH receives the bound address (ADDR:PORT) once serving.\n"
+	"--stats also measures each program's run time (rxscope_bpf_run_seconds_total).\n"
+	"SIGINT or SIGTERM stops it. Metrics: docs/prometheus.md.\n\n"
+	"EXAMPLES:\n"
+	"  rxscope serve                              # http://127.0.0.1:9941/metrics\n"
+	"  rxscope serve --listen 0.0.0.0:9941 --dev eth0\n"
+	"  curl -s http://127.0.0.1:9941/metrics | grep _count\n";
+
+static int parse_long(const char *s, long lo, long hi, long *out);
+static int parse_secs(const char *s, double *out);
+
+/* serve's options (parse_opt hands over the keys it does not know). */
+static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
+{
+	struct rxs_cli *cli = state->input;
+	long v;
+	double d;
+
+	switch (key) {
+	case OPT_LISTEN: {
+		struct sockaddr_storage ss;
+		unsigned int sl;
+		char err[256];
+
+		if (rxs_http_parse_addr(arg, &ss, &sl, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		cli->serve.listen = arg;
+		break;
+	}
+	case OPT_MAXCONNS:
+		if (parse_long(arg, 1, 4096, &v))
+			argp_error(state, "invalid --max-conns '%s': want 1..4096", arg);
+		cli->serve.max_conns = v;
+		break;
+	case OPT_IDLE:
+		if (parse_secs(arg, &d) || d < 0.1 || d > 3600)
+			argp_error(state, "invalid --idle-timeout '%s': want 0.1..3600 seconds",
+				   arg);
+		cli->serve.idle_s = d;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
@@ -178,7 +265,8 @@ void rxs_cli_usage(FILE *f)
 		"  report    print the tables of a recording\n"
 		"  compare   judge a new recording against a baseline\n"
 		"  softnet   /proc/net/softnet_stat per CPU, as deltas\n"
-		"  probe     which hooks this kernel offers per stage\n\n"
+		"  probe     which hooks this kernel offers per stage\n"
+		"  serve     export metrics to Prometheus (GET /metrics)\n\n"
 		"EXAMPLES:\n"
 		"  rxscope trace --dev eth0 -d 10\n"
 		"  rxscope record -o run.json -d 30\n"
@@ -356,7 +444,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--split writes numbered files; it cannot write to -o -");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_serve_opt(key, arg, state);
 	}
 	return 0;
 }
@@ -376,6 +464,7 @@ static const struct verb_def verbs[] = {
 	{ "compare", RXS_VERB_COMPARE, compare_opts, "BASELINE NEW", compare_doc },
 	{ "softnet", RXS_VERB_SOFTNET, softnet_opts, NULL, softnet_doc },
 	{ "probe", RXS_VERB_PROBE, probe_opts, NULL, probe_doc },
+	{ "serve", RXS_VERB_SERVE, serve_opts, NULL, serve_doc },
 };
 
 int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)

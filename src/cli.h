@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * cli.h - the rxscope command line: one argp parser for every verb (trace, record, report,
- * compare, softnet, probe) and the exit codes.
+ * compare, softnet, probe, serve) and the exit codes.
  */
 #ifndef RXS_CLI_H
 #define RXS_CLI_H
@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "compare.h"
 #include "export.h"
+#include "serve.h"
 
 /* Exit codes (DESIGN.md). */
 #define RXS_EXIT_OK		0
@@ -24,6 +25,7 @@ enum rxs_verb {
 	RXS_VERB_COMPARE,
 	RXS_VERB_SOFTNET,
 	RXS_VERB_PROBE,
+	RXS_VERB_SERVE,
 };
 
 #define RXS_MAX_FILES	64
@@ -53,6 +55,8 @@ struct rxs_cli {
 	int nfiles;
 	/* compare: the options of compare.h */
 	struct rxs_compare_opts cmp;
+	/* serve: listen address and connection limits */
+	struct rxs_serve_opts serve;
 };
 
 /*

@@ -155,3 +155,199 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 	}
 	return ferror(f) ? -EIO : 0;
 }
+
+/* --- `rxscope serve`: one scrape ------------------------------------------------------ */
+
+unsigned long long rxs_prom_cumulative(const struct rxs_hist *h, unsigned long long bound)
+{
+	unsigned long long cum = 0;
+
+	/* a slot counts when its every value is <= bound: its exclusive end <= bound + 1 */
+	for (__u32 b = 0; b < RXS_HIST_BUCKETS - 1 && rxs_hist_slot_hi(b) <= bound + 1; b++)
+		cum += h->slots[b];
+	return cum;
+}
+
+/* The labels that every series of the traced path carries: dev="...",driver="..." */
+static void path_labels(char *buf, size_t len, const struct rxs_recording *r)
+{
+	const char *dev = r->dev[0] ? r->dev : "any";
+	size_t o = 0;
+
+	o += snprintf(buf + o, len - o, "dev=\"");
+	for (const char *s = dev; *s && o + 3 < len; s++) {
+		if (*s == '\\' || *s == '"')
+			buf[o++] = '\\';
+		buf[o++] = *s == '\n' ? 'n' : *s;
+	}
+	snprintf(buf + o, len - o, "\",driver=\"%s\"", r->driver);
+}
+
+static void scrape_hist(FILE *f, const char *metric, const char *lbl, const struct rxs_hist *h,
+			int emin, int emax, double scale)
+{
+	for (int e = emin; e <= emax; e++) {
+		unsigned long long bound = (1ULL << e) - 1;
+
+		fprintf(f, "%s_bucket{%s,le=\"%.12g\"} %llu\n", metric, lbl, (double)bound * scale,
+			rxs_prom_cumulative(h, bound));
+	}
+	fprintf(f, "%s_bucket{%s,le=\"+Inf\"} %llu\n", metric, lbl,
+		(unsigned long long)h->count);
+	fprintf(f, "%s_sum{%s} %.12g\n", metric, lbl, (double)h->sum * scale);
+	fprintf(f, "%s_count{%s} %llu\n", metric, lbl, (unsigned long long)h->count);
+}
+
+#define SCRAPE_CPU_COUNTER(f, r, lbl, name, help, field)				\
+	do {										\
+		header(f, "rxscope_cpu_" name "_total", "counter", help);		\
+		for (int _i = 0; _i < (r)->ncpus; _i++)					\
+			fprintf(f, "rxscope_cpu_" name "_total{%s,cpu=\"%d\"} %llu\n",	\
+				lbl, (r)->cpus[_i].cpu,					\
+				(unsigned long long)(r)->cpus[_i].bpf.field);		\
+	} while (0)
+
+int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
+			  const struct rxs_prom_scrape *x)
+{
+	static const char *const classes[6] = { "", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	char lbl[160], sl[224];
+
+	path_labels(lbl, sizeof(lbl), r);
+	header(f, "rxscope_info", "gauge",
+	       "The traced kernel, driver profile, device and port filters; always 1.");
+	fprintf(f, "rxscope_info{kernel=\"");
+	label(f, r->kernel);
+	fprintf(f, "\",%s,port=\"%s%.0d\"} 1\n", lbl, r->port ? "" : "any", r->port);
+	header(f, "rxscope_start_time_seconds", "gauge",
+	       "When rxscope serve attached its programs, in seconds since the epoch.");
+	fprintf(f, "rxscope_start_time_seconds %lld\n", r->start_unix);
+
+	header(f, "rxscope_stage_available", "gauge",
+	       "1 when the stage could be hooked on this kernel, else 0.");
+	for (int i = 0; i < RXS_H_NR; i++)
+		fprintf(f, "rxscope_stage_available{stage=\"%s\"} %d\n", r->stages[i].name,
+			r->stages[i].available ? 1 : 0);
+	header(f, "rxscope_stage_hook_info", "gauge",
+	       "The hooks that bound each available stage (start>end); always 1.");
+	for (int i = 0; i < RXS_H_NR; i++) {
+		if (!r->stages[i].available)
+			continue;
+		fprintf(f, "rxscope_stage_hook_info{stage=\"%s\",hook=\"", r->stages[i].name);
+		label(f, r->stages[i].hook);
+		fprintf(f, "\"} 1\n");
+	}
+
+	header(f, "rxscope_stage_latency_seconds", "histogram",
+	       "Receive-path latency of each available stage since rxscope serve started.");
+	for (int i = 0; i < RXS_H_NR; i++) {
+		if (!r->stages[i].available || strcmp(r->stages[i].unit, "ns"))
+			continue;
+		snprintf(sl, sizeof(sl), "%s,stage=\"%s\"", lbl, r->stages[i].name);
+		scrape_hist(f, "rxscope_stage_latency_seconds", sl, &r->stages[i].hist,
+			    RXS_PROM_LAT_EXP_MIN, RXS_PROM_LAT_EXP_MAX, 1e-9);
+	}
+	if (r->stages[RXS_H_POLL_PKTS].available) {
+		header(f, "rxscope_poll_packets", "histogram",
+		       "Packets handled per NAPI poll since rxscope serve started.");
+		scrape_hist(f, "rxscope_poll_packets", lbl, &r->stages[RXS_H_POLL_PKTS].hist, 0,
+			    RXS_PROM_PKT_EXP_MAX, 1.0);
+	}
+
+	SCRAPE_CPU_COUNTER(f, r, lbl, "hardirqs", "Driver interrupt handler runs.", hardirqs);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_raised", "NET_RX softirqs raised.", netrx_raised);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_runs_inline", "NET_RX softirq runs on irq exit.",
+			   netrx_runs_inline);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_runs_ksoftirqd", "NET_RX softirq runs in ksoftirqd.",
+			   netrx_runs_ksoftirqd);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "polls", "NAPI poll calls.", polls);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "polls_budget_exhausted",
+			   "NAPI polls that used their whole budget.", polls_budget_exhausted);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "drops", "Followed packets freed by kfree_skb.", drops);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "track_evictions",
+			   "Followed packets lost because the tracking map was full.",
+			   track_evictions);
+	SCRAPE_CPU_COUNTER(f, r, lbl, "unmatched", "Events with no matching start.", unmatched);
+
+	header(f, "rxscope_funnel_packets_total", "counter",
+	       "Packets seen at each per-packet hook of the receive path.");
+	for (int i = 0; i < r->ncpus; i++)
+		for (int k = 0; k < RXS_F_NR; k++)
+			fprintf(f, "rxscope_funnel_packets_total{%s,cpu=\"%d\",hook=\"%s\"} %llu\n",
+				lbl, r->cpus[i].cpu, rxs_funnel_name(k),
+				(unsigned long long)r->cpus[i].bpf.pkts[k]);
+
+	header(f, "rxscope_drops_total", "counter",
+	       "Followed packets freed by kfree_skb, by the kernel's drop reason.");
+	for (int i = 0; i < RXS_MAX_DROP_REASONS; i++) {
+		if (!r->drop_reasons[i])
+			continue;
+		fprintf(f, "rxscope_drops_total{%s,reason=\"", lbl);
+		if (r->drop_reason_names[i][0])
+			label(f, r->drop_reason_names[i]);
+		else
+			fprintf(f, "%d", i);
+		fprintf(f, "\"} %llu\n", (unsigned long long)r->drop_reasons[i]);
+	}
+	header(f, "rxscope_tracking_swept_total", "counter",
+	       "Followed packets whose end no hook saw, removed from the tracking map.");
+	fprintf(f, "rxscope_tracking_swept_total{%s} %llu\n", lbl,
+		(unsigned long long)r->tracking_swept);
+
+	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
+		bool any = false;
+
+		for (int i = 0; i < r->ncpus; i++)
+			if (col < r->cpus[i].softnet_ncols)
+				any = true;
+		if (!any || !rxs_softnet_col_is_counter(col))
+			continue;
+		fprintf(f, "# HELP rxscope_softnet_%s_total /proc/net/softnet_stat column %d, "
+			"counted since rxscope serve started.\n", rxs_softnet_col_name(col), col);
+		fprintf(f, "# TYPE rxscope_softnet_%s_total counter\n", rxs_softnet_col_name(col));
+		for (int i = 0; i < r->ncpus; i++)
+			if (col < r->cpus[i].softnet_ncols)
+				fprintf(f, "rxscope_softnet_%s_total{cpu=\"%d\"} %llu\n",
+					rxs_softnet_col_name(col), r->cpus[i].cpu,
+					(unsigned long long)r->cpus[i].softnet[col]);
+	}
+
+	header(f, "rxscope_bpf_stats_enabled", "gauge",
+	       "1 when the kernel measures BPF run time (rxscope serve --stats).");
+	fprintf(f, "rxscope_bpf_stats_enabled %d\n", x->bpf_stats ? 1 : 0);
+	header(f, "rxscope_bpf_runs_total", "counter",
+	       "Runs of each BPF program (counted only while BPF stats are enabled).");
+	for (int i = 0; i < x->nprogs; i++)
+		fprintf(f, "rxscope_bpf_runs_total{program=\"%s\"} %llu\n", x->progs[i].name,
+			x->progs[i].run_cnt);
+	header(f, "rxscope_bpf_run_seconds_total", "counter",
+	       "Time spent in each BPF program (measured only while BPF stats are enabled).");
+	for (int i = 0; i < x->nprogs; i++)
+		fprintf(f, "rxscope_bpf_run_seconds_total{program=\"%s\"} %.9f\n",
+			x->progs[i].name, x->progs[i].run_time_ns * 1e-9);
+	header(f, "rxscope_bpf_missed_events_total", "counter",
+	       "Events a BPF program missed (recursion and kprobe misses).");
+	for (int i = 0; i < x->nprogs; i++)
+		fprintf(f, "rxscope_bpf_missed_events_total{program=\"%s\"} %llu\n",
+			x->progs[i].name, x->progs[i].missed);
+
+	header(f, "rxscope_scrape_collect_seconds", "gauge",
+	       "Time this scrape spent reading the BPF maps and /proc/net/softnet_stat.");
+	fprintf(f, "rxscope_scrape_collect_seconds %.9f\n", x->collect_s);
+	header(f, "rxscope_scrapes_total", "counter",
+	       "GET /metrics requests answered before this one.");
+	fprintf(f, "rxscope_scrapes_total %llu\n", x->scrapes);
+	header(f, "rxscope_http_responses_total", "counter", "HTTP responses by status class.");
+	for (int c = 2; c < 6; c++)
+		fprintf(f, "rxscope_http_responses_total{code=\"%s\"} %llu\n", classes[c],
+			x->http_status[c]);
+	header(f, "rxscope_http_connections_total", "counter",
+	       "HTTP connections: accepted, evicted (idle, to make room) and timed out.");
+	fprintf(f, "rxscope_http_connections_total{event=\"accepted\"} %llu\n", x->conns_accepted);
+	fprintf(f, "rxscope_http_connections_total{event=\"evicted\"} %llu\n", x->conns_evicted);
+	fprintf(f, "rxscope_http_connections_total{event=\"timed_out\"} %llu\n",
+		x->conns_timed_out);
+	header(f, "rxscope_http_connections_open", "gauge", "HTTP connections open now.");
+	fprintf(f, "rxscope_http_connections_open %d\n", x->conns_open);
+	return ferror(f) ? -EIO : 0;
+}

@@ -31,6 +31,8 @@ int main(int argc, char **argv)
 		return rxs_softnet_cmd(cli.interval_s, cli.duration_s);
 	case RXS_VERB_COMPARE:
 		return rxs_compare_cmd(cli.files[0], cli.files[1], &cli.cmp);
+	case RXS_VERB_SERVE:
+		return rxs_serve_cmd(&cli);
 	}
 	return RXS_EXIT_USAGE;
 }

@@ -368,31 +368,48 @@ static unsigned long long link_missed(const struct rxs_tracer *t, __u32 prog_id)
 }
 
 /*
- * --stats: the kernel's run time and run count of every attached program, and the
- * events it missed: recursion misses (a program that could not run because it, or for
- * kprobes any kprobe program, was already running on that CPU) plus a kprobe link's own
- * missed count.
+ * The kernel's run time and run count of every attached program of @t, and the events it
+ * missed: recursion misses (a program that could not run because it, or for kprobes any
+ * kprobe program, was already running on that CPU) plus a kprobe link's own missed count.
+ * Fills at most @max entries of @out; returns how many.
  */
-static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
+static int prog_stats(const struct rxs_tracer *t, struct rxs_prog_stat *out, int max)
 {
 	struct bpf_program *prog;
+	int n = 0;
 
-	fprintf(f, "\nBPF overhead (kernel.bpf_stats_enabled, %.1f s):\n", secs);
-	fprintf(f, "%-26s %12s %10s %10s\n", "PROGRAM", "EVENTS", "NS/EVENT", "MISSED");
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 
+		if (n >= max)
+			break;
 		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
 			continue;
 		memset(&info, 0, sizeof(info));
 		if (bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			continue;
-		fprintf(f, "%-26s %12llu %10.0f %10llu\n", bpf_program__name(prog),
-			(unsigned long long)info.run_cnt,
-			info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0,
-			(unsigned long long)info.recursion_misses + link_missed(t, info.id));
+		snprintf(out[n].name, sizeof(out[n].name), "%s", bpf_program__name(prog));
+		out[n].run_cnt = info.run_cnt;
+		out[n].run_time_ns = info.run_time_ns;
+		out[n].missed = info.recursion_misses + link_missed(t, info.id);
+		n++;
 	}
+	return n;
+}
+
+/* --stats: prog_stats() as a table. */
+static void print_stats(FILE *f, const struct rxs_tracer *t, double secs)
+{
+	struct rxs_prog_stat st[RXS_MAX_PROGS];
+	int n = prog_stats(t, st, RXS_MAX_PROGS);
+
+	fprintf(f, "\nBPF overhead (kernel.bpf_stats_enabled, %.1f s):\n", secs);
+	fprintf(f, "%-26s %12s %10s %10s\n", "PROGRAM", "EVENTS", "NS/EVENT", "MISSED");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%-26s %12llu %10.0f %10llu\n", st[i].name, st[i].run_cnt,
+			st[i].run_cnt ? (double)st[i].run_time_ns / st[i].run_cnt : 0.0,
+			st[i].missed);
 }
 
 /*
@@ -516,45 +533,62 @@ static void sleep_until(double deadline)
 	}
 }
 
-int rxs_trace_cmd(const struct rxs_cli *cli)
+/*
+ * Check access, resolve the driver profile, build the hook plan and attach: the start of
+ * trace, record and serve. Prints what failed; returns 0 or an exit code (then nothing is
+ * attached).
+ */
+static int session_init(struct session *s, const struct rxs_cli *cli)
 {
-	bool record = cli->verb == RXS_VERB_RECORD;
-	FILE *out = record ? stderr : stdout;
 	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu };
-	struct session s = { .cli = cli };
-	struct rxs_recording rec = { 0 };
 	struct rxs_features feat;
-	struct sigaction sa;
 	struct utsname uts;
-	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
-	double end, next;
 	char err[512];
+	int ret;
 
+	s->cli = cli;
 	ret = rxs_check_access(err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "rxscope: %s\n", err);
 		return RXS_EXIT_PRIV;
 	}
-	if (rxs_driver_resolve(cli->driver, cli->dev, s.driver, sizeof(s.driver), err,
+	if (rxs_driver_resolve(cli->driver, cli->dev, s->driver, sizeof(s->driver), err,
 			       sizeof(err))) {
 		fprintf(stderr, "rxscope: %s\n", err);
 		return RXS_EXIT_USAGE;
 	}
 	uname(&uts);
-	snprintf(s.kernel, sizeof(s.kernel), "%s", uts.release);
-	s.ncpus = libbpf_num_possible_cpus();
-	if (s.ncpus <= 0) {
-		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n", strerror(-s.ncpus));
+	snprintf(s->kernel, sizeof(s->kernel), "%s", uts.release);
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0) {
+		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n",
+			strerror(-s->ncpus));
 		return RXS_EXIT_PRIV;
 	}
 
 	rxs_features_probe(&feat);
-	rxs_plan_build(&s.tracer.plan, s.driver, cli->dev, cli->ifindex, &feat);
-	ret = rxs_tracer_start(&s.tracer, &flt, err, sizeof(err));
+	rxs_plan_build(&s->tracer.plan, s->driver, cli->dev, cli->ifindex, &feat);
+	ret = rxs_tracer_start(&s->tracer, &flt, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "rxscope: %s\n", err);
 		return RXS_EXIT_PRIV;
 	}
+	return RXS_EXIT_OK;
+}
+
+int rxs_trace_cmd(const struct rxs_cli *cli)
+{
+	bool record = cli->verb == RXS_VERB_RECORD;
+	FILE *out = record ? stderr : stdout;
+	struct session s = { .cli = cli };
+	struct rxs_recording rec = { 0 };
+	struct sigaction sa;
+	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
+	double end, next;
+
+	ret = session_init(&s, cli);
+	if (ret)
+		return ret;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -661,4 +695,72 @@ cleanup:
 		rxs_softnet_free(&s.sn0);
 	rxs_tracer_stop(&s.tracer);
 	return exit_code;
+}
+
+/* --- the session for `serve` (trace.h) ----------------------------------------------- */
+
+struct session *rxs_session_open(const struct rxs_cli *cli, int *exit_code)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		fprintf(stderr, "rxscope: out of memory\n");
+		*exit_code = RXS_EXIT_PRIV;
+		return NULL;
+	}
+	*exit_code = session_init(s, cli);
+	if (*exit_code) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void rxs_session_start_recording(struct session *s)
+{
+	start_recording(s);
+	s->t_start = s->t0;
+}
+
+int rxs_session_collect(struct session *s, struct rxs_recording *r)
+{
+	return collect(s, r);
+}
+
+void rxs_session_sweep(struct session *s)
+{
+	sweep_stale(s);
+}
+
+int rxs_session_prog_stats(const struct session *s, struct rxs_prog_stat *out, int max)
+{
+	return prog_stats(&s->tracer, out, max);
+}
+
+int rxs_session_ncpus(const struct session *s)
+{
+	return s->ncpus;
+}
+
+const char *rxs_session_kernel(const struct session *s)
+{
+	return s->kernel;
+}
+
+const char *rxs_session_driver(const struct session *s)
+{
+	return s->driver;
+}
+
+const struct rxs_plan *rxs_session_plan(const struct session *s)
+{
+	return &s->tracer.plan;
+}
+
+void rxs_session_close(struct session *s)
+{
+	if (s->have_sn0)
+		rxs_softnet_free(&s->sn0);
+	rxs_tracer_stop(&s->tracer);
+	free(s);
 }

@@ -10,6 +10,8 @@
 #     pktfloor  every hook, the per-packet programs only return (what the hooks inside
 #             the poll add to it, whatever the programs do)
 #     poll    rxscope record with only the poll hooks (reference for the poll stage)
+#     serve   rxscope serve, nobody scraping
+#     scrape  rxscope serve, scraped once a second (scrape / serve: the cost of a scrape)
 #   and the poll stage's p50 in each traced mode (the tracer's observer effect).
 # Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list, DURATION=SEC the
 # seconds of traffic per measurement (default 5; --sample's windows come every 10 s, so its
@@ -21,12 +23,15 @@ runs=${1:-5}
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: RUNS must be a positive number" >&2; exit 2; }
 drv=rxscope_igb
 [ -f "$top/module/rxscope_igb.ko" ] || drv=igb
-default_modes="igb $drv+floor $drv+trace $drv+sample $drv+pktfloor $drv+poll"
+default_modes="igb $drv+floor $drv+trace $drv+sample $drv+pktfloor $drv+poll $drv+serve $drv+scrape"
 [ "$drv" = rxscope_igb ] && default_modes="igb rxscope_igb ${default_modes#igb }"
 modes=${MODES:-$default_modes}
+# the serve modes need the management NIC that the host scrapes through
+mgmt=()
+case " $modes" in *+serve*|*+scrape*) mgmt=(--mgmt-net) ;; esac
 out=$top/results/bench-rx
 log=$top/results/bench-rx.log
-bash "$top/tests/vm/run-vm.sh" --env "RUNS=$runs" --env "MODES=$modes" \
+bash "$top/tests/vm/run-vm.sh" "${mgmt[@]}" --env "RUNS=$runs" --env "MODES=$modes" \
 	--env "DURATION=${DURATION:-5}" bench-rx 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1
 accel=$(grep -oE '\((tcg|kvm),' "$log" | tr -d '(,' | head -n 1)
@@ -81,4 +86,16 @@ declare -A med smed pmed
 	if [ -n "${pmed[$drv+sample]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
 		echo "  poll p50, --sample 10 / poll hooks only:   $(ratio "${pmed[$drv+sample]}" "${pmed[$drv+poll]}")"
 	fi
+	for m in $modes; do
+		case $m in *+scrape) ;; *) continue ;; esac
+		echo "  scrapes answered within 1 s / made, per run ($m): $(for r in $(seq "$runs"); do
+			printf '%s/%s ' "$(sed -n 's/^answered=//p' "$out/scrapes-$r-$m.txt" 2> /dev/null)" \
+				"$(sed -n 's/^scrapes=//p' "$out/scrapes-$r-$m.txt" 2> /dev/null)"; done)"
+		base=${m%+*}
+		if [ -n "${med[$base+serve]:-}" ]; then
+			printf '  %-42s %s   (socket %s)\n' "scraped 1/s / not scraped, $base (link):" \
+				"$(ratio "${med[$m]}" "${med[$base+serve]}")" \
+				"$(ratio "${smed[$m]}" "${smed[$base+serve]}")"
+		fi
+	done
 } | tee "$out/summary.txt"

@@ -100,6 +100,22 @@ rxs_up() {
 	echo "$ifc"
 }
 
+# rxs_mgmt_up: brings up the management NIC of run-vm.sh --mgmt-net (virtio-net on QEMU
+# user networking) as $MGMT_IP/24 and prints its name. The host reaches the guest's TCP
+# port 9941 there through a forward on its 127.0.0.1 (QEMU_MGMT in host.sh).
+MGMT_IP=10.0.2.15
+rxs_mgmt_up() {
+	local ifc n=100
+	modprobe virtio_net || return 1
+	while ! ifc=$(rxs_netdev virtio_net); do
+		n=$((n - 1)); [ "$n" -le 0 ] && { echo "no management NIC (run-vm.sh --mgmt-net)" >&2; return 1; }
+		usleep 100000
+	done
+	ip link set "$ifc" up || return 1
+	ip addr add "$MGMT_IP/24" dev "$ifc" || return 1
+	echo "$ifc"
+}
+
 # rxs_wait_carrier IF [SECONDS]: waits until IF has carrier (default 10 s).
 rxs_wait_carrier() {
 	local n=$((${2:-10} * 10))

@@ -5,7 +5,8 @@
 # A scenario is a folder tests/vm/scenarios/NAME/ with guest.sh (run in the guest), an
 # optional host.sh (run on the host once QEMU is up: it waits for $OUT/ready, then sends
 # traffic) and an optional scenario.conf (NEEDS_MODULE=1, TIMEOUT=, SMP=, MEM=, MONITOR=1
-# for a QEMU monitor that host.sh reaches with rxs_host_monitor, to pull the cable).
+# for a QEMU monitor that host.sh reaches with rxs_host_monitor, to pull the cable,
+# MGMT_NET=1 for a management NIC, as --mgmt-net).
 # Results land in --out (default results/NAME/): the guest writes there through 9p.
 # The run fails on the scenario's or host part's failure, on a time-out, and on any kernel
 # splat (WARN, BUG, oops, lockup) or taint other than the unsigned out-of-tree module's.
@@ -32,12 +33,18 @@ usage: $prog [options] SCENARIO
   --tcg-thread single|multi  TCG's vCPU threading (default single, see docs/vm.md)
   --env KEY=VALUE     a parameter for the scenario, set in guest.sh's and host.sh's
                       environment (repeatable)
+  --mgmt-net          add a management NIC (virtio-net on QEMU user networking, isolated
+                      from the host's networks) whose TCP port 9941 is forwarded from a
+                      free port on the host's 127.0.0.1 (QEMU_MGMT in host.sh's
+                      environment; rxs_mgmt_up brings it up in the guest); the igb NIC
+                      still carries only the test traffic
   --interactive       console on this terminal, no time limit (for a shell: SCENARIO=shell)
 EOF
 }
 die() { echo "$prog: error: $*" >&2; exit 2; }
 
 out= timeout= kernel= kver= module= no_module=0 smp= mem= accel=${RXS_ACCEL:-auto} interactive=0
+mgmt=
 tcg_thread=${RXS_TCG_THREAD:-single}
 scenario=
 params=()
@@ -57,6 +64,7 @@ while [ $# -gt 0 ]; do
 		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "--env wants KEY=VALUE, not '${2:-}'"
 		params+=("$2"); shift 2 ;;
 	--interactive) interactive=1; shift ;;
+	--mgmt-net) mgmt=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	-*) usage >&2; die "unknown option $1" ;;
 	*) [ -z "$scenario" ] || die "more than one scenario given"; scenario=$1; shift ;;
@@ -72,10 +80,10 @@ fi
 [ -f "$sdir/guest.sh" ] || die "scenario '$scenario' not found (no $sdir/guest.sh)"
 name=$(basename "$sdir")
 
-NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0
+NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0 MGMT_NET=0
 # shellcheck disable=SC1091
 [ -f "$sdir/scenario.conf" ] && . "$sdir/scenario.conf"
-timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}
+timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}; mgmt=${mgmt:-$MGMT_NET}
 [[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die "--timeout must be a positive number of seconds"
 
 [ -f "$top/.cache/guest-kernel.env" ] || die "no guest kernel set up (run make deps)"
@@ -168,6 +176,21 @@ if [ "$MONITOR" = 1 ]; then
 	monitor=(-monitor "tcp:$mon_addr,server=on,wait=off")
 fi
 
+# The management NIC (--mgmt-net): QEMU user networking, restricted (the guest reaches
+# neither the host nor the outside), with the guest's TCP port 9941 forwarded from a free
+# port on the host's loopback. The guest's address there is fixed: 10.0.2.15.
+mgmt_net=()
+mgmt_addr=
+if [ "$mgmt" = 1 ]; then
+	while :; do
+		mgmt_port=$((20000 + RANDOM % 40000))
+		ss -Hltn "sport = :$mgmt_port" 2>/dev/null | grep -q . || break
+	done
+	mgmt_addr=127.0.0.1:$mgmt_port
+	mgmt_net=(-netdev "user,id=m0,restrict=on,net=10.0.2.0/24,hostfwd=tcp:$mgmt_addr-10.0.2.15:9941"
+		  -device "virtio-net-pci,netdev=m0,mac=52:54:00:12:34:99")
+fi
+
 GUEST_MAC=52:54:00:12:34:56
 # no_timer_check: under TCG on a busy host, the kernel's boot-time check of the IO-APIC
 # timer can miss its ticks and panic ("IO-APIC + timer doesn't work"); the emulated timer
@@ -178,6 +201,7 @@ qemu=(qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -machine q35 -smp "$smp
 	-append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init no_timer_check"
 	-netdev "socket,id=n0,udp=127.0.0.1:$tx_port,localaddr=127.0.0.1:$rx_port"
 	-device "igb,netdev=n0,mac=$GUEST_MAC"
+	"${mgmt_net[@]}"
 	-virtfs "local,path=$out,mount_tag=rxs,security_model=none,id=rxs")
 
 if [ "$interactive" = 1 ]; then
@@ -212,6 +236,7 @@ hpid=
 if [ -f "$sdir/host.sh" ]; then
 	(
 		export OUT=$out RXGEN=$top/build/rxgen QEMU_RX=127.0.0.1:$rx_port QEMU_MONITOR=$mon_addr
+		export QEMU_MGMT=$mgmt_addr
 		export GUEST_MAC GUEST_IP=198.18.0.2 TOP=$top
 		for kv in "${params[@]}"; do export "${kv?}"; done
 		set +e

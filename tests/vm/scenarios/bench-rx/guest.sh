@@ -4,12 +4,18 @@
 # --sample 10), "+floor" (the same hooks as +trace with programs that only return:
 # RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
 # RXSCOPE_EMPTY=packet), "+irq" (only the per-IRQ hooks, as --sample keeps them between
-# its windows) or "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
-# for the poll stage's observer effect). The host sends at full speed for each
+# its windows), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
+# for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping) or
+# "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
+# of run-vm.sh --mgmt-net). The host sends at full speed for each
 # measurement. Two results: the rate at which the driver hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
 RUNS=${RUNS:-5}
+case " $MODES" in
+*+serve*|*+scrape*)
+	mgmt=$(rxs_mgmt_up) || { echo "FAIL: no management NIC for the serve modes"; exit 1; } ;;
+esac
 for r in $(seq "$RUNS"); do
 	for m in $MODES; do
 		drv=${m%%+*}
@@ -28,10 +34,17 @@ for r in $(seq "$RUNS"); do
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
 			irq) envs=RXSCOPE_POINTS=isr,softirq,poll_entry ;;
 			esac
-			# shellcheck disable=SC2086
-			env $envs rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" \
-				--port 9000 $opt --ready-file /tmp/t.ready \
-				> "$RESULTS/rec-$r-$m.log" 2>&1 &
+			case ${m#*+} in
+			serve|scrape)	# the exporter; -o gives the poll stage's p50 at the end
+				rxscope serve --listen "$MGMT_IP:9941" --dev "$ifc" --port 9000 \
+					-o "$RESULTS/rec-$r-$m.json" --ready-file /tmp/t.ready \
+					> "$RESULTS/rec-$r-$m.log" 2>&1 & ;;
+			*)
+				# shellcheck disable=SC2086
+				env $envs rxscope record -o "$RESULTS/rec-$r-$m.json" --dev "$ifc" \
+					--port 9000 $opt --ready-file /tmp/t.ready \
+					> "$RESULTS/rec-$r-$m.log" 2>&1 & ;;
+			esac
 			rec=$!
 			rxs_wait_file /tmp/t.ready 60 || { echo "FAIL: rxscope did not attach"; exit 1; }
 		fi
