@@ -3,7 +3,9 @@
 # Installs everything rxscope needs on Debian 12 (bookworm), idempotently:
 # the bookworm-backports apt source, the toolchain and libraries, QEMU, and the pinned
 # guest kernel (headers installed as the module build tree, image extracted into .cache/)
-# and the older guest kernel (image only).
+# and the rest of the guest kernel matrix (images only: Debian 12's 6.1, Debian 11's 5.10
+# and the newest amd64 kernel Debian offers, the last two through a private apt
+# configuration in .cache/apt/ that leaves the host's sources alone).
 # A second run checks what is there, does no work and takes well under 5 s.
 set -euo pipefail
 
@@ -46,7 +48,7 @@ fast_ok() {
 	. "$kernel_env"
 	have_pkg "linux-headers-$KVER" || return 1
 	local k
-	for k in "$KVER" "${OLDER_KVER:-none}"; do
+	for k in "$KVER" "${OLDER_KVER:-none}" "${OLDEST_KVER:-none}" "${NEWEST_KVER:-none}"; do
 		[ -f "$cache/guest/$k/vmlinuz" ] || return 1
 		[ -f "$cache/guest/$k/lib/modules/$k/modules.dep" ] || return 1
 	done
@@ -56,7 +58,7 @@ fast_ok() {
 }
 
 if fast_ok; then
-	say "all dependencies present (guest kernels $KVER and $OLDER_KVER)"
+	say "all dependencies present (guest kernels $KVER, $OLDER_KVER, $OLDEST_KVER, $NEWEST_KVER)"
 	exit 0
 fi
 
@@ -162,6 +164,88 @@ if ! apt-cache show "linux-image-$OLDER_KVER" >/dev/null 2>&1; then
 fi
 fetch_image "$OLDER_KVER"
 
+# --- the other suites' kernels, through a private apt configuration ------------------------
+# Debian 11's 5.10 (bullseye, bullseye-security) and the newest amd64 kernel (trixie-backports,
+# sid). Their package lists live in .cache/apt/ and are read with -o options: the host's
+# sources and package set stay as they are, and nothing from these suites is installed.
+papt="$cache/apt"
+mkdir -p "$papt/lists/partial" "$papt/cache/archives/partial" "$papt/none"
+cat > "$papt/sources.list.tmp" <<'EOS'
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bullseye main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bullseye-security main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main
+EOS
+mv "$papt/sources.list.tmp" "$papt/sources.list"
+PAPT=(-o "Dir::Etc::sourcelist=$papt/sources.list" -o "Dir::Etc::sourceparts=$papt/none"
+      -o "Dir::State::Lists=$papt/lists" -o "Dir::Cache=$papt/cache"
+      -o Dir::Etc::preferences=/dev/null -o "Dir::Etc::preferencesparts=$papt/none")
+say "apt-get update (private: bullseye, trixie-backports, sid)"
+apt-get "${PAPT[@]}" update -q -o Dpkg::Use-Pty=0 >/dev/null
+papt_has() { apt-cache "${PAPT[@]}" show "$1" >/dev/null 2>&1; }
+
+# fetch_debs KVER PKG...: extract the vmlinuz and modules of these packages (downloaded
+# with the private configuration, never installed) into .cache/guest/KVER/.
+fetch_debs() {
+	local kv=$1 gdir="$cache/guest/$1" tmp d v
+	shift
+	if [ ! -f "$gdir/vmlinuz" ] || [ ! -d "$gdir/lib/modules/$kv" ]; then
+		say "downloading $* for the guest"
+		tmp=$(mktemp -d "$cache/dl.XXXXXX")
+		chmod 755 "$tmp"
+		(cd "$tmp" && apt-get "${PAPT[@]}" download -q -o APT::Sandbox::User=root "$@" >/dev/null)
+		mkdir -p "$tmp/x"
+		for d in "$tmp"/*.deb; do
+			dpkg-deb -x "$d" "$tmp/x"
+		done
+		rm -rf "$gdir"
+		mkdir -p "$gdir/lib"
+		for v in "$tmp/x/boot/vmlinuz-$kv" "$tmp/x/usr/lib/modules/$kv/vmlinuz" \
+			 "$tmp/x/usr/lib/modules/$kv/vmlinuz.unsigned"; do
+			[ -f "$v" ] && { cp "$v" "$gdir/vmlinuz"; break; }
+		done
+		[ -f "$gdir/vmlinuz" ] || die "no vmlinuz in $*"
+		cp "$tmp/x/boot/config-$kv" "$gdir/config" 2>/dev/null ||
+			cp "$tmp/x/usr/lib/modules/$kv/config" "$gdir/config" 2>/dev/null || true
+		if [ -d "$tmp/x/lib/modules" ]; then
+			mv "$tmp/x/lib/modules" "$gdir/lib/modules"
+		else
+			mv "$tmp/x/usr/lib/modules" "$gdir/lib/modules"
+		fi
+		rm -f "$gdir/lib/modules/$kv/vmlinuz" "$gdir/lib/modules/$kv/vmlinuz.unsigned"
+		rm -rf "$tmp"
+	fi
+	[ -f "$gdir/lib/modules/$kv/modules.dep" ] || depmod -b "$gdir" "$kv"
+}
+
+# Debian 11's 5.10: the pinned image, else the newest linux-image-5.10.0-N-amd64.
+OLDEST_KVER=$OLDEST_GUEST_KVER
+if ! papt_has "linux-image-$OLDEST_KVER"; then
+	OLDEST_KVER=$(apt-cache "${PAPT[@]}" pkgnames linux-image-5.10.0- |
+		grep -E '^linux-image-5\.10\.0-[0-9]+-amd64$' | sed 's/^linux-image-//' | sort -V | tail -n 1)
+	[ -n "$OLDEST_KVER" ] || die "no linux-image-5.10.0-N-amd64 found in bullseye"
+	say "warning: guest kernel $OLDEST_GUEST_KVER is gone from the mirror; using $OLDEST_KVER"
+fi
+fetch_debs "$OLDEST_KVER" "linux-image-$OLDEST_KVER"
+
+# The newest kernel: the pinned one, else the highest amd64 version of trixie-backports and
+# sid. From 7.x on, the image is split: linux-binary(-unsigned) holds the vmlinuz,
+# linux-modules the modules, linux-base modules.builtin (which the initramfs needs).
+NEWEST_KVER=$NEWEST_GUEST_KVER
+if ! papt_has "linux-image-$NEWEST_KVER"; then
+	NEWEST_KVER=$(apt-cache "${PAPT[@]}" pkgnames linux-image- |
+		grep -E '^linux-image-[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-amd64$' |
+		sed 's/^linux-image-//' | sort -V | tail -n 1)
+	[ -n "$NEWEST_KVER" ] || die "no amd64 kernel image found in trixie-backports or sid"
+	say "warning: guest kernel $NEWEST_GUEST_KVER is gone from the mirror; using $NEWEST_KVER"
+fi
+if papt_has "linux-binary-unsigned-$NEWEST_KVER"; then
+	fetch_debs "$NEWEST_KVER" "linux-binary-unsigned-$NEWEST_KVER" \
+		"linux-modules-$NEWEST_KVER" "linux-base-$NEWEST_KVER"
+else
+	fetch_debs "$NEWEST_KVER" "linux-image-$NEWEST_KVER"
+fi
+
 # promtool checks our Prometheus exposition output, and the Prometheus server scrapes
 # `rxscope serve` in the tests. Both come from Debian's prometheus package, extracted
 # alone: installing the package would also set up and start a system-wide server.
@@ -180,6 +264,7 @@ if [ ! -x "$cache/bin/promtool" ] || [ ! -x "$cache/bin/prometheus" ]; then
 fi
 
 mkdir -p "$cache"
-printf 'KVER=%s\nOLDER_KVER=%s\n' "$KVER" "$OLDER_KVER" > "$kernel_env.tmp"
+printf 'KVER=%s\nOLDER_KVER=%s\nOLDEST_KVER=%s\nNEWEST_KVER=%s\n' "$KVER" "$OLDER_KVER" \
+	"$OLDEST_KVER" "$NEWEST_KVER" > "$kernel_env.tmp"
 mv "$kernel_env.tmp" "$kernel_env"
-say "done (guest kernels $KVER and $OLDER_KVER)"
+say "done (guest kernels $KVER, $OLDER_KVER, $OLDEST_KVER and $NEWEST_KVER)"

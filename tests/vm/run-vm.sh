@@ -22,10 +22,12 @@ usage: $prog [options] SCENARIO
   --out DIR           results folder (default: results/SCENARIO)
   --timeout SEC       power the guest off after SEC seconds (default 300, or the scenario's)
   --kernel PATH       guest kernel (default: the pinned Debian kernel in .cache/guest/)
-  --kver VER|older    another Debian kernel that make deps extracted into .cache/guest/VER
-                      (its vmlinuz and its in-tree modules); "older" is the second guest
-                      kernel of versions.env (Debian 12's own 6.1). Our module is built for
-                      the pinned kernel only: use --no-module with it
+  --kver VER|older|oldest|newest
+                      another Debian kernel that make deps extracted into .cache/guest/VER
+                      (its vmlinuz and its in-tree modules); the names stand for the kernel
+                      matrix of versions.env: older is Debian 12's own 6.1, oldest Debian
+                      11's 5.10, newest the newest amd64 kernel Debian offers. Our module
+                      is built for the pinned kernel only: use --no-module with it
   --module KO         our module to carry (default: module/rxscope_igb.ko if built)
   --no-module         carry no module of ours
   --smp N, --mem MB   guest CPUs (default 2) and memory (default 1024)
@@ -90,10 +92,12 @@ timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}; mgmt=${mgmt:-$
 # shellcheck disable=SC1091
 . "$top/.cache/guest-kernel.env"
 if [ -n "$kver" ]; then
-	if [ "$kver" = older ]; then
-		[ -n "${OLDER_KVER:-}" ] || die "no older guest kernel set up (run make deps)"
-		kver=$OLDER_KVER
-	fi
+	case $kver in
+	older|oldest|newest)
+		kvar=${kver^^}_KVER
+		[ -n "${!kvar:-}" ] || die "no $kver guest kernel set up (run make deps)"
+		kver=${!kvar} ;;
+	esac
 	[ -d "$top/.cache/guest/$kver/lib/modules/$kver" ] ||
 		die "guest kernel $kver not in .cache/guest/ (run make deps)"
 	KVER=$kver
