@@ -59,6 +59,16 @@ const volatile bool empty_pkt = false;
  */
 volatile bool follow_new = true;
 
+/*
+ * bpf_get_func_arg() and bpf_get_func_ret() (5.17): without them, fentry and
+ * fexit programs copy their argument, or the return value, out of the
+ * trampoline's argument array themselves: the return value follows the
+ * dequeue_nargs arguments of __skb_recv_udp(). Set by userspace; the verifier
+ * drops the branch a kernel cannot run.
+ */
+const volatile bool func_arg_helpers = true;
+const volatile __u32 dequeue_nargs = 4;
+
 static __always_inline bool has(enum rxs_point p)
 {
 	return hooked & (1U << p);
@@ -492,7 +502,10 @@ static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
 {
 	__u64 v = 0;
 
-	bpf_get_func_arg(ctx, n, &v);
+	if (func_arg_helpers)
+		bpf_get_func_arg(ctx, n, &v);
+	else
+		bpf_probe_read_kernel(&v, sizeof(v), (__u64 *)ctx + n);
 	return v;
 }
 
@@ -1017,8 +1030,15 @@ int fexit_sock_dequeue(void *ctx)
 {
 	__u64 ret = 0;
 
-	if ((empty_progs || empty_pkt) || bpf_get_func_ret(ctx, &ret))
+	if (empty_progs || empty_pkt)
 		return 0;
+	if (func_arg_helpers) {
+		if (bpf_get_func_ret(ctx, &ret))
+			return 0;
+	} else if (bpf_probe_read_kernel(&ret, sizeof(ret),
+					 (__u64 *)ctx + (dequeue_nargs & 7))) {
+		return 0;
+	}
 	return on_socket_dequeue(ret);
 }
 
@@ -1029,18 +1049,29 @@ int BPF_KRETPROBE(kretprobe_sock_dequeue, struct sk_buff *skb)
 }
 
 /*
- * kfree_skb(skb, location, reason, ...): the reason argument exists since 5.17.
+ * kfree_skb(skb, location, reason, ...): the reason argument exists since 5.17,
+ * with enum skb_drop_reason. Before, the verifier refuses to read a third
+ * argument, so the read is left out (CO-RE) and every drop is "not specified".
  */
-SEC("tp_btf/kfree_skb")
-int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb, void *location, int reason)
+static __always_inline int kfree_reason(void *ctx)
 {
-	return (empty_progs || empty_pkt) ? 0 : on_kfree_skb(tp_arg0(ctx), reason);
+	if (!bpf_core_enum_value_exists(enum skb_drop_reason,
+					SKB_DROP_REASON_NOT_SPECIFIED))
+		return 0;
+	return (int)((__u64 *)ctx)[2];
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb)
+{
+	return (empty_progs || empty_pkt) ? 0 :
+		on_kfree_skb(tp_arg0(ctx), kfree_reason(ctx));
 }
 
 SEC("raw_tp/kfree_skb")
-int BPF_PROG(rawtp_kfree_skb, struct sk_buff *skb, void *location, int reason)
+int BPF_PROG(rawtp_kfree_skb, struct sk_buff *skb)
 {
-	return on_kfree_skb((__u64)skb, reason);
+	return on_kfree_skb((__u64)skb, kfree_reason(ctx));
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <libgen.h>
 #include <limits.h>
+#include <dirent.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -76,6 +78,41 @@ static bool probe_fentry(void)
 	return link >= 0;
 }
 
+/*
+ * Does a fentry program that calls bpf_get_func_arg() load? The helper (and
+ * bpf_get_func_ret()) came in 5.17; before, the verifier knows no such function.
+ */
+static bool probe_func_arg(void)
+{
+	struct bpf_insn insns[] = {
+		/* *(u64 *)(r10 - 8) = 0; r2 = 0; r3 = r10 - 8; call; r0 = 0; exit */
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_3,
+		  .src_reg = BPF_REG_10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_3, .imm = -8 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_func_arg },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct btf *btf = vmlinux_btf();
+	int id, fd;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "ip_rcv", BTF_KIND_FUNC);
+	if (id < 0)
+		return false;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "rxs_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static const char *tracefs_dir(void)
 {
 	if (file_exists("/sys/kernel/tracing/events"))
@@ -83,6 +120,22 @@ static const char *tracefs_dir(void)
 	if (file_exists("/sys/kernel/debug/tracing/events"))
 		return "/sys/kernel/debug/tracing";
 	return NULL;
+}
+
+/* Is there BTF for any module (a file besides vmlinux in /sys/kernel/btf)? */
+static bool module_btf_exists(void)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir("/sys/kernel/btf");
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)))
+		found = de->d_name[0] != '.' && strcmp(de->d_name, "vmlinux");
+	closedir(d);
+	return found;
 }
 
 void rxs_features_probe(struct rxs_features *f)
@@ -96,6 +149,8 @@ void rxs_features_probe(struct rxs_features *f)
 	f->btf = file_exists("/sys/kernel/btf/vmlinux") && vmlinux_btf();
 	f->tp_btf = f->btf;
 	f->fentry = f->btf && probe_fentry();
+	f->func_arg = f->fentry && probe_func_arg();
+	f->module_btf = module_btf_exists();
 	f->tracefs = tfs != NULL;
 	f->kprobe = file_exists("/sys/bus/event_source/devices/kprobe/type");
 	if (!f->kprobe && tfs) {
@@ -442,6 +497,53 @@ static bool tps_exist(enum rxs_point p, bool btf)
 	return true;
 }
 
+/* Append a reason to the point's notes ("; " between two). */
+static void __attribute__((format(printf, 3, 4)))
+why(struct rxs_plan *plan, enum rxs_point p, const char *fmt, ...)
+{
+	size_t n = strlen(plan->why[p]);
+	va_list ap;
+
+	if (n && n + 2 < sizeof(plan->why[p])) {
+		snprintf(plan->why[p] + n, sizeof(plan->why[p]) - n, "; ");
+		n += 2;
+	}
+	if (n + 1 >= sizeof(plan->why[p]))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(plan->why[p] + n, sizeof(plan->why[p]) - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *disabled(const char *kind)
+{
+	const char *off = getenv("RXSCOPE_DISABLE");
+
+	return off && strstr(off, kind) ? "turned off by RXSCOPE_DISABLE" : NULL;
+}
+
+/* Why fentry cannot hook @fn (of module @mod, "" for vmlinux) on this kernel. */
+static void why_no_fentry(struct rxs_plan *plan, enum rxs_point p, const char *fn,
+			  const char *mod, const struct rxs_features *f)
+{
+	char path[PATH_MAX];
+
+	if (!f->btf)
+		why(plan, p, "fentry on %s: the kernel has no BTF", fn);
+	else if (disabled("fentry"))
+		why(plan, p, "fentry on %s: %s", fn, disabled("fentry"));
+	else if (!f->fentry)
+		why(plan, p, "fentry on %s: the kernel refuses fentry programs", fn);
+	else if (mod && *mod && !f->module_btf)
+		why(plan, p, "fentry on %s: kernel < 5.11 has no module BTF (no "
+		    "/sys/kernel/btf/%s)", fn, mod);
+	else if (mod && *mod &&
+		 (snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mod), !file_exists(path)))
+		why(plan, p, "fentry on %s: module %s is not loaded, or has no BTF", fn, mod);
+	else
+		why(plan, p, "fentry on %s: not in the kernel's BTF", fn);
+}
+
 /* Add the function hooks for the first of @funcs that the kernel has. */
 static void add_func_cands(struct rxs_plan *plan, enum rxs_point p, const char *mod,
 			   const struct rxs_features *f, const char *const *funcs)
@@ -454,21 +556,69 @@ static void add_func_cands(struct rxs_plan *plan, enum rxs_point p, const char *
 			break;
 		}
 	}
+	if (!*fn)
+		why_no_fentry(plan, p, funcs[0], mod, f);
 	for (fn = funcs; *fn; fn++) {
 		if (f->kprobe && ksym_exists(*fn)) {
 			add_cand(plan, p, RXS_HOOK_KPROBE, *fn);
 			break;
 		}
 	}
+	if (*fn)
+		return;
+	if (!f->kprobe)
+		why(plan, p, "kprobe on %s: %s", funcs[0],
+		    disabled("kprobe") ? disabled("kprobe") : "the kernel has no kprobes");
+	else
+		why(plan, p, "kprobe on %s%s: no such function in /proc/kallsyms", funcs[0],
+		    funcs[1] ? " (or its other names)" : "");
+}
+
+/* The first tracepoint of point @p that the kernel lacks, or NULL. */
+static const struct tp_ref *tp_missing(enum rxs_point p, bool btf)
+{
+	int i;
+
+	for (i = 0; i < 3 && point_tps[p][i].name; i++)
+		if (btf ? !tp_btf_exists(point_tps[p][i].name) :
+			  !raw_tp_exists(point_tps[p][i].cat, point_tps[p][i].name))
+			return &point_tps[p][i];
+	return NULL;
 }
 
 static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p,
 			 const struct rxs_features *f)
 {
+	const struct tp_ref *m;
+
 	if (f->tp_btf && tps_exist(p, true))
 		add_cand(plan, p, RXS_HOOK_TP_BTF, NULL);
-	if (f->raw_tp && tps_exist(p, false))
+	if (f->raw_tp && tps_exist(p, false)) {
 		add_cand(plan, p, RXS_HOOK_RAW_TP, NULL);
+		return;
+	}
+	m = tp_missing(p, false);
+	if (m)
+		why(plan, p, "tracepoint %s:%s: not in this kernel", m->cat, m->name);
+}
+
+/*
+ * The number of arguments of function @fn in vmlinux BTF (the fexit program
+ * finds the return value after them), or @dflt.
+ */
+static unsigned int func_nargs(const char *fn, unsigned int dflt)
+{
+	struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return dflt;
+	id = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC);
+	if (id < 0)
+		return dflt;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	return t && btf_is_func_proto(t) ? btf_vlen(t) : dflt;
 }
 
 /*
@@ -508,13 +658,21 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	plan->ifindex = ifindex;
 	plan->nirqs = find_irqs(plan->dev, plan->irqs, RXS_MAX_IRQS);
 
+	plan->func_arg = f->func_arg;
+	plan->dequeue_nargs = func_nargs(deq[0], 4);
 	if (isr[0])
 		add_func_cands(plan, RXS_P_ISR, mod, f, isr);
 	if (plan->nirqs)
 		add_tp_cands(plan, RXS_P_ISR, f);
+	else
+		why(plan, RXS_P_ISR, "irq tracepoints: no irq of %s in /proc/interrupts",
+		    plan->dev[0] ? plan->dev : "the device (give --dev)");
 	add_tp_cands(plan, RXS_P_SOFTIRQ, f);
 	if (poll[0])
 		add_func_cands(plan, RXS_P_POLL_ENTRY, mod, f, poll);
+	else
+		why(plan, RXS_P_POLL_ENTRY, "the %s profile names no driver poll function",
+		    driver);
 	add_tp_cands(plan, RXS_P_POLL_EXIT, f);
 	add_func_cands(plan, RXS_P_GRO, "", f, gro);
 	add_tp_cands(plan, RXS_P_GRO, f);
@@ -523,8 +681,11 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
 	add_tp_cands(plan, RXS_P_SKB_FREE, f);
-	for (p = 0; p < RXS_P_NR; p++)
+	for (p = 0; p < RXS_P_NR; p++) {
 		plan->chosen[p] = plan->ncands[p] && point_listed(p) ? 0 : -1;
+		if (plan->ncands[p] && !point_listed(p))
+			why(plan, p, "left out by RXSCOPE_POINTS");
+	}
 }
 
 static const struct rxs_hook *chosen(const struct rxs_plan *plan, enum rxs_point p)
@@ -624,6 +785,31 @@ static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
 	return on(plan, p);
 }
 
+void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_t len)
+{
+	const struct stage_ends *se = &stage_ends[stage];
+	enum rxs_point ps[2] = { se->p0, se->p1 };
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 2; i++) {
+		enum rxs_point p = ps[i];
+
+		if (point_on(plan, p) || (i == 1 && ps[1] == ps[0]))
+			continue;
+		n += snprintf(buf + n, n < len ? len - n : 0, "%sno %s hook: %s", n ? "; " : "",
+			      rxs_point_name(p), plan->why[p][0] ? plan->why[p] : "none offered");
+		/* the poll's exit also comes with the poll entry hook */
+		if (p == RXS_P_POLL_EXIT && n < len)
+			n += snprintf(buf + n, len - n, "; no poll_entry hook: %s",
+				      plan->why[RXS_P_POLL_ENTRY][0] ?
+				      plan->why[RXS_P_POLL_ENTRY] : "none offered");
+	}
+	if (!n && stage >= RXS_H_IRQ_TO_RX && !on(plan, RXS_P_GRO) && !on(plan, RXS_P_NETIF_RX))
+		snprintf(buf, len, "no gro or netif_receive_skb hook to start following packets");
+}
+
 void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
 {
 	bool tracked = on(plan, RXS_P_GRO) || on(plan, RXS_P_NETIF_RX);
@@ -665,6 +851,8 @@ static void demote(struct rxs_plan *plan, enum rxs_point p)
 		fprintf(stderr, "note: %s hook %s%s%s refused by the kernel, falling back\n",
 			rxs_point_name(p), rxs_hook_kind_name(h->kind), h->func[0] ? ":" : "",
 			h->func);
+	why(plan, p, "%s%s%s: refused by the kernel (-v shows the verifier's log)",
+	    rxs_hook_kind_name(h->kind), h->func[0] ? " on " : "", h->func);
 	plan->chosen[p]++;
 	if (plan->chosen[p] >= plan->ncands[p])
 		plan->chosen[p] = -1;
@@ -739,6 +927,8 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 		chosen(plan, RXS_P_ISR)->kind >= RXS_HOOK_TP_BTF;
 	t->skel->rodata->hooked = hooked_mask(plan);
 	t->skel->rodata->claim_at_softirq = !on(plan, RXS_P_POLL_ENTRY);
+	t->skel->rodata->func_arg_helpers = plan->func_arg;
+	t->skel->rodata->dequeue_nargs = plan->dequeue_nargs;
 	if (getenv("RXSCOPE_EMPTY") && !strcmp(getenv("RXSCOPE_EMPTY"), "packet"))
 		t->skel->rodata->empty_pkt = true;
 	else

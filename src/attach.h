@@ -22,6 +22,8 @@ struct rxs_features {
 	bool tracefs;		/* tracefs events/ readable */
 	bool tp_btf;		/* tp_btf programs allowed (BTF-typed tracepoints) */
 	bool raw_tp;		/* raw tracepoints allowed (always, unless RXSCOPE_DISABLE) */
+	bool func_arg;		/* bpf_get_func_arg()/bpf_get_func_ret() exist (5.17) */
+	bool module_btf;	/* modules have BTF in /sys/kernel/btf/ (5.11) */
 };
 
 /* One way to hook a point: its flavour and the kernel function (fentry/kprobe). */
@@ -42,6 +44,13 @@ struct rxs_plan {
 	struct rxs_hook cands[RXS_P_NR][RXS_MAX_CANDS];
 	int ncands[RXS_P_NR];
 	int chosen[RXS_P_NR];		/* index into cands, -1: unavailable */
+	bool func_arg;			/* as in struct rxs_features */
+	unsigned int dequeue_nargs;	/* arguments of the socket dequeue function */
+	/*
+	 * Per point, why the better flavours are not in use, or why it has none:
+	 * "fentry on igb_poll: no BTF for module igb (module BTF came in 5.11)".
+	 */
+	char why[RXS_P_NR][256];
 };
 
 /* Filters applied in the kernel. */
@@ -97,6 +106,12 @@ int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
  */
 void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
 		    const struct rxs_features *f);
+
+/*
+ * Why stage @stage (enum rxs_hist_id) is unavailable in @plan: the reasons of the hook
+ * points it misses, or "" when it is available.
+ */
+void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_t len);
 
 /* The hook string of @p in the plan ("fentry:igb_poll", "tp_btf:napi_poll"), or "". */
 void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf, size_t len);

@@ -56,8 +56,14 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 	}
 	rxs_features_probe(&f);
 	uname(&uts);
-	printf("kernel %s: btf %s, fentry %s, kprobe %s, tracefs %s\n", uts.release,
-	       yes_no(f.btf), yes_no(f.fentry), yes_no(f.kprobe), yes_no(f.tracefs));
+	printf("kernel %s: btf %s, fentry %s, kprobe %s, tracefs %s, module btf %s\n",
+	       uts.release, yes_no(f.btf), yes_no(f.fentry), yes_no(f.kprobe),
+	       yes_no(f.tracefs), yes_no(f.module_btf));
+	if (f.fentry)
+		printf("fentry/fexit arguments: %s\n", f.func_arg ?
+		       "bpf_get_func_arg(), bpf_get_func_ret()" :
+		       "read from the trampoline's frame (kernel < 5.17 has no "
+		       "bpf_get_func_arg() and bpf_get_func_ret())");
 	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, &f);
 	printf("driver profile %s, dev %s, irqs found %d\n\n", driver,
 	       cli->dev[0] ? cli->dev : "any", t.plan.nirqs);
@@ -86,9 +92,21 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 	rxs_recording_init(&rec, 0);
 	rxs_plan_fill_stages(&t.plan, &rec);
 	printf("\n%-28s %s\n", "STAGE", "HOOK");
-	for (p = 0; p < RXS_H_NR; p++)
-		printf("%-28s %s\n", rec.stages[p].name,
-		       rec.stages[p].available ? rec.stages[p].hook : "unavailable");
+	for (p = 0; p < RXS_H_NR; p++) {
+		char why[600];
+
+		if (rec.stages[p].available) {
+			printf("%-28s %s\n", rec.stages[p].name, rec.stages[p].hook);
+			continue;
+		}
+		rxs_plan_stage_why(&t.plan, p, why, sizeof(why));
+		printf("%-28s unavailable (%s)\n", rec.stages[p].name, why);
+	}
+	/* why a point has no hook, or not its best flavour */
+	printf("\n%-18s %s\n", "HOOK POINT", "WHY NOT A BETTER FLAVOUR");
+	for (p = 0; p < RXS_P_NR; p++)
+		if (t.plan.why[p][0])
+			printf("%-18s %s\n", rxs_point_name(p), t.plan.why[p]);
 	rxs_recording_free(&rec);
 	rxs_tracer_stop(&t);
 	return exit_code;
