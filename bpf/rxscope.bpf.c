@@ -220,6 +220,17 @@ struct rxscope_igb_q_vector___rxs {
 } __attribute__((preserve_access_index));
 
 /*
+ * Does the ISR know its napi? Only with the queue vector's type in the
+ * module's BTF (none before 5.11): else the per-CPU pending stamp is used.
+ */
+static __always_inline bool isr_keyed(void)
+{
+	return (isr_qv == 1 && bpf_core_type_exists(struct igb_q_vector___rxs)) ||
+	       (isr_qv == 2 &&
+		bpf_core_type_exists(struct rxscope_igb_q_vector___rxs));
+}
+
+/*
  * The napi of the queue vector @data that the driver ISR got, or 0 if unknown.
  */
 static __always_inline __u64 isr_napi(void *data)
@@ -552,7 +563,7 @@ static __always_inline int on_poll_entry(__u64 key, struct napi_struct *napi,
 	now = bpf_ktime_get_ns();
 	st = napi_slot(key);
 	found = st->napi == key;
-	if (!found && !isr_qv && s->isr_pending_ts) {
+	if (!found && !isr_keyed() && s->isr_pending_ts) {
 		st->napi = key;
 		st->ts = s->isr_pending_ts;
 		s->isr_pending_ts = 0;

@@ -54,17 +54,36 @@ rxs_check "rxgen sent $COUNT datagrams (sent ${sent:-none})" [ "${sent:-x}" = "$
 COUNT=${got:-$COUNT}
 
 R=$RESULTS/report.txt
+P=$RESULTS/probe.txt
+kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+# The driver's ISR and poll: fentry, or kprobes when fentry is turned off, and before 5.11,
+# where modules have no BTF to attach fentry programs to.
+isr_flavour=fentry
+case "${RXSCOPE_DISABLE:-}" in *fentry*) isr_flavour=kprobe ;; esac
+if [ "$PROFILE" != generic ] && [ "$kv" -lt 511 ]; then
+	isr_flavour=kprobe
+	rxs_check "probe: the ISR has no fentry, for the reason that the kernel has no module BTF" \
+		grep -q "^isr .*fentry on ${DRIVER}_msix_ring: kernel < 5.11 has no module BTF" "$P"
+fi
+# Before 5.17, fentry programs read their arguments without bpf_get_func_arg().
+if [ "$kv" -lt 517 ] && grep -q "fentry yes" "$P"; then
+	rxs_check "probe: fentry arguments come from the trampoline's frame (kernel < 5.17)" \
+		grep -q "^fentry/fexit arguments: read from the trampoline's frame (kernel < 5.17" "$P"
+	rxs_check "probe: the socket dequeue is a fexit all the same" \
+		grep -q "^socket .*fexit:__skb_recv_udp" "$P"
+fi
 if [ "$PROFILE" = generic ]; then
 	expect_stages="hardirq irq_to_softirq poll_pkts irq_to_rx gro l2_to_ip ip_to_udp socket total"
 	expect_unavail="softirq_to_poll poll"
 	expect_hook="hardirq tp_btf:irq_handler_entry"
+	for s in $expect_unavail; do
+		rxs_check "probe: stage $s is unavailable because the profile has no poll function" \
+			grep -q "^$s  *unavailable (no poll_entry hook: the generic profile names no driver poll function)" "$P"
+	done
 else
 	expect_stages="hardirq irq_to_softirq softirq_to_poll poll poll_pkts irq_to_rx gro l2_to_ip ip_to_udp socket total"
 	expect_unavail=""
-	expect_hook="hardirq fentry:${DRIVER}_msix_ring"
-	case "${RXSCOPE_DISABLE:-}" in
-	*fentry*) expect_hook="hardirq kprobe:${DRIVER}_msix_ring" ;;
-	esac
+	expect_hook="hardirq ${isr_flavour}:${DRIVER}_msix_ring"
 fi
 for s in $expect_stages; do
 	rxs_check "stage $s is available and non-empty ($(stage_count "$R" "$s"))" \
@@ -114,10 +133,11 @@ done
 # The stages that start at the ISR: a packet whose NAPI cycle has no ISR stamp is counted
 # as unmatched instead of timed, so count + unmatched must be COUNT. With a driver profile
 # the stamp is keyed by napi and nearly exact (at most 0.2% unmatched); the generic profile
-# keys it by CPU (at most 5%).
+# keys it by CPU (at most 5%), and so does a driver profile before 5.11, whose ISR cannot
+# know its napi without the module's BTF.
 um=$(unmatched "$R")
 maxum=$((COUNT / 500)); [ "$maxum" -lt 2 ] && maxum=2
-[ "$PROFILE" = generic ] && maxum=$((COUNT / 20))
+{ [ "$PROFILE" = generic ] || [ "$kv" -lt 511 ]; } && maxum=$((COUNT / 20))
 [ "$tol" -gt 0 ] && maxum=$((COUNT * tol / 100))
 for s in irq_to_rx total; do
 	n=$(stage_count "$R" "$s")
@@ -150,9 +170,8 @@ bpf=$(cpu_col_sum "$R" hardirqs)
 # kprobe mode: an interrupt that hits a running kprobe handler is not traced, and the
 # kprobe link counts it as missed (--stats shows it): the two together match.
 missed=0
-[ "$tol" -gt 0 ] && missed=$(awk '$1 == "kprobe_isr" { print $4 }' "$RESULTS/record.log")
-kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
-if [ "$tol" -gt 0 ] && [ "$kv" -lt 607 ]; then
+[ "$isr_flavour" = kprobe ] && missed=$(awk '$1 == "kprobe_isr" { print $4 }' "$RESULTS/record.log")
+if [ "$isr_flavour" = kprobe ] && [ "$PROFILE" != generic ] && [ "$kv" -lt 607 ]; then
 	# Before 6.7 a kprobe link does not count its misses: the interrupts that hit a
 	# running kprobe handler are lost without a trace. Never more than happened, though.
 	rxs_check "BPF hardirqs ($bpf) within 80-100% of /proc/interrupts for $ifc ($irqs; kprobe misses uncounted before 6.7)" \
