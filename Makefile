@@ -57,7 +57,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 BINS := $(BUILD)/rxscope $(BUILD)/rxgen $(BUILD)/rxsink
 
-.PHONY: all deps module vmlinux test unit-test host-test vm-test demo bench clean \
+.PHONY: all deps module module-older vmlinux test unit-test host-test vm-test demo bench clean \
 	ci-check
 all: $(BINS)
 
@@ -110,6 +110,18 @@ module:
 	$(Q)test -d $(KDIR) || { echo "module: no kernel build tree at KDIR=$(KDIR) (run make deps)" >&2; exit 2; }
 	$(Q)$(MAKE) -C $(KDIR) M=$(abspath module) $(if $(filter 1,$(V)),V=1) modules
 
+# The same module for the older guest kernel (Debian 12's 6.1), built from a copy of the
+# sources in build/module-older/ so that module/ keeps the pinned kernel's objects. Debian's
+# 6.1 kbuild lacks resolve_btfids, which a module needs only for BTF_ID sets (ours has none).
+OLDER_KDIR := /usr/src/linux-headers-$(OLDER_KVER)
+module-older:
+	$(call msg,MODULE,$(BUILD)/module-older/rxscope_igb.ko ($(OLDER_KVER)))
+	$(Q)test -d $(OLDER_KDIR) || { echo "module-older: no kernel build tree at $(OLDER_KDIR) (run make deps)" >&2; exit 2; }
+	$(Q)mkdir -p $(BUILD)/module-older
+	$(Q)cp -u module/Kbuild module/*.[ch] $(BUILD)/module-older/
+	$(Q)$(MAKE) -C $(OLDER_KDIR) M=$(OUT)/module-older $(if $(filter 1,$(V)),V=1) \
+		RESOLVE_BTFIDS=true modules
+
 # --- vmlinux.h from the guest kernel's BTF --------------------------------------------------
 vmlinux:
 	$(Q)bash scripts/gen-vmlinux.sh $(KDIR)/vmlinux $(KVER) vmlinux/$(ARCH)
@@ -119,7 +131,7 @@ unit-test: $(UNIT_BINS)
 	$(Q)bash tests/run-unit.sh $(UNIT_BINS)
 
 test: deps
-	$(Q)$(MAKE) all module
+	$(Q)$(MAKE) all module module-older
 	$(Q)bash tests/run-all.sh
 
 demo: deps

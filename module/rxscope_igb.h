@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "rxscope_igb_regs.h"
+#include "rxscope_igb_compat.h"
 
 #define RXSCOPE_IGB_DRV_NAME	"rxscope_igb"
 #define RXSCOPE_IGB_MAX_RX_QUEUES	4

@@ -10,7 +10,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
-#include <linux/unaligned.h>
+#include "rxscope_igb_compat.h"
 
 #include "rxscope_igb.h"
 

@@ -47,6 +47,8 @@ fast_ok() {
 	# shellcheck disable=SC1090
 	. "$kernel_env"
 	have_pkg "linux-headers-$KVER" || return 1
+	have_pkg "linux-headers-${OLDER_KVER:-none}" || return 1
+	[ -f "/usr/src/linux-headers-${OLDER_KVER:-none}/vmlinux" ] || return 1
 	local k
 	for k in "$KVER" "${OLDER_KVER:-none}" "${OLDEST_KVER:-none}" "${NEWEST_KVER:-none}"; do
 		[ -f "$cache/guest/$k/vmlinuz" ] || return 1
@@ -163,6 +165,25 @@ if ! apt-cache show "linux-image-$OLDER_KVER" >/dev/null 2>&1; then
 	say "warning: older guest kernel $OLDER_GUEST_KVER is gone from the mirror; using $OLDER_KVER"
 fi
 fetch_image "$OLDER_KVER"
+# Its headers (bookworm's own package, no image): our module is built for it too.
+if ! have_pkg "linux-headers-$OLDER_KVER"; then
+	say "installing linux-headers-$OLDER_KVER (the module build tree for the older kernel)"
+	apt-get install "${APT_OPTS[@]}" "linux-headers-$OLDER_KVER" >/dev/null
+fi
+# Unlike 6.12's, 6.1's headers lack the vmlinux whose BTF kbuild needs to give a module BTF
+# (and the tracer fentry on its functions): take it out of the guest's vmlinuz (xz).
+older_vmlinux=/usr/src/linux-headers-$OLDER_KVER/vmlinux
+if [ ! -f "$older_vmlinux" ]; then
+	say "extracting vmlinux (for its BTF) from linux-image-$OLDER_KVER into $older_vmlinux"
+	img=$cache/guest/$OLDER_KVER/vmlinuz
+	for off in $(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$img" | cut -d: -f1); do
+		tail -c +$((off + 1)) "$img" | xz -dcq > "$older_vmlinux.tmp" 2>/dev/null || true
+		[ "$(head -c 4 "$older_vmlinux.tmp" | od -An -c | tr -d ' ')" = '177ELF' ] && break
+	done
+	readelf -S "$older_vmlinux.tmp" 2>/dev/null | grep -q '\.BTF' ||
+		die "no vmlinux with BTF found in $img"
+	mv "$older_vmlinux.tmp" "$older_vmlinux"
+fi
 
 # --- the other suites' kernels, through a private apt configuration ------------------------
 # Debian 11's 5.10 (bullseye, bullseye-security) and the newest amd64 kernel (trixie-backports,
