@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/ethtool.h>
+#include <linux/pci.h>
 #include <linux/string.h>
 
 /* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12 */
@@ -25,6 +26,11 @@ static inline void rxscope_igb_ethtool_puts(u8 **data, const char *str)
 	*data += ETH_GSTRING_LEN;
 }
 #define ethtool_puts rxscope_igb_ethtool_puts
+#endif
+
+/* PCI_IRQ_LEGACY became PCI_IRQ_INTX in 6.8 */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX PCI_IRQ_LEGACY
 #endif
 
 #endif /* RXSCOPE_IGB_COMPAT_H */
