@@ -110,6 +110,44 @@ void rxs_hist_merge(struct rxs_hist *dst, const struct rxs_hist *src)
 		dst->slots[i] += src->slots[i];
 }
 
+void rxs_hist_delta(struct rxs_hist *out, const struct rxs_hist *after,
+		    const struct rxs_hist *before)
+{
+	int first = -1, last = -1;
+
+	rxs_hist_init(out);
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++) {
+		out->slots[i] = after->slots[i] > before->slots[i] ?
+				after->slots[i] - before->slots[i] : 0;
+		out->count += out->slots[i];
+		if (out->slots[i]) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	}
+	if (!out->count)
+		return;
+	out->sum = after->sum > before->sum ? after->sum - before->sum : 0;
+	/* a new extreme happened in this interval and is exact; otherwise the bucket bound */
+	if (!before->count || after->min < before->min)
+		out->min = after->min;
+	else
+		out->min = rxs_hist_slot_lo(first);
+	if (after->max > before->max)
+		out->max = after->max;
+	else if (last == (int)RXS_HIST_BUCKETS - 1)
+		out->max = after->max;
+	else
+		out->max = rxs_hist_slot_hi(last) - 1;
+	if (out->min < after->min)
+		out->min = after->min;
+	if (out->max > after->max)
+		out->max = after->max;
+	if (out->max < out->min)
+		out->max = out->min;
+}
+
 __u64 rxs_hist_slot_total(const struct rxs_hist *h)
 {
 	__u64 n = 0;

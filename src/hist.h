@@ -23,6 +23,16 @@ void rxs_hist_add(struct rxs_hist *h, __u64 v);
 void rxs_hist_merge(struct rxs_hist *dst, const struct rxs_hist *src);
 
 /*
+ * @out = @after - @before, for two snapshots of the same growing histogram (@before
+ * taken first): what was added in between. Slots subtract (a slot that shrank, which a
+ * cleared map could cause, counts 0) and count is their sum. min and max are exact when
+ * the extreme fell in between, else the bounds of the first and last non-empty slot,
+ * clamped to @after's [min, max].
+ */
+void rxs_hist_delta(struct rxs_hist *out, const struct rxs_hist *after,
+		    const struct rxs_hist *before);
+
+/*
  * The q-quantile (0 <= q <= 1) read from the buckets: the value of rank ceil(q * count)
  * (1-based, at least 1), interpolated inside its bucket and clamped to [min, max].
  * It lies in the same bucket as the exact sample quantile, so its relative error is below

@@ -203,6 +203,54 @@ static void test_merge(void **state)
 	assert_int_equal(a.sum, 90507);
 }
 
+/* a delta of two snapshots equals the histogram of what was added between them */
+static void test_delta(void **state)
+{
+	struct rxs_hist before, after, added, d;
+
+	(void)state;
+	rxs_hist_init(&before);
+	rxs_hist_init(&added);
+	for (int i = 0; i < 1000; i++)
+		rxs_hist_add(&before, 100 + rng() % 5000);
+	after = before;
+	for (int i = 0; i < 300; i++) {
+		__u64 v = 200 + rng() % 3000;
+
+		rxs_hist_add(&after, v);
+		rxs_hist_add(&added, v);
+	}
+	rxs_hist_delta(&d, &after, &before);
+	assert_int_equal(d.count, 300);
+	assert_int_equal(d.sum, added.sum);
+	assert_memory_equal(d.slots, added.slots, sizeof(d.slots));
+	assert_int_equal(rxs_hist_slot_total(&d), d.count);
+	/* extremes inside the old range: bucket bounds, in the same buckets as the exact ones */
+	assert_int_equal(rxs_hist_slot(d.min), rxs_hist_slot(added.min));
+	assert_int_equal(rxs_hist_slot(d.max), rxs_hist_slot(added.max));
+	assert_true(d.min <= added.min && d.max >= added.max);
+
+	/* a new maximum and minimum are exact */
+	rxs_hist_add(&after, 1000000);
+	rxs_hist_add(&after, 3);
+	rxs_hist_delta(&d, &after, &before);
+	assert_int_equal(d.count, 302);
+	assert_int_equal(d.max, 1000000);
+	assert_int_equal(d.min, 3);
+
+	/* nothing added: empty, all zero */
+	rxs_hist_delta(&d, &before, &before);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(d.sum, 0);
+	assert_int_equal(d.min, 0);
+	assert_int_equal(d.max, 0);
+
+	/* from an empty start: the whole histogram */
+	rxs_hist_init(&d);
+	rxs_hist_delta(&added, &before, &d);
+	assert_memory_equal(&added, &before, sizeof(added));
+}
+
 static void test_bars(void **state)
 {
 	struct rxs_hist h;
@@ -265,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_quantiles),
 		cmocka_unit_test(test_quantile_empty),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_names),
 	};
