@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
@@ -96,26 +97,51 @@ static json_object *summary_json(const struct rxs_hist *h)
 	return o;
 }
 
+static json_object *counters_json(const struct rxs_cpu_counters *c)
+{
+	json_object *bpf = json_object_new_object(), *fun = json_object_new_object();
+
+	for (size_t i = 0; i < N_CPU_FIELDS; i++)
+		json_object_object_add(bpf, cpu_fields[i].name,
+				       u64(*(const __u64 *)((const char *)c + cpu_fields[i].off)));
+	for (int i = 0; i < RXS_F_NR; i++)
+		json_object_object_add(fun, rxs_funnel_name(i), u64(c->pkts[i]));
+	json_object_object_add(bpf, "funnel", fun);
+	return bpf;
+}
+
 static json_object *cpu_json(const struct rxs_cpu_stat *c)
 {
-	json_object *o = json_object_new_object(), *bpf = json_object_new_object();
-	json_object *fun = json_object_new_object(), *sn = json_object_new_object();
+	json_object *o = json_object_new_object(), *sn = json_object_new_object();
 	json_object *cols = json_object_new_array();
 
 	json_object_object_add(o, "cpu", json_object_new_int(c->cpu));
-	for (size_t i = 0; i < N_CPU_FIELDS; i++)
-		json_object_object_add(bpf, cpu_fields[i].name,
-				       u64(*(const __u64 *)((const char *)&c->bpf +
-							    cpu_fields[i].off)));
-	for (int i = 0; i < RXS_F_NR; i++)
-		json_object_object_add(fun, rxs_funnel_name(i), u64(c->bpf.pkts[i]));
-	json_object_object_add(bpf, "funnel", fun);
-	json_object_object_add(o, "bpf", bpf);
+	json_object_object_add(o, "bpf", counters_json(&c->bpf));
 	json_object_object_add(sn, "ncols", json_object_new_int(c->softnet_ncols));
 	for (int i = 0; i < c->softnet_ncols && i < RXS_SOFTNET_MAX_COLS; i++)
 		json_object_array_add(cols, u64(c->softnet[i]));
 	json_object_object_add(sn, "deltas", cols);
 	json_object_object_add(o, "softnet", sn);
+	return o;
+}
+
+/* one interval of the series: its end and length, the counters, the non-empty stages */
+static json_object *interval_json(const struct rxs_interval *iv)
+{
+	json_object *o = json_object_new_object(), *sn = json_object_new_object();
+	json_object *st = json_object_new_object();
+
+	json_object_object_add(o, "t_s", json_object_new_double(iv->t_s));
+	json_object_object_add(o, "dur_s", json_object_new_double(iv->dur_s));
+	json_object_object_add(o, "bpf", counters_json(&iv->bpf));
+	json_object_object_add(sn, "processed", u64(iv->sn_processed));
+	json_object_object_add(sn, "dropped", u64(iv->sn_dropped));
+	json_object_object_add(sn, "time_squeeze", u64(iv->sn_time_squeeze));
+	json_object_object_add(o, "softnet", sn);
+	for (int i = 0; i < RXS_H_NR; i++)
+		if (iv->hist[i].count)
+			json_object_object_add(st, rxs_stage_name(i), hist_json(&iv->hist[i]));
+	json_object_object_add(o, "stages", st);
 	return o;
 }
 
@@ -170,6 +196,13 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 	json_object_object_add(root, "drops", drops);
 	json_object_object_add(root, "tracking_swept", u64(r->tracking_swept));
 	json_object_object_add(root, "sample_pct", json_object_new_int(r->sample_pct));
+	if (r->nseries > 0) {
+		json_object *ser = json_object_new_array();
+
+		for (int i = 0; i < r->nseries; i++)
+			json_object_array_add(ser, interval_json(&r->series[i]));
+		json_object_object_add(root, "series", ser);
+	}
 
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
@@ -358,10 +391,38 @@ static int read_stage(struct rd *rd, json_object *o, int idx, struct rxs_recordi
 	return read_hist(rd, h, path, &s->hist);
 }
 
+/* member "bpf" of @o: the BPF counters and their funnel */
+static int read_counters(struct rd *rd, json_object *o, const char *path,
+			 struct rxs_cpu_counters *c)
+{
+	char p2[96], p3[112];
+	json_object *bpf, *fun;
+	int ret = 0;
+
+	bpf = get(rd, o, path, "bpf", json_type_object, &ret);
+	if (!bpf)
+		return ret;
+	snprintf(p2, sizeof(p2), "%s.bpf", path);
+	for (size_t i = 0; i < N_CPU_FIELDS; i++) {
+		ret = get_u64(rd, bpf, p2, cpu_fields[i].name,
+			      (__u64 *)((char *)c + cpu_fields[i].off));
+		if (ret)
+			return ret;
+	}
+	fun = get(rd, bpf, p2, "funnel", json_type_object, &ret);
+	if (!fun)
+		return ret;
+	snprintf(p3, sizeof(p3), "%s.funnel", p2);
+	for (int i = 0; i < RXS_F_NR; i++)
+		if ((ret = get_u64(rd, fun, p3, rxs_funnel_name(i), &c->pkts[i])))
+			return ret;
+	return 0;
+}
+
 static int read_cpu(struct rd *rd, json_object *o, int idx, struct rxs_cpu_stat *c)
 {
 	char path[64], p2[80], p3[96];
-	json_object *v, *bpf, *fun, *sn, *cols;
+	json_object *v, *sn, *cols;
 	int ret = 0;
 	size_t n;
 
@@ -374,23 +435,8 @@ static int read_cpu(struct rd *rd, json_object *o, int idx, struct rxs_cpu_stat 
 	c->cpu = json_object_get_int(v);
 	if (c->cpu < 0 || c->cpu >= RXS_MAX_CPUS)
 		return bad(rd, path, "cpu %d outside 0..%d", c->cpu, RXS_MAX_CPUS - 1);
-	bpf = get(rd, o, path, "bpf", json_type_object, &ret);
-	if (!bpf)
+	if ((ret = read_counters(rd, o, path, &c->bpf)))
 		return ret;
-	snprintf(p2, sizeof(p2), "%s.bpf", path);
-	for (size_t i = 0; i < N_CPU_FIELDS; i++) {
-		ret = get_u64(rd, bpf, p2, cpu_fields[i].name,
-			      (__u64 *)((char *)&c->bpf + cpu_fields[i].off));
-		if (ret)
-			return ret;
-	}
-	fun = get(rd, bpf, p2, "funnel", json_type_object, &ret);
-	if (!fun)
-		return ret;
-	snprintf(p3, sizeof(p3), "%s.funnel", p2);
-	for (int i = 0; i < RXS_F_NR; i++)
-		if ((ret = get_u64(rd, fun, p3, rxs_funnel_name(i), &c->bpf.pkts[i])))
-			return ret;
 	sn = get(rd, o, path, "softnet", json_type_object, &ret);
 	if (!sn)
 		return ret;
@@ -444,6 +490,65 @@ static int read_drops(struct rd *rd, json_object *arr, struct rxs_recording *r)
 				   sizeof(r->drop_reason_names[reason]))) ||
 		    (ret = get_u64(rd, o, path, "count", &r->drop_reasons[reason])))
 			return ret;
+	}
+	return 0;
+}
+
+/* the optional time series: an array of intervals, in time order */
+static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
+{
+	size_t n = json_object_array_length(arr);
+	double prev_t = 0;
+	int ret = 0;
+
+	if (n > RXS_SERIES_MAX)
+		return bad(rd, "series", "%zu intervals, at most %d", n, RXS_SERIES_MAX);
+	if (!n)
+		return 0;
+	r->series = calloc(n, sizeof(*r->series));
+	if (!r->series)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i), *v, *sn, *st;
+		struct rxs_interval *iv = &r->series[i];
+		char path[48], p2[64], p3[112];
+
+		snprintf(path, sizeof(path), "series[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, path, "expected object");
+		r->nseries = (int)i + 1;
+		if (!(v = get(rd, o, path, "t_s", json_type_double, &ret)))
+			return ret;
+		iv->t_s = json_object_get_double(v);
+		if (!(v = get(rd, o, path, "dur_s", json_type_double, &ret)))
+			return ret;
+		iv->dur_s = json_object_get_double(v);
+		if (!(iv->dur_s >= 0) || !(iv->t_s >= iv->dur_s - 1e-6) || iv->t_s < prev_t)
+			return bad(rd, path, "t_s %g, dur_s %g: not a span after the previous "
+				   "interval's end %g", iv->t_s, iv->dur_s, prev_t);
+		prev_t = iv->t_s;
+		if ((ret = read_counters(rd, o, path, &iv->bpf)))
+			return ret;
+		if (!(sn = get(rd, o, path, "softnet", json_type_object, &ret)))
+			return ret;
+		snprintf(p2, sizeof(p2), "%s.softnet", path);
+		if ((ret = get_u64(rd, sn, p2, "processed", &iv->sn_processed)) ||
+		    (ret = get_u64(rd, sn, p2, "dropped", &iv->sn_dropped)) ||
+		    (ret = get_u64(rd, sn, p2, "time_squeeze", &iv->sn_time_squeeze)))
+			return ret;
+		if (!(st = get(rd, o, path, "stages", json_type_object, &ret)))
+			return ret;
+		json_object_object_foreach(st, key, h) {
+			int id = rxs_stage_from_name(key);
+
+			snprintf(p3, sizeof(p3), "%s.stages.%s", path, key);
+			if (id < 0)
+				return bad(rd, p3, "unknown stage name");
+			if (!json_object_is_type(h, json_type_object))
+				return bad(rd, p3, "expected object");
+			if ((ret = read_hist(rd, h, p3, &iv->hist[id])))
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -550,6 +655,16 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 				  (unsigned long long)pct);
 		if (!ret)
 			r->sample_pct = (int)pct;
+	}
+	if (ret)
+		return ret;
+	/* optional: only recordings made with an interval have a series */
+	if (json_object_object_get_ex(root, "series", NULL)) {
+		json_object *ser = get(rd, root, "", "series", json_type_array, &ret);
+
+		if (!ser)
+			return ret;
+		ret = read_series(rd, ser, r);
 	}
 	return ret;
 }

@@ -29,6 +29,23 @@ struct rxs_cpu_stat {
 	__u64 softnet[RXS_SOFTNET_MAX_COLS];	/* deltas over the recording */
 };
 
+/*
+ * One interval of a recording's time series (record -i SEC): what happened in it, as
+ * deltas of the totals, not cumulative values.
+ */
+struct rxs_interval {
+	double t_s;			/* end of the interval, seconds since the start */
+	double dur_s;			/* its length in seconds */
+	struct rxs_hist hist[RXS_H_NR];	/* what each stage's histogram gained */
+	struct rxs_cpu_counters bpf;	/* the BPF counters, summed over CPUs */
+	__u64 sn_processed;		/* softnet_stat columns, summed over CPUs */
+	__u64 sn_dropped;
+	__u64 sn_time_squeeze;
+};
+
+/* A series holds at most this many intervals; beyond, neighbours merge in pairs. */
+#define RXS_SERIES_MAX		1024
+
 struct rxs_recording {
 	char kernel[128];	/* uname -r of the traced kernel */
 	char driver[32];	/* rxscope_igb, igb or generic */
@@ -46,6 +63,26 @@ struct rxs_recording {
 				 * without it) */
 	int sample_pct;		/* per-packet hooks attached this % of the time (100:
 				 * every packet; 100 in files without it) */
+	int nseries;			/* 0: no time series */
+	struct rxs_interval *series;	/* nseries entries, owned */
 };
+
+/*
+ * The totals of @r in the shape of an interval (counters summed over CPUs), with t_s =
+ * dur_s = @r->duration_s: the cumulative snapshot that rxs_interval_delta() subtracts.
+ */
+void rxs_interval_from(struct rxs_interval *out, const struct rxs_recording *r);
+/* @out = @after - @before (hists via rxs_hist_delta(), counters clamped at 0); t_s is
+ * @after's, dur_s the time between the two. */
+void rxs_interval_delta(struct rxs_interval *out, const struct rxs_interval *after,
+			const struct rxs_interval *before);
+/* @dst += @src: hists merge, counters add, the time span grows to cover both. */
+void rxs_interval_merge(struct rxs_interval *dst, const struct rxs_interval *src);
+/*
+ * Append @iv to @r's series. When RXS_SERIES_MAX intervals are held, neighbouring pairs
+ * merge first (the resolution halves, memory stays bounded). 0 or -ENOMEM.
+ */
+int rxs_series_append(struct rxs_recording *r, const struct rxs_interval *iv);
+void rxs_series_free(struct rxs_recording *r);
 
 #endif /* RXS_RECORDING_H */

@@ -122,6 +122,9 @@ struct session {
 	double follow_since;		/* when following began, 0 while it is off */
 	double followed_s;		/* time spent following, in this recording */
 	double attach_s, detach_s;	/* time spent attaching and detaching their hooks */
+	/* record -i: the time series of this recording (piece) */
+	struct rxs_recording series;	/* only nseries/series used */
+	struct rxs_interval last;	/* the totals at the last snapshot */
 };
 
 /*
@@ -132,6 +135,27 @@ struct session {
  */
 #define SAMPLE_PERIOD_S		10.0
 #define SAMPLE_GRACE_S		0.05
+
+/*
+ * record -i: append what changed since the last snapshot of the totals @r (just
+ * collected) to the series. A failed allocation only costs the series (with a warning).
+ */
+static void snapshot(struct session *s, const struct rxs_recording *r)
+{
+	static struct rxs_interval now, d;	/* large: not on the stack */
+
+	if (s->cli->verb != RXS_VERB_RECORD || s->cli->interval_s <= 0)
+		return;
+	rxs_interval_from(&now, r);
+	if (now.t_s <= s->last.t_s)
+		return;
+	rxs_interval_delta(&d, &now, &s->last);
+	s->last = now;
+	if (rxs_series_append(&s->series, &d)) {
+		fprintf(stderr, "warning: out of memory: the recording's time series is dropped\n");
+		rxs_series_free(&s->series);
+	}
+}
 
 /*
  * Free the tracking slots of packets that left without a hook seeing them (for instance
@@ -339,6 +363,7 @@ static void print_interval(struct session *s, FILE *f)
 		rxs_recording_free(&r);
 		return;
 	}
+	snapshot(s, &r);
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	fprintf(f, "\n%s  totals since start (%.1f s)\n", tbuf, r.duration_s);
 	rxs_report_print(f, &r, s->cli->hist);
@@ -465,6 +490,8 @@ static void start_recording(struct session *s)
 	s->start_unix = time(NULL);
 	s->swept = 0;
 	softnet_baseline(s);
+	rxs_series_free(&s->series);
+	memset(&s->last, 0, sizeof(s->last));
 }
 
 /* "dir/run.json" and piece 3 -> "dir/run-3.json"; without an extension "dir/run-3" */
@@ -490,6 +517,14 @@ static int write_recording(struct session *s, bool next_piece)
 	char path[4096], err[512];
 	int ret = collect(s, &rec);
 
+	if (!ret) {
+		/* the last (partial) interval, then the series goes into this recording */
+		snapshot(s, &rec);
+		rec.series = s->series.series;
+		rec.nseries = s->series.nseries;
+		s->series.series = NULL;
+		s->series.nseries = 0;
+	}
 	if (!ret && next_piece) {
 		ret = clear_maps(s);
 		if (!ret)
@@ -693,6 +728,7 @@ cleanup:
 		close(stats_fd);
 	if (s.have_sn0)
 		rxs_softnet_free(&s.sn0);
+	rxs_series_free(&s.series);
 	rxs_tracer_stop(&s.tracer);
 	return exit_code;
 }

@@ -17,6 +17,10 @@
 #include "synth.h"
 #include "tmpdir.h"
 
+#ifndef DATA_DIR
+#define DATA_DIR "tests/unit/data"
+#endif
+
 
 static char *path_of(const char *name)
 {
@@ -259,6 +263,183 @@ static void test_json_without_swept(void **state)
 	rxs_recording_free(&b);
 }
 
+/* a series of @n intervals made the way record does: deltas of growing totals */
+static void synth_series(struct rxs_recording *r, int n)
+{
+	struct rxs_recording cum;
+	struct rxs_interval prev, now, d;
+
+	synth_recording(&cum, r->ncpus, 10, NULL, 77);
+	/* start from nothing, as a recording does */
+	for (int i = 0; i < RXS_H_NR; i++)
+		rxs_hist_init(&cum.stages[i].hist);
+	memset(cum.cpus, 0, cum.ncpus * sizeof(*cum.cpus));
+	cum.duration_s = 0;
+	rxs_interval_from(&prev, &cum);
+	for (int k = 0; k < n; k++) {
+		cum.duration_s += 0.5 + 0.25 * (k % 3);
+		for (int i = 0; i < RXS_H_NR; i++)
+			for (int e = 0; e < (k + 1) * (i + 3); e++)
+				rxs_hist_add(&cum.stages[i].hist, 100 + 37ULL * e * (k + 1) + i);
+		for (int c = 0; c < cum.ncpus; c++) {
+			cum.cpus[c].bpf.hardirqs += 10 + k;
+			cum.cpus[c].bpf.pkts[RXS_F_SOCKET] += 100 * (k + 1);
+			cum.cpus[c].bpf.drops += k;
+			cum.cpus[c].softnet_ncols = 15;
+			cum.cpus[c].softnet[0] += 101;
+			cum.cpus[c].softnet[1] += k % 2;
+		}
+		rxs_interval_from(&now, &cum);
+		rxs_interval_delta(&d, &now, &prev);
+		assert_int_equal(rxs_series_append(r, &d), 0);
+		prev = now;
+	}
+	rxs_recording_free(&cum);
+}
+
+static void test_json_series_round_trip(void **state)
+{
+	struct rxs_recording a, b;
+	char err[512] = "";
+
+	(void)state;
+	synth_recording(&a, 2, 500, NULL, 5);
+	synth_series(&a, 7);
+	assert_int_equal(a.nseries, 7);
+	/* deltas, not totals: the third interval holds only what came in it */
+	assert_int_equal(a.series[2].hist[RXS_H_HARDIRQ].count, 3 * 3);
+	assert_int_equal(a.series[2].bpf.hardirqs, 2 * 12);
+	assert_int_equal(a.series[2].sn_processed, 2 * 101);
+	assert_true(a.series[2].dur_s == 1.0);
+	assert_int_equal(rxs_export_write(&a, path_of("series.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	assert_int_equal(rxs_json_read(path_of("series.json"), &b, err, sizeof(err)), 0);
+	assert_recordings_equal(&a, &b);
+	assert_int_equal(b.nseries, 7);
+	for (int k = 0; k < 7; k++) {
+		const struct rxs_interval *x = &a.series[k], *y = &b.series[k];
+
+		assert_true(x->t_s == y->t_s && x->dur_s == y->dur_s);
+		assert_memory_equal(&x->bpf, &y->bpf, sizeof(x->bpf));
+		assert_int_equal(x->sn_processed, y->sn_processed);
+		assert_int_equal(x->sn_dropped, y->sn_dropped);
+		assert_int_equal(x->sn_time_squeeze, y->sn_time_squeeze);
+		for (int i = 0; i < RXS_H_NR; i++)
+			assert_memory_equal(&x->hist[i], &y->hist[i], sizeof(x->hist[i]));
+	}
+	rxs_recording_free(&a);
+	rxs_recording_free(&b);
+	/* without a series, the file has no "series" key at all */
+	synth_recording(&a, 1, 50, NULL, 6);
+	assert_int_equal(rxs_export_write(&a, path_of("noseries.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	assert_int_equal(rxs_json_read(path_of("noseries.json"), &b, err, sizeof(err)), 0);
+	assert_int_equal(b.nseries, 0);
+	assert_null(b.series);
+	rxs_recording_free(&a);
+	rxs_recording_free(&b);
+}
+
+/* a real recording written before the series existed still reads, without a series */
+static void test_json_old_file(void **state)
+{
+	struct rxs_recording b;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(rxs_json_read(DATA_DIR "/recording-before-series.json", &b, err,
+				       sizeof(err)), 0);
+	assert_int_equal(b.nseries, 0);
+	assert_true(b.stages[RXS_H_TOTAL].hist.count > 0);
+	assert_int_equal(rxs_hist_slot_total(&b.stages[RXS_H_TOTAL].hist),
+			 b.stages[RXS_H_TOTAL].hist.count);
+	rxs_recording_free(&b);
+}
+
+/* past RXS_SERIES_MAX intervals, neighbours merge: nothing is lost, time stays covered */
+static void test_series_bounded(void **state)
+{
+	struct rxs_recording r;
+	struct rxs_interval iv;
+	__u64 total = 0;
+
+	(void)state;
+	rxs_recording_init(&r, 1);
+	memset(&iv, 0, sizeof(iv));
+	for (int k = 0; k <= RXS_SERIES_MAX; k++) {
+		iv.t_s = k + 1;
+		iv.dur_s = 1;
+		iv.bpf.hardirqs = 1;
+		rxs_hist_init(&iv.hist[RXS_H_POLL]);
+		rxs_hist_add(&iv.hist[RXS_H_POLL], 1000 + k);
+		assert_int_equal(rxs_series_append(&r, &iv), 0);
+	}
+	assert_int_equal(r.nseries, RXS_SERIES_MAX / 2 + 1);
+	for (int k = 0; k < r.nseries; k++) {
+		total += r.series[k].bpf.hardirqs;
+		assert_int_equal(r.series[k].hist[RXS_H_POLL].count, r.series[k].bpf.hardirqs);
+	}
+	assert_int_equal(total, RXS_SERIES_MAX + 1);
+	assert_true(r.series[0].t_s == 2 && r.series[0].dur_s == 2);
+	assert_true(r.series[r.nseries - 1].t_s == RXS_SERIES_MAX + 1);
+	assert_true(r.series[r.nseries - 2].t_s == RXS_SERIES_MAX);
+	rxs_recording_free(&r);
+	assert_null(r.series);
+}
+
+static void expect_bad_series(const char *name, const char *from, const char *to,
+			      const char *want)
+{
+	struct rxs_recording a, b;
+	char err[512] = "", *buf = NULL, *hit, *edited;
+	size_t len = 0;
+	FILE *f, *m;
+	int c;
+
+	synth_recording(&a, 1, 50, NULL, 8);
+	synth_series(&a, 3);
+	assert_int_equal(rxs_export_write(&a, path_of(name), RXS_FMT_JSON, err, sizeof(err)),
+			 0);
+	rxs_recording_free(&a);
+	f = fopen(path_of(name), "r");
+	m = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	hit = strstr(strstr(buf, "\"series\""), from);
+	if (!hit)
+		fail_msg("test setup: \"%s\" not in the written series", from);
+	edited = malloc(len + strlen(to) + 1);
+	memcpy(edited, buf, hit - buf);
+	strcpy(edited + (hit - buf), to);
+	strcat(edited, hit + strlen(from));
+	write_text(name, edited);
+	free(buf);
+	free(edited);
+	assert_int_equal(rxs_json_read(path_of(name), &b, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want) || !strstr(err, name))
+		fail_msg("error \"%s\" does not contain \"%s\" and the file name", err, want);
+	rxs_recording_free(&b);
+}
+
+static void test_json_series_errors(void **state)
+{
+	(void)state;
+	expect_bad_series("s1.json", "\"hardirq\": {", "\"hardirk\": {",
+			  "series[0].stages.hardirk: unknown stage name");
+	expect_bad_series("s2.json", "\"t_s\": 0.5", "\"t_s\": -1",
+			  "series[0]: t_s -1, dur_s 0.5");
+	expect_bad_series("s3.json", "\"count\": 3,", "\"count\": 4,",
+			  "series[0].stages.hardirq: count 4 but the buckets hold 3");
+	expect_bad_series("s4.json", "\"processed\": 101", "\"processed\": -1",
+			  "series[0].softnet.processed: negative value");
+	expect_bad_series("s5.json", "\"hardirqs\": 10,", "",
+			  "series[0].bpf.hardirqs: missing");
+	expect_bad_series("s6.json", "\"series\": [", "\"series\": 5, \"x\": [",
+			  "series: expected array");
+}
+
 static int count_lines(const char *p, int *data_rows, unsigned long long *sum_first)
 {
 	char line[1024];
@@ -383,6 +564,10 @@ int main(void)
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_json_without_swept),
+		cmocka_unit_test(test_json_series_round_trip),
+		cmocka_unit_test(test_json_old_file),
+		cmocka_unit_test(test_series_bounded),
+		cmocka_unit_test(test_json_series_errors),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_format_parse),

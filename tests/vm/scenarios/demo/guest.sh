@@ -10,7 +10,7 @@ rxs_log "$DRIVER is up on $ifc"
 rxsink --port 9000 --idle 3 --timeout 240 --ready-file /tmp/sink.ready \
 	--out "$RESULTS/sink.txt" > /tmp/sink.log 2>&1 &
 sink=$!
-rxscope record -o "$RESULTS/demo.json" --dev "$ifc" --port 9000 -i 5 --hist \
+rxscope record -o "$RESULTS/demo.json" --dev "$ifc" --port 9000 -i 1 --hist \
 	--ready-file /tmp/rec.ready > "$RESULTS/trace.txt" 2>&1 &
 rec=$!
 rxs_check "rxsink is ready" rxs_wait_file /tmp/sink.ready 20
