@@ -15,8 +15,9 @@
 #include <sys/socket.h>
 #include "cli.h"
 #include "http.h"
+#include "version.h"
 
-const char *argp_program_version = "rxscope 0.1";
+const char *argp_program_version = "rxscope " RXS_VERSION;
 const char *argp_program_bug_address = NULL;
 
 enum {
@@ -72,6 +73,8 @@ static const struct argp_option record_opts[] = {
 
 static const struct argp_option report_opts[] = {
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "text (default) or html: one self-contained page", 0 },
+	{ "output", 'o', "FILE", 0, "Write to FILE (atomically) instead of stdout", 0 },
 	{ 0 },
 };
 
@@ -79,7 +82,8 @@ static const struct argp_option compare_opts[] = {
 	{ "quantile", OPT_QUANTILE, "Q", 0, "Quantile to judge: p50, p90, p99 (default), p99.9", 0 },
 	{ "max-regression", OPT_MAXREG, "PCT", 0,
 	  "Slow-down that counts, with its % sign: 15% (default), 0.5%", 0 },
-	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit or markdown", 0 },
+	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit, markdown or html", 0 },
+	{ "output", 'o', "FILE", 0, "With --format html: write to FILE instead of stdout", 0 },
 	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (repeatable or comma list)", 0 },
 	{ "confidence", OPT_CONFIDENCE, "C", 0, "Confidence of the interval (default 0.99)", 0 },
 	{ "min-count", OPT_MINCOUNT, "N", 0, "Fewest events per side for a verdict (default 50)", 0 },
@@ -214,16 +218,20 @@ static const char record_doc[] =
 	"  rxscope record -o run.json --split & ... kill -USR1 $!   # writes run-1.json\n";
 
 static const char report_doc[] =
-	"Print the tables of a JSON recording.\v"
-	"USAGE: rxscope report FILE [--hist]\n\n"
+	"Print the tables of a JSON recording, or write them as one HTML page.\v"
+	"USAGE: rxscope report FILE [--hist] [--format text|html] [-o OUT]\n"
+	"--format html: waterfall, distributions, heatmaps over time (when the recording\n"
+	"has a series: record -i SEC), counters; inline SVG, loads nothing.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope report run.json\n"
-	"  rxscope report run.json --hist\n";
+	"  rxscope report run.json --hist\n"
+	"  rxscope report run.json --format html -o report.html\n";
 
 static const char compare_doc[] =
 	"Compare two sets of recordings and judge each stage.\v"
 	"USAGE: rxscope compare BASELINE NEW [--quantile p99]\n"
-	"         [--max-regression 15%] [--format text|json|junit|markdown]\n"
+	"         [--max-regression 15%] [--format text|json|junit|markdown|html]\n"
+	"         [-o OUT]\n"
 	"         [--stage LIST] [--confidence 0.99] [--min-count 50]\n"
 	"         [--inconclusive ok|fail]\n"
 	"BASELINE and NEW are each a JSON recording, a directory of them, or\n"
@@ -238,7 +246,8 @@ static const char compare_doc[] =
 	"EXAMPLES:\n"
 	"  rxscope compare base.json run.json\n"
 	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n"
-	"  rxscope compare base/ runs/ --max-regression 30% --inconclusive ok\n";
+	"  rxscope compare base/ runs/ --max-regression 30% --inconclusive ok\n"
+	"  rxscope compare baseline/ runs/ --format html -o compare.html\n";
 
 static const char softnet_doc[] =
 	"Print /proc/net/softnet_stat per CPU, as deltas.\v"
@@ -377,10 +386,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cli->split = true;
 		break;
 	case OPT_FORMAT:
-		if (cli->verb == RXS_VERB_COMPARE) {
+		if (cli->verb == RXS_VERB_REPORT) {
+			if (strcmp(arg, "text") && strcmp(arg, "html"))
+				argp_error(state, "invalid --format '%s': want text or html", arg);
+			cli->html = !strcmp(arg, "html");
+		} else if (cli->verb == RXS_VERB_COMPARE && !strcmp(arg, "html")) {
+			cli->html = true;
+		} else if (cli->verb == RXS_VERB_COMPARE) {
+			cli->html = false;
 			if (rxs_compare_parse_format(arg, &cli->cmp.format))
-				argp_error(state, "invalid --format '%s': want text, json, junit "
-					   "or markdown", arg);
+				argp_error(state, "invalid --format '%s': want text, json, junit, "
+					   "markdown or html", arg);
 		} else if (rxs_format_parse(arg, &cli->format)) {
 			argp_error(state, "invalid --format '%s': want json, csv or prom", arg);
 		}
@@ -440,6 +456,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "compare wants exactly BASELINE and NEW");
 		if (cli->verb == RXS_VERB_RECORD && !cli->output)
 			argp_error(state, "record wants -o FILE");
+		if ((cli->verb == RXS_VERB_REPORT || cli->verb == RXS_VERB_COMPARE) &&
+		    cli->output && !cli->html)
+			argp_error(state, "-o FILE goes with --format html");
 		if (cli->split && !strcmp(cli->output, "-"))
 			argp_error(state, "--split writes numbered files; it cannot write to -o -");
 		break;

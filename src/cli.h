@@ -50,6 +50,7 @@ struct rxs_cli {
 	const char *output;	/* record -o */
 	bool split;		/* record --split: one file per SIGUSR1-delimited piece */
 	enum rxs_format format;	/* record --format */
+	bool html;		/* report, compare --format html (to -o FILE or stdout) */
 	/* report, compare: positional files */
 	const char *files[RXS_MAX_FILES];
 	int nfiles;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "cli.h"
 #include "compare.h"
+#include "export_html.h"
 #include "report.h"
 #include "softnet.h"
 #include "trace.h"
@@ -26,10 +27,15 @@ int main(int argc, char **argv)
 	case RXS_VERB_PROBE:
 		return rxs_probe_cmd(&cli);
 	case RXS_VERB_REPORT:
+		if (cli.html)
+			return rxs_html_report_cmd(cli.files[0], cli.output);
 		return rxs_report_cmd(cli.files[0], cli.hist);
 	case RXS_VERB_SOFTNET:
 		return rxs_softnet_cmd(cli.interval_s, cli.duration_s);
 	case RXS_VERB_COMPARE:
+		if (cli.html)
+			return rxs_html_compare_cmd(cli.files[0], cli.files[1], &cli.cmp,
+						    cli.output);
 		return rxs_compare_cmd(cli.files[0], cli.files[1], &cli.cmp);
 	case RXS_VERB_SERVE:
 		return rxs_serve_cmd(&cli);
