@@ -92,8 +92,14 @@ int rxs_axis_ticks(const struct rxs_axis *a, double *out, int max)
 	int n = 0;
 
 	if (a->log) {
-		for (double v = a->lo; v <= a->hi * 1.0001 && n < max; v *= 10)
+		/* the decades inside [lo, hi] (lo itself need not be one) */
+		for (int e = (int)ceil(log10(a->lo) - 1e-9); n < max; e++) {
+			double v = pow(10, e);
+
+			if (v > a->hi * 1.0001)
+				break;
 			out[n++] = v;
+		}
 	} else {
 		double step = lin_step(a->hi - a->lo);
 
@@ -264,7 +270,7 @@ static void x_axis(FILE *f, const struct rxs_axis *a, double y, const char *unit
 	for (int i = 0; i < n; i++) {
 		double x = rxs_axis_px(a, t[i]);
 
-		fprintf(f, "<g class=\"xtick\" data-v=\"%g\" data-px=\"%.1f\">"
+		fprintf(f, "<g class=\"xtick\" data-v=\"%g\" data-px=\"%.2f\">"
 			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>"
 			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text></g>\n",
 			t[i], x, x, y, x, y + 4, x, y + 16, fmt_tick(lab, sizeof(lab), t[i], unit));
@@ -381,9 +387,9 @@ static void vmark(FILE *f, const struct rxs_axis *ax, double v, double top, doub
 	double x = rxs_axis_px(ax, v);
 	char val[24];
 
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-		"stroke-width=\"1.5\" stroke-dasharray=\"%s\"/>\n", x, top, x, bottom, colour,
-		dash);
+	fprintf(f, "<line class=\"qmark\" data-q=\"%s\" data-v=\"%.17g\" x1=\"%.2f\" "
+		"y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+		"stroke-dasharray=\"%s\"/>\n", label, v, x, top, x, bottom, colour, dash);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\">%s ", x + 3,
 		top - 4 - 12.0 * row, x > ax->p1 - 90 ? "end" : "start", colour, label);
 	esc(f, rxs_fmt_value(val, sizeof(val), v, unit));

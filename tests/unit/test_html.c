@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_html.c - the HTML pages: axes put values where they belong, the page is
+ * well-formed (xmllint, from libxml2-utils, which make deps installs), tick marks and
+ * quantile lines agree with the values they label, and empty, one-sample and extreme
+ * recordings give no NaN, no infinity and no empty path.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+#include <ctype.h>
+#include <strings.h>
+#include <cmocka.h>
+#include "synth.h"
+#include "tmpdir.h"
+#include "export_html.h"
+
+static char *path_of(const char *name)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+/* the page of @r as a string (caller frees); also written to @name for xmllint */
+static char *render(const struct rxs_recording *r, const char *name)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len), *f;
+
+	assert_non_null(m);
+	assert_int_equal(rxs_html_report(m, r, name), 0);
+	fclose(m);
+	f = fopen(path_of(name), "w");
+	assert_non_null(f);
+	fputs(buf, f);
+	fclose(f);
+	return buf;
+}
+
+static void assert_well_formed(const char *name)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path_of(name));
+	if (system(cmd) != 0)
+		fail_msg("xmllint rejects %s (or xmllint is missing: make deps)", path_of(name));
+}
+
+/* no NaN or infinity printed anywhere, and no path without a line in it */
+static void assert_sane(const char *html)
+{
+	const char *p;
+
+	for (p = html; *p; p++) {
+		if (!strncasecmp(p, "nan", 3) && (p == html || !isalpha((unsigned char)p[-1])) &&
+		    !isalpha((unsigned char)p[3]))
+			fail_msg("NaN in the page near: %.60s", p > html + 30 ? p - 30 : html);
+		if (!strncasecmp(p, "inf", 3) && !isalpha((unsigned char)p[3]) &&
+		    (p == html || !isalpha((unsigned char)p[-1])))
+			fail_msg("infinity in the page near: %.60s", p > html + 30 ? p - 30 : html);
+	}
+	for (p = strstr(html, " d=\""); p; p = strstr(p + 1, " d=\"")) {
+		const char *end = strchr(p + 4, '"');
+
+		assert_non_null(end);
+		if (!memchr(p + 4, 'L', end - (p + 4)))
+			fail_msg("a path without a line: %.40s", p);
+	}
+}
+
+static void test_axes(void **state)
+{
+	struct rxs_axis a;
+	double t[32];
+	int n;
+
+	(void)state;
+	/* 150 ns .. 9 s: whole decades 100 ns .. 10 s over 800 px, 100 px a decade */
+	rxs_axis_log(&a, 150, 9e9, 1, 0, 800);
+	assert_true(a.lo == 100 && a.hi == 1e10);
+	assert_true(fabs(rxs_axis_px(&a, 1e4) - 200) < 1e-9);
+	assert_true(fabs(rxs_axis_px(&a, 1e9) - 700) < 1e-9);
+	assert_true(fabs(rxs_axis_px(&a, sqrt(10) * 1000) - 150) < 1e-9);
+	n = rxs_axis_ticks(&a, t, 32);
+	assert_int_equal(n, 9);
+	assert_true(t[0] == 100 && fabs(t[8] - 1e10) < 1);
+	/* out of range and non-finite values clamp, never NaN */
+	assert_true(rxs_axis_px(&a, 0) == 0);
+	assert_true(rxs_axis_px(&a, -5) == 0);
+	assert_true(rxs_axis_px(&a, NAN) == 0);
+	assert_true(rxs_axis_px(&a, INFINITY) == 800);
+	assert_true(rxs_axis_px(&a, 1e12) == 800);
+	/* a y axis runs upwards */
+	rxs_axis_log(&a, 1, 1e6, 1, 200, 0);
+	assert_true(fabs(rxs_axis_px(&a, 1000) - 100) < 1e-9);
+	/* degenerate: one value, or nothing */
+	rxs_axis_log(&a, 1000, 1000, 1, 0, 100);
+	assert_true(a.lo == 1000 && a.hi == 10000);
+	rxs_axis_log(&a, 0, 0, 1, 0, 100);
+	assert_true(a.lo == 1 && a.hi == 10);
+	/* linear: 0 .. a 1-2-5 step multiple */
+	rxs_axis_lin(&a, 8.2, 0, 100);
+	assert_true(a.hi == 10);
+	n = rxs_axis_ticks(&a, t, 32);
+	assert_int_equal(n, 6);
+	assert_true(t[1] == 2 && t[5] == 10);
+	assert_true(fabs(rxs_axis_px(&a, 5) - 50) < 1e-9);
+	rxs_axis_lin(&a, 151e3, 0, 100);
+	assert_true(a.hi == 200e3);
+	rxs_axis_lin(&a, 0, 0, 100);
+	assert_true(a.hi > 0 && rxs_axis_px(&a, 0) == 0);
+	rxs_axis_lin(&a, NAN, 0, 100);
+	assert_true(isfinite(a.hi) && a.hi > 0);
+}
+
+/* a recording with a series, as record -i makes it */
+static void with_series(struct rxs_recording *r, int n)
+{
+	struct rxs_interval iv;
+
+	for (int k = 0; k < n; k++) {
+		memset(&iv, 0, sizeof(iv));
+		iv.t_s = k + 1;
+		iv.dur_s = 1;
+		for (int i = 0; i < RXS_H_NR; i++)
+			for (int e = 0; e < 50 * (k + 1); e++)
+				rxs_hist_add(&iv.hist[i], 500 + 97ULL * e * (i + 1));
+		iv.bpf.pkts[RXS_F_GRO] = 1000 + k;
+		iv.bpf.pkts[RXS_F_SOCKET] = 990 + k;
+		iv.bpf.drops = k == 2 ? 10 : 0;
+		assert_int_equal(rxs_series_append(r, &iv), 0);
+	}
+}
+
+/*
+ * In the first distribution chart: tick labels say their value, decades are evenly
+ * spaced, and each quantile line sits where the ticks put its value.
+ */
+static void check_first_chart(const char *html, const struct rxs_hist *h)
+{
+	const char *svg = strstr(html, "aria-label=\"distribution of"), *end, *p;
+	double tv[32], tp[32];
+	int nt = 0, nq = 0;
+
+	assert_non_null(svg);
+	end = strstr(svg, "</svg>");
+	assert_non_null(end);
+	for (p = strstr(svg, "class=\"xtick\""); p && p < end; p = strstr(p + 1, "class=\"xtick\"")) {
+		assert_int_equal(sscanf(p, "class=\"xtick\" data-v=\"%lf\" data-px=\"%lf\"",
+					&tv[nt], &tp[nt]), 2);
+		nt++;
+		assert_true(nt < 32);
+	}
+	assert_true(nt >= 2);
+	for (int i = 1; i < nt; i++) {
+		assert_true(fabs(tv[i] / tv[i - 1] - 10) < 1e-9);
+		assert_true(fabs((tp[i] - tp[i - 1]) - (tp[1] - tp[0])) < 0.02);
+	}
+	for (p = strstr(svg, "class=\"qmark\""); p && p < end; p = strstr(p + 1, "class=\"qmark\"")) {
+		char q[8];
+		double v, x, want, qq;
+
+		assert_int_equal(sscanf(p, "class=\"qmark\" data-q=\"%7[^\"]\" data-v=\"%lf\" "
+					"x1=\"%lf\"", q, &v, &x), 3);
+		qq = !strcmp(q, "p50") ? .5 : !strcmp(q, "p90") ? .9 : !strcmp(q, "p99") ? .99 :
+		     .999;
+		assert_true(fabs(v - rxs_hist_quantile(h, qq)) <= 1e-9 * v);
+		want = tp[0] + (log10(v) - log10(tv[0])) * (tp[1] - tp[0]);
+		if (fabs(x - want) > 0.02)
+			fail_msg("%s = %g drawn at x %.2f, the ticks put it at %.2f", q, v, x, want);
+		nq++;
+	}
+	assert_int_equal(nq, 4);
+}
+
+static void test_report_page(void **state)
+{
+	struct rxs_recording r;
+	char *html;
+
+	(void)state;
+	synth_recording(&r, 2, 5000, NULL, 11);
+	/* a hook that needs escaping, and an unavailable stage */
+	snprintf(r.stages[RXS_H_GRO].hook, sizeof(r.stages[0].hook), "kprobe:a<b>&\"c\"");
+	r.stages[RXS_H_SOCKET].available = false;
+	rxs_hist_init(&r.stages[RXS_H_SOCKET].hist);
+	with_series(&r, 5);
+	html = render(&r, "report.html");
+	assert_well_formed("report.html");
+	assert_sane(html);
+	assert_non_null(strstr(html, "kprobe:a&lt;b&gt;&amp;&quot;c&quot;"));
+	assert_null(strstr(html, "<script"));
+	assert_non_null(strstr(html, "default-src 'none'"));
+	/* every section is there: waterfall, table, distributions, heatmaps, counters */
+	assert_non_null(strstr(html, "aria-label=\"waterfall at p99.9\""));
+	assert_non_null(strstr(html, "id=\"quantiles\""));
+	assert_non_null(strstr(html, "aria-label=\"heatmap of total over time\""));
+	assert_non_null(strstr(html, "aria-label=\"packet rate over time\""));
+	assert_non_null(strstr(html, "funnel: gro"));
+	assert_null(strstr(html, "aria-label=\"distribution of socket\""));
+	check_first_chart(html, &r.stages[0].hist);
+	free(html);
+	rxs_recording_free(&r);
+}
+
+/* nothing recorded, one event, one empty interval: no NaN, no empty path, well-formed */
+static void test_degenerate(void **state)
+{
+	struct rxs_recording r;
+	struct rxs_interval iv;
+	char *html;
+
+	(void)state;
+	rxs_recording_init(&r, 1);
+	for (int i = 0; i < RXS_H_NR; i++)
+		r.stages[i].available = true;
+	html = render(&r, "empty.html");
+	assert_well_formed("empty.html");
+	assert_sane(html);
+	assert_null(strstr(html, "aria-label=\"distribution of"));
+	free(html);
+
+	/* one sample in one stage, a series of one interval of zero length */
+	rxs_hist_add(&r.stages[RXS_H_TOTAL].hist, 1234);
+	memset(&iv, 0, sizeof(iv));
+	rxs_hist_add(&iv.hist[RXS_H_TOTAL], 1234);
+	assert_int_equal(rxs_series_append(&r, &iv), 0);
+	html = render(&r, "one.html");
+	assert_well_formed("one.html");
+	assert_sane(html);
+	assert_non_null(strstr(html, "aria-label=\"distribution of total\""));
+	assert_non_null(strstr(html, "aria-label=\"heatmap of total over time\""));
+	check_first_chart(html, &r.stages[RXS_H_TOTAL].hist);
+	free(html);
+
+	/* a value of 0 ns (below the log axis) */
+	rxs_hist_add(&r.stages[RXS_H_TOTAL].hist, 0);
+	html = render(&r, "zero.html");
+	assert_well_formed("zero.html");
+	assert_sane(html);
+	free(html);
+	rxs_recording_free(&r);
+}
+
+/* from 100 ns to 10 s and from 1 to 10^6 events per bucket: the axes cover and say so */
+static void test_extremes(void **state)
+{
+	struct rxs_recording r;
+	struct rxs_hist *h;
+	char *html, *svg;
+
+	(void)state;
+	rxs_recording_init(&r, 1);
+	r.stages[RXS_H_TOTAL].available = true;
+	h = &r.stages[RXS_H_TOTAL].hist;
+	for (int i = 0; i < 1000000; i++)
+		rxs_hist_add(h, 5000);
+	rxs_hist_add(h, 100);
+	rxs_hist_add(h, 10000000000ULL);
+	html = render(&r, "extreme.html");
+	assert_well_formed("extreme.html");
+	assert_sane(html);
+	svg = strstr(html, "aria-label=\"distribution of total\"");
+	assert_non_null(svg);
+	*strstr(svg, "</svg>") = '\0';
+	assert_non_null(strstr(svg, ">100ns</text>"));
+	assert_non_null(strstr(svg, ">10s</text>"));
+	assert_non_null(strstr(svg, ">1M</text>"));
+	assert_non_null(strstr(svg, ">1</text>"));
+	assert_non_null(strstr(svg, "latency (log scale)"));
+	free(html);
+	rxs_recording_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_axes),
+		cmocka_unit_test(test_report_page),
+		cmocka_unit_test(test_degenerate),
+		cmocka_unit_test(test_extremes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
