@@ -332,7 +332,7 @@ static void hist_range(const struct rxs_hist *h, double *lo, double *hi)
  */
 static void hist_shape(FILE *f, const struct rxs_hist *h, const struct rxs_axis *ax,
 		       const struct rxs_axis *ay, const char *fill, const char *stroke,
-		       const char *dash)
+		       const char *dash, double scale)
 {
 	double base = ay->p0;
 	bool open = false;
@@ -359,7 +359,7 @@ static void hist_shape(FILE *f, const struct rxs_hist *h, const struct rxs_axis 
 		x1 = rxs_axis_px(ax, hi);
 		if (x1 - x0 < 1)
 			x1 = x0 + 1;
-		y = rxs_axis_px(ay, (double)h->slots[i]);
+		y = rxs_axis_px(ay, (double)h->slots[i] * scale);
 		if (fill) {
 			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				"fill=\"%s\" fill-opacity=\"0.8\"><title>%llu in [%.0f, %.0f)"
@@ -553,51 +553,31 @@ static void stage_table(FILE *f, const struct rxs_recording *r)
 	fputs("</table>\n", f);
 }
 
-/*
- * One or two distributions of a stage on a log value axis; @b may be NULL. @marks_of
- * chooses whose quantiles are marked (the first's when alone). @extra draws more marks.
- */
-static void dist_chart(FILE *f, const char *name, const char *unit, const struct rxs_hist *a,
-		       const struct rxs_hist *b, const char *label)
+/* A stage's distribution on a log value axis, its quantiles marked. */
+static void dist_chart(FILE *f, const char *unit, const struct rxs_hist *a, const char *label)
 {
 	const int top = 58, ph = 150, h = top + ph + 44;
 	struct rxs_axis ax, ay;
-	double lo, hi, lo2, hi2;
+	double lo, hi;
 	__u64 peak = 1;
 
 	hist_range(a, &lo, &hi);
-	if (b && b->count) {
-		hist_range(b, &lo2, &hi2);
-		if (!a->count || lo2 < lo)
-			lo = lo2;
-		if (!a->count || hi2 > hi)
-			hi = hi2;
-	}
-	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++) {
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
 		if (a->slots[i] > peak)
 			peak = a->slots[i];
-		if (b && b->slots[i] > peak)
-			peak = b->slots[i];
-	}
 	rxs_axis_log(&ax, lo, hi, 1, ML, W - MR);
 	rxs_axis_log(&ay, 1, (double)peak, 1, top + ph, top);
 	ay.lo = 0.5;	/* a bucket of one event keeps a visible bar */
 	svg_open(f, W, h, label);
 	y_axis(f, &ay, ML, W - MR, "count", "events per bucket");
-	if (b) {
-		hist_shape(f, a, &ax, &ay, C_SKY, NULL, NULL);
-		hist_shape(f, b, &ax, &ay, NULL, "#000", "");
-	} else {
-		hist_shape(f, a, &ax, &ay, C_SKY, NULL, NULL);
-	}
-	if (!b && a->count)
+	hist_shape(f, a, &ax, &ay, C_SKY, NULL, NULL, 1);
+	if (a->count)
 		for (int q = 0; q < N_QMARKS; q++)
 			vmark(f, &ax, rxs_hist_quantile(a, qmarks[q].q), top, top + ph,
 			      qmarks[q].colour, qmarks[q].dash, qmarks[q].name,
 			      N_QMARKS - 1 - q, unit);
 	x_axis(f, &ax, top + ph, unit, !strcmp(unit, "ns") ? "latency (log scale)" :
 	       "packets per poll (log scale)");
-	(void)name;
 	fputs("</svg>\n", f);
 }
 
@@ -870,7 +850,7 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 			continue;
 		}
 		snprintf(buf, sizeof(buf), "distribution of %s", s->name);
-		dist_chart(f, s->name, s->unit, &s->hist, NULL, buf);
+		dist_chart(f, s->unit, &s->hist, buf);
 	}
 	if (any_unavail) {
 		fputs("<p class=\"note\">Unavailable on this kernel:", f);
@@ -908,14 +888,210 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 
 /* ---- the compare page ------------------------------------------------------------- */
 
+/* where a verdict sorts: regressed first, then undecided ones, improved, ok, no data */
+static int verdict_rank(enum rxs_verdict v)
+{
+	switch (v) {
+	case RXS_V_REGRESSED:
+		return 0;
+	case RXS_V_IMPROVED:
+		return 2;
+	case RXS_V_OK:
+		return 3;
+	case RXS_V_NO_DATA:
+		return 4;
+	default:
+		return 1;	/* insufficient data, and any other undecided verdict */
+	}
+}
+
+/* "insufficient data" -> "v-insufficient-data" */
+static void verdict_class(char *buf, size_t len, enum rxs_verdict v)
+{
+	size_t n = (size_t)snprintf(buf, len, "v-%s", rxs_verdict_name(v));
+
+	for (size_t i = 0; i < n && i < len; i++)
+		if (buf[i] == ' ')
+			buf[i] = '-';
+}
+
+static void pool(const struct rxs_cmp_side *side, int id, struct rxs_hist *h)
+{
+	rxs_hist_init(h);
+	for (int i = 0; i < side->nruns; i++)
+		rxs_hist_merge(h, &side->runs[i].stages[id].hist);
+}
+
+static const char *side_unit(const struct rxs_cmp_side *side, int id)
+{
+	return side->nruns ? side->runs[0].stages[id].unit : "ns";
+}
+
+/*
+ * Both sides of one stage as shares of their events (so that sides of different sizes
+ * compare), baseline as filled bars, new as a black outline; the judged quantile of each,
+ * the threshold over the baseline's, and the interval of the new one.
+ */
+static void overlay_chart(FILE *f, const struct rxs_cmp_stage *st, const struct rxs_hist *b,
+			  const struct rxs_hist *n, const char *unit, const char *qn,
+			  double max_reg)
+{
+	const int top = 64, ph = 150, h = top + ph + 44;
+	struct rxs_axis ax, ay;
+	double lo, hi, lo2, hi2, pmin = 1, pmax = 0, sb, sn;
+	char buf[96], lab[32];
+
+	hist_range(b, &lo, &hi);
+	hist_range(n, &lo2, &hi2);
+	if (!b->count || (n->count && lo2 < lo))
+		lo = lo2;
+	if (!b->count || (n->count && hi2 > hi))
+		hi = hi2;
+	sb = b->count ? 1.0 / (double)b->count : 0;
+	sn = n->count ? 1.0 / (double)n->count : 0;
+	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++) {
+		double x = b->slots[i] * sb, y = n->slots[i] * sn;
+
+		if (x > 0 && x < pmin)
+			pmin = x;
+		if (y > 0 && y < pmin)
+			pmin = y;
+		if (x > pmax)
+			pmax = x;
+		if (y > pmax)
+			pmax = y;
+	}
+	rxs_axis_log(&ax, lo, hi, 1, ML, W - MR);
+	rxs_axis_log(&ay, pmin, pmax > 0 ? pmax : 1, 1e-9, top + ph, top);
+	ay.lo /= 2;	/* the rarest bucket keeps a visible bar */
+	snprintf(buf, sizeof(buf), "baseline and new of %s", rxs_stage_name(st->id));
+	svg_open(f, W, h, buf);
+	y_axis(f, &ay, ML, W - MR, "", "share of events");
+	hist_shape(f, b, &ax, &ay, C_SKY, NULL, NULL, sb);
+	hist_shape(f, n, &ax, &ay, NULL, "#000", "", sn);
+	if (st->verdict != RXS_V_NO_DATA && st->base_sel > 0) {
+		double thr = st->base_sel * (1 + max_reg);
+
+		snprintf(lab, sizeof(lab), "baseline %s", qn);
+		vmark(f, &ax, st->base_sel, top, top + ph, C_BLUE, "", lab, 3, unit);
+		snprintf(lab, sizeof(lab), "new %s", qn);
+		vmark(f, &ax, st->new_sel, top, top + ph, C_VERMILLION, "8 2 2 2", lab, 2, unit);
+		snprintf(lab, sizeof(lab), "threshold +%.3g%%", max_reg * 100);
+		vmark(f, &ax, thr, top, top + ph, C_ORANGE, "2 2", lab, 1, unit);
+		if (isfinite(st->ci_lo) && isfinite(st->ci_hi) && st->ci_hi > 0) {
+			double x0 = rxs_axis_px(&ax, st->base_sel * st->ci_lo);
+			double x1 = rxs_axis_px(&ax, st->base_sel * st->ci_hi), y = top + 8;
+
+			fprintf(f, "<g class=\"ci\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+				"y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/><line x1=\"%.1f\" "
+				"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/><line x1=\"%.1f\" "
+				"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/><title>interval of "
+				"the new %s: ratio [%.3f, %.3f]</title></g>\n", x0, y, x1, y,
+				C_VERMILLION, x0, y - 5, x0, y + 5, C_VERMILLION, x1, y - 5, x1,
+				y + 5, C_VERMILLION, qn, st->ci_lo, st->ci_hi);
+		}
+	}
+	x_axis(f, &ax, top + ph, unit, !strcmp(unit, "ns") ? "latency (log scale)" :
+	       "packets per poll (log scale)");
+	fputs("</svg>\n", f);
+}
+
+static void side_row(FILE *f, const char *what, const struct rxs_cmp_side *s)
+{
+	fprintf(f, "<tr><th class=\"l\">%s</th><td>%d run(s) from ", what, s->nruns);
+	esc(f, s->label);
+	fputs(", kernel ", f);
+	esc(f, s->nruns ? s->runs[0].kernel : "?");
+	fputs(", driver ", f);
+	esc(f, s->nruns ? s->runs[0].driver : "?");
+	fputs("</td></tr>\n", f);
+}
+
 int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand,
 		     const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
-	(void)base;
-	(void)cand;
-	(void)o;
-	(void)res;
+	int order[RXS_H_NR], n = 0;
+	char qn[16], cls[48], v[6][24], lab[24];
+
+	snprintf(qn, sizeof(qn), "%s", o->quantile == 0.5 ? "p50" : o->quantile == 0.9 ? "p90" :
+		 o->quantile == 0.99 ? "p99" : o->quantile == 0.999 ? "p99.9" : "q");
+	if (!strcmp(qn, "q"))
+		snprintf(qn, sizeof(qn), "q%g", o->quantile);
+	/* regressed first, then the undecided, improved, ok, no data; stable within each */
+	for (int r = 0; r <= 4; r++)
+		for (int i = 0; i < res->nstages; i++)
+			if (verdict_rank(res->stages[i].verdict) == r)
+				order[n++] = i;
 	page_open(f, "rxscope compare");
+	fprintf(f, "<h1>rxscope compare: <span class=\"%s\" id=\"outcome\">%s</span></h1>\n",
+		res->regressed ? "bad" : "", res->regressed ? "REGRESSION" : "no regression");
+	fprintf(f, "<p>%d regressed, %d improved, %d with insufficient data, %d stage(s) "
+		"compared.</p>\n<table class=\"meta\">\n", res->regressed, res->improved,
+		res->insufficient, res->nstages);
+	side_row(f, "baseline", base);
+	side_row(f, "new", cand);
+	fprintf(f, "<tr><th class=\"l\">judged on</th><td>%s, max regression %.3g%%, "
+		"confidence %.3g%%</td></tr>\n<tr><th class=\"l\">rxscope</th><td>%s</td></tr>\n"
+		"</table>\n", qn, o->max_regression * 100, o->confidence * 100, RXS_VERSION);
+	fputs("<p class=\"note\">A stage regressed when the whole confidence interval of the "
+	      "ratio new/baseline of the judged quantile lies above 1 + the threshold; see "
+	      "docs/compare.md.</p>\n", f);
+	fprintf(f, "<table id=\"verdicts\">\n<tr><th class=\"l\">stage</th>"
+		"<th class=\"l\">verdict</th><th>base p50</th><th>new p50</th><th>base p99</th>"
+		"<th>new p99</th><th>base p99.9</th><th>new p99.9</th><th>%s change</th>"
+		"<th>interval (ratio)</th><th>events base / new</th></tr>\n", qn);
+	for (int k = 0; k < n; k++) {
+		const struct rxs_cmp_stage *s = &res->stages[order[k]];
+		const char *u = side_unit(base, s->id);
+
+		for (int j = 0; j < 3; j++) {
+			rxs_fmt_value(v[2 * j], sizeof(v[0]), s->base_q[j], u);
+			rxs_fmt_value(v[2 * j + 1], sizeof(v[0]), s->new_q[j], u);
+		}
+		verdict_class(cls, sizeof(cls), s->verdict);
+		fprintf(f, "<tr class=\"%s\" data-stage=\"%s\"><td class=\"l\"><a href=\"#cmp-%s\">"
+			"%s</a></td><td class=\"l verdict\">%s</td>", cls, rxs_stage_name(s->id),
+			rxs_stage_name(s->id), rxs_stage_name(s->id), rxs_verdict_name(s->verdict));
+		for (int j = 0; j < 6; j++)
+			fprintf(f, "<td>%s</td>", v[j]);
+		if (s->verdict == RXS_V_NO_DATA)
+			fputs("<td>-</td>", f);
+		else
+			fprintf(f, "<td>%+.1f%%</td>", s->change * 100);
+		if (isfinite(s->ci_lo) && isfinite(s->ci_hi))
+			fprintf(f, "<td>[%.3f, %.3f]</td>", s->ci_lo, s->ci_hi);
+		else
+			fputs("<td>-</td>", f);
+		fprintf(f, "<td>%llu / %llu</td></tr>\n", (unsigned long long)s->count_base,
+			(unsigned long long)s->count_new);
+	}
+	fputs("</table>\n<p class=\"legend\"><span><span class=\"sw\" style=\"background:"
+	      C_SKY "\"></span>baseline</span><span><span class=\"sw\" style=\"border:2px "
+	      "solid #000;height:6px\"></span>new</span></p>\n", f);
+	for (int k = 0; k < n; k++) {
+		const struct rxs_cmp_stage *s = &res->stages[order[k]];
+		struct rxs_hist hb, hn;
+
+		verdict_class(cls, sizeof(cls), s->verdict);
+		fprintf(f, "<h3 id=\"cmp-%s\" class=\"%s\">%s: %s", rxs_stage_name(s->id), cls,
+			rxs_stage_name(s->id), rxs_verdict_name(s->verdict));
+		if (s->verdict != RXS_V_NO_DATA)
+			fprintf(f, " (%s %s &#8594; ", qn, rxs_fmt_value(lab, sizeof(lab),
+								      s->base_sel,
+								      side_unit(base, s->id)));
+		if (s->verdict != RXS_V_NO_DATA)
+			fprintf(f, "%s, %+.1f%%)", rxs_fmt_value(lab, sizeof(lab), s->new_sel,
+								side_unit(base, s->id)),
+				s->change * 100);
+		fputs("</h3>\n", f);
+		pool(base, s->id, &hb);
+		pool(cand, s->id, &hn);
+		if (!hb.count && !hn.count) {
+			fputs("<p class=\"note\">no events on either side</p>\n", f);
+			continue;
+		}
+		overlay_chart(f, s, &hb, &hn, side_unit(base, s->id), qn, o->max_regression);
+	}
 	page_close(f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -14,5 +14,9 @@ echo
 echo "== rxscope report $out/demo.json"
 cat "$out/report.txt" 2>/dev/null
 echo
+if [ -f "$out/demo.json" ]; then
+	"$top/build/rxscope" report "$out/demo.json" --format html -o "$out/report.html" || rc=1
+fi
 echo "demo: files in $out (demo.json, trace.txt, report.txt, guest.log, dmesg.txt)"
+[ -f "$out/report.html" ] && echo "demo: open $out/report.html in a browser"
 exit $rc
