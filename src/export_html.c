@@ -142,7 +142,9 @@ static char *fmt_tick(char *buf, size_t len, double v, const char *unit)
 	static const char *const si[] = { "", "k", "M", "G", "T" };
 	int u = 0;
 
-	if (!strcmp(unit, "ns")) {
+	if (!strcmp(unit, "share")) {
+		snprintf(buf, len, "%g%%", v * 100);
+	} else if (!strcmp(unit, "ns")) {
 		while (u < 3 && fabs(v) >= 1000) {
 			v /= 1000;
 			u++;
@@ -217,6 +219,7 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:4px 0}td,th{padding:2px 10px;text-align:right;"
 	"border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}"
 	"th{background:#f4f4f4}td.l,th.l{text-align:left}"
+	"#verdicts td,#verdicts th{padding:2px 6px;white-space:nowrap}"
 	".meta td{text-align:left}.hook{color:#555;font-family:monospace;font-size:12px}"
 	"pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}"
 	"svg{display:block;margin:4px 0}svg text{font:11px sans-serif;fill:#333}"
@@ -687,8 +690,15 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 		strcmp(r->stages[id].unit, "ns") ? "packets" : "latency");
 	x_axis(f, &ax, top + nrows * rh, "s", "time since the start (s)");
 	fputs("</svg>\n", f);
-	fprintf(f, "<p class=\"note\">colour: events per interval and power-of-two latency band,"
-		" log scale from 1 (dark) to %llu (yellow).</p>\n", (unsigned long long)peak);
+	/* the colour key: 1 .. peak events on a log scale */
+	fputs("<p class=\"note\">events per interval and band: 1 <svg width=\"160\" "
+	      "height=\"10\" style=\"display:inline\">", f);
+	for (int k = 0; k < 16; k++) {
+		viridis(0.08 + 0.92 * k / 15.0, colour, sizeof(colour));
+		fprintf(f, "<rect x=\"%d\" y=\"0\" width=\"10\" height=\"10\" fill=\"%s\"/>",
+			k * 10, colour);
+	}
+	fprintf(f, "</svg> %llu (log scale)</p>\n", (unsigned long long)peak);
 }
 
 /* packets per second at the funnel points, and drops, on the series' time axis */
@@ -966,7 +976,7 @@ static void overlay_chart(FILE *f, const struct rxs_cmp_stage *st, const struct 
 	ay.lo /= 2;	/* the rarest bucket keeps a visible bar */
 	snprintf(buf, sizeof(buf), "baseline and new of %s", rxs_stage_name(st->id));
 	svg_open(f, W, h, buf);
-	y_axis(f, &ay, ML, W - MR, "", "share of events");
+	y_axis(f, &ay, ML, W - MR, "share", "share of events");
 	hist_shape(f, b, &ax, &ay, C_SKY, NULL, NULL, sb);
 	hist_shape(f, n, &ax, &ay, NULL, "#000", "", sn);
 	if (st->verdict != RXS_V_NO_DATA && st->base_sel > 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <strings.h>
 #include <cmocka.h>
@@ -280,6 +281,62 @@ static void test_extremes(void **state)
 	rxs_recording_free(&r);
 }
 
+/* the compare page: regressed stage first, well-formed, an empty stage without a chart */
+static void test_compare_page(void **state)
+{
+	struct rxs_recording r;
+	struct rxs_cmp_side b, n;
+	struct rxs_cmp_result res;
+	struct rxs_compare_opts o;
+	double scale[RXS_H_NR];
+	char err[512] = "", *html = NULL, *row;
+	size_t len = 0;
+	FILE *m, *f;
+
+	(void)state;
+	for (int i = 0; i < RXS_H_NR; i++)
+		scale[i] = 1;
+	mkdir(path_of("base"), 0755);
+	mkdir(path_of("new"), 0755);
+	synth_recording(&r, 1, 20000, scale, 3);
+	rxs_hist_init(&r.stages[RXS_H_SOCKET].hist);	/* no data on either side */
+	assert_int_equal(rxs_export_write(&r, path_of("base/run.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	rxs_recording_free(&r);
+	scale[RXS_H_POLL] = 2;
+	synth_recording(&r, 1, 20000, scale, 4);
+	rxs_hist_init(&r.stages[RXS_H_SOCKET].hist);
+	assert_int_equal(rxs_export_write(&r, path_of("new/run.json"), RXS_FMT_JSON, err,
+					  sizeof(err)), 0);
+	rxs_recording_free(&r);
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(rxs_cmp_side_load(path_of("base"), &b, err, sizeof(err)), 0);
+	assert_int_equal(rxs_cmp_side_load(path_of("new"), &n, err, sizeof(err)), 0);
+	assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+	assert_true(res.regressed >= 1);
+	m = open_memstream(&html, &len);
+	assert_int_equal(rxs_html_compare(m, &b, &n, &o, &res), 0);
+	fclose(m);
+	f = fopen(path_of("compare.html"), "w");
+	fputs(html, f);
+	fclose(f);
+	assert_well_formed("compare.html");
+	assert_sane(html);
+	assert_non_null(strstr(html, "id=\"outcome\">REGRESSION<"));
+	row = strstr(html, "<tr class=\"v-");
+	assert_non_null(row);
+	assert_true(!strncmp(row, "<tr class=\"v-regressed\" data-stage=\"poll\"", 40));
+	assert_non_null(strstr(html, "socket: no data"));
+	assert_null(strstr(html, "aria-label=\"baseline and new of socket\""));
+	assert_non_null(strstr(html, "aria-label=\"baseline and new of poll\""));
+	assert_non_null(strstr(html, "threshold +15%"));
+	free(html);
+	rxs_cmp_side_free(&b);
+	rxs_cmp_side_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_report_page),
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_extremes),
+		cmocka_unit_test(test_compare_page),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
