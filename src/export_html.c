@@ -219,7 +219,7 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:4px 0}td,th{padding:2px 10px;text-align:right;"
 	"border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}"
 	"th{background:#f4f4f4}td.l,th.l{text-align:left}"
-	"#verdicts td,#verdicts th{padding:2px 6px;white-space:nowrap}"
+	"#verdicts{font-size:12px}#verdicts td,#verdicts th{padding:2px 5px;white-space:nowrap}"
 	".meta td{text-align:left}.hook{color:#555;font-family:monospace;font-size:12px}"
 	"pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}"
 	"svg{display:block;margin:4px 0}svg text{font:11px sans-serif;fill:#333}"

@@ -3,8 +3,8 @@
 # The HTML pages in a real browser: Debian's chromium, headless, opens
 #  - the report of a real VM recording with a time series (tests/host/data/
 #    demo-series-6.12.json, written by the demo scenario with record -i 1), and
-#  - the compare page of the committed ci-check baseline against ten real runs recorded
-#    with rxscope_igb's inject_poll_delay_ns = 50000 (tests/host/data/ci-inject-50us/),
+#  - the compare page of ten real clean ci-check runs (tests/host/data/ci-clean/) against
+#    ten recorded with rxscope_igb's inject_poll_delay_ns = 50000 (ci-inject-50us/),
 # takes a screenshot of each (kept in results/html-browser/), and fails on any console
 # message and on any request the page makes. Requests are read from chromium's own net
 # log (the page's have an origin; the browser's background requests have none), and every
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 rxscope=$top/build/rxscope
 out=$top/results/html-browser
-data=$top/tests/host/data
+data=tests/host/data
 fails=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -150,7 +150,7 @@ for want in 'waterfall at p99' 'heatmap of socket over time' 'packet rate over t
 done
 
 # --- the compare page --------------------------------------------------------------------------
-base=tests/baselines/6.12.117+deb12-amd64/default
+base=$data/ci-clean
 new=$data/ci-inject-50us
 args=(--quantile p50 --max-regression 15%)	# the default ci-check profile's
 "$rxscope" compare "$base" "$new" "${args[@]}" --format html -o "$out/compare.html" \

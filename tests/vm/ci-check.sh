@@ -203,7 +203,7 @@ fi
 # --- the artifacts folder: ours are replaced, anything else is left alone ---------------------
 mkdir -p "$artifacts" || die "cannot create the artifacts folder $artifacts"
 rm -rf "$artifacts/vm" "$artifacts/runs"
-rm -f "$artifacts"/compare.{txt,json,xml,md} "$artifacts"/{dmesg.txt,summary.txt,check.log,plan.txt,plan.json}
+rm -f "$artifacts"/compare.{txt,json,xml,md,html} "$artifacts"/{dmesg.txt,summary.txt,check.log,plan.txt,plan.json}
 mkdir -p "$artifacts/runs"
 
 plan=$(for _ in $(seq "$RUNS"); do printf '%s ' "$inject"; done)
@@ -343,7 +343,7 @@ fi
 
 # --- the comparison ----------------------------------------------------------------------------
 rc=
-for fmt in text:txt json:json junit:xml markdown:md; do
+for fmt in text:txt json:json junit:xml markdown:md html:html; do
 	set +e
 	"$rxscope" compare "$baseline" "$artifacts/runs" "${cmp_args[@]}" --format "${fmt%%:*}" \
 		> "$artifacts/compare.${fmt#*:}" 2> "$artifacts/compare.${fmt#*:}.err"
