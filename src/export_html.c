@@ -442,6 +442,10 @@ static void meta_table(FILE *f, const struct rxs_recording *r, const char *title
 		"<tr><th class=\"l\">rxscope</th><td>%s</td></tr>\n</table>\n",
 		r->duration_s, when, r->ncpus,
 		r->nseries ? "yes" : "no (record with -i SEC to keep one)", RXS_VERSION);
+	if (r->sample_pct < 100)
+		fprintf(f, "<p class=\"note\">Sampled: the per-packet hooks were attached %d%% "
+			"of the time (--sample); the per-packet stages and the funnel count only "
+			"those windows.</p>\n", r->sample_pct);
 	if (r->nseries)
 		fprintf(f, "<p class=\"note\">%d intervals in the time series.</p>\n", r->nseries);
 }
