@@ -356,6 +356,38 @@ static void test_json_old_file(void **state)
 	rxs_recording_free(&b);
 }
 
+/* a real recording made with record -i 1 in the VM: its intervals add up to its totals */
+static void test_json_real_series(void **state)
+{
+	struct rxs_recording b;
+	char err[512] = "";
+	__u64 sock = 0, sock_total = 0;
+
+	(void)state;
+	assert_int_equal(rxs_json_read("tests/host/data/demo-series-6.12.json", &b, err,
+				       sizeof(err)), 0);
+	assert_true(b.nseries >= 5);
+	for (int i = 0; i < RXS_H_NR; i++) {
+		struct rxs_hist sum;
+
+		rxs_hist_init(&sum);
+		for (int k = 0; k < b.nseries; k++)
+			rxs_hist_merge(&sum, &b.series[k].hist[i]);
+		assert_int_equal(sum.count, b.stages[i].hist.count);
+		assert_int_equal(sum.sum, b.stages[i].hist.sum);
+		assert_memory_equal(sum.slots, b.stages[i].hist.slots, sizeof(sum.slots));
+	}
+	for (int k = 0; k < b.nseries; k++) {
+		sock += b.series[k].bpf.pkts[RXS_F_SOCKET];
+		assert_true(b.series[k].t_s <= b.duration_s + 1e-9);
+	}
+	for (int c = 0; c < b.ncpus; c++)
+		sock_total += b.cpus[c].bpf.pkts[RXS_F_SOCKET];
+	assert_int_equal(sock, sock_total);
+	assert_int_equal(sock, 20000);
+	rxs_recording_free(&b);
+}
+
 /* past RXS_SERIES_MAX intervals, neighbours merge: nothing is lost, time stays covered */
 static void test_series_bounded(void **state)
 {
@@ -566,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_json_without_swept),
 		cmocka_unit_test(test_json_series_round_trip),
 		cmocka_unit_test(test_json_old_file),
+		cmocka_unit_test(test_json_real_series),
 		cmocka_unit_test(test_series_bounded),
 		cmocka_unit_test(test_json_series_errors),
 		cmocka_unit_test(test_csv),
