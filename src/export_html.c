@@ -221,6 +221,7 @@ static const char css[] =
 	"th{background:#f4f4f4}td.l,th.l{text-align:left}"
 	"#verdicts{font-size:12px}#verdicts td,#verdicts th{padding:2px 5px;white-space:nowrap}"
 	".meta td{text-align:left}.hook{color:#555;font-family:monospace;font-size:12px}"
+	"td.hook{word-break:break-all}"
 	"pre{background:#f8f8f8;padding:8px;overflow-x:auto;font-size:12px}"
 	"svg{display:block;margin:4px 0}svg text{font:11px sans-serif;fill:#333}"
 	"svg .ttl{font-weight:bold;font-size:12px}"
