@@ -697,7 +697,7 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 	fputs("</svg>\n", f);
 	/* the colour key: 1 .. peak events on a log scale */
 	fputs("<p class=\"note\">events per interval and band: 1 <svg width=\"160\" "
-	      "height=\"10\" style=\"display:inline\">", f);
+	      "height=\"10\" style=\"display:inline;vertical-align:middle\">", f);
 	for (int k = 0; k < 16; k++) {
 		viridis(0.08 + 0.92 * k / 15.0, colour, sizeof(colour));
 		fprintf(f, "<rect x=\"%d\" y=\"0\" width=\"10\" height=\"10\" fill=\"%s\"/>",
@@ -753,7 +753,7 @@ static void rate_chart(FILE *f, const struct rxs_recording *r)
 	fputs("</svg>\n<p class=\"legend\">", f);
 	for (int p = 0; p < RXS_F_NR; p++)
 		if (any[p])
-			fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline\">"
+			fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline;vertical-align:middle\">"
 				"<line x1=\"0\" y1=\"5\" x2=\"26\" y2=\"5\" stroke=\"%s\" "
 				"stroke-width=\"2\" stroke-dasharray=\"%s\"/></svg> %s</span>",
 				cols[p], dashes[p], rxs_funnel_name(p));
@@ -844,7 +844,7 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 	stage_table(f, r);
 	fputs("<p class=\"legend\">", f);
 	for (int q = 0; q < N_QMARKS; q++)
-		fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline\">"
+		fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline;vertical-align:middle\">"
 			"<line x1=\"0\" y1=\"5\" x2=\"26\" y2=\"5\" stroke=\"%s\" stroke-width=\"2\" "
 			"stroke-dasharray=\"%s\"/></svg> %s</span>", qmarks[q].colour,
 			qmarks[q].dash, qmarks[q].name);
