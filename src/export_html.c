@@ -611,23 +611,29 @@ static void time_axis(struct rxs_axis *a, const struct rxs_recording *r)
 	rxs_axis_lin(a, end > 0 ? end : 1, ML, W - MR);
 }
 
+/* At most this many heatmap columns: neighbouring intervals share one beyond it. */
+#define HEAT_COLS	320
+
+/* events of stage @id in intervals [k0, k1), per power-of-two row */
+static void column_rows(const struct rxs_recording *r, int id, int k0, int k1, __u64 *rows)
+{
+	memset(rows, 0, MAX_ROWS * sizeof(*rows));
+	for (int k = k0; k < k1; k++)
+		for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
+			rows[pow2_row(i)] += r->series[k].hist[id].slots[i];
+}
+
 /* a heatmap of stage @id: time x latency row, colour = events (log scale) */
 static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 {
 	int first = MAX_ROWS, last = -1, nrows, rh, top = 8, h;
-	__u64 peak = 0;
+	int g = (r->nseries + HEAT_COLS - 1) / HEAT_COLS;	/* intervals per column */
+	__u64 peak = 0, rows[MAX_ROWS];
 	struct rxs_axis ax;
 	char colour[16], lab[24], lab2[24], buf[96];
 
-	for (int k = 0; k < r->nseries; k++) {
-		const struct rxs_hist *hh = &r->series[k].hist[id];
-		__u64 rows[MAX_ROWS] = { 0 };
-
-		for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++) {
-			if (!hh->slots[i])
-				continue;
-			rows[pow2_row(i)] += hh->slots[i];
-		}
+	for (int k = 0; k < r->nseries; k += g) {
+		column_rows(r, id, k, k + g < r->nseries ? k + g : r->nseries, rows);
 		for (int j = 0; j < MAX_ROWS; j++) {
 			if (!rows[j])
 				continue;
@@ -652,15 +658,15 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 	/* rows are powers of two: the y axis is log2, labelled at decades */
 	snprintf(buf, sizeof(buf), "heatmap of %s over time", r->stages[id].name);
 	svg_open(f, W, h, buf);
-	for (int k = 0; k < r->nseries; k++) {
-		const struct rxs_interval *iv = &r->series[k];
-		__u64 rows[MAX_ROWS] = { 0 };
-		double x0 = rxs_axis_px(&ax, iv->t_s - iv->dur_s), x1 = rxs_axis_px(&ax, iv->t_s);
+	for (int k = 0; k < r->nseries; k += g) {
+		int k1 = k + g < r->nseries ? k + g : r->nseries;
+		const struct rxs_interval *a = &r->series[k], *b = &r->series[k1 - 1];
+		double t0 = a->t_s - a->dur_s, t1 = b->t_s;
+		double x0 = rxs_axis_px(&ax, t0), x1 = rxs_axis_px(&ax, t1);
 
 		if (x1 - x0 < 1)
 			x1 = x0 + 1;
-		for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
-			rows[pow2_row(i)] += iv->hist[id].slots[i];
+		column_rows(r, id, k, k1, rows);
 		for (int j = first; j <= last; j++) {
 			double t;
 
@@ -670,8 +676,7 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 			viridis(0.08 + 0.92 * t, colour, sizeof(colour));
 			fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 				"fill=\"%s\"><title>%.1f-%.1f s, %s-%s: %llu</title></rect>\n",
-				x0, top + (last - j) * rh, x1 - x0, rh, colour,
-				iv->t_s - iv->dur_s, iv->t_s,
+				x0, top + (last - j) * rh, x1 - x0, rh, colour, t0, t1,
 				fmt_tick(lab, sizeof(lab), j ? ldexp(1, j - 1) : 0, r->stages[id].unit),
 				fmt_tick(lab2, sizeof(lab2), ldexp(1, j), r->stages[id].unit),
 				(unsigned long long)rows[j]);
@@ -696,8 +701,13 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 	x_axis(f, &ax, top + nrows * rh, "s", "time since the start (s)");
 	fputs("</svg>\n", f);
 	/* the colour key: 1 .. peak events on a log scale */
-	fputs("<p class=\"note\">events per interval and band: 1 <svg width=\"160\" "
-	      "height=\"10\" style=\"display:inline;vertical-align:middle\">", f);
+	if (g > 1)
+		fprintf(f, "<p class=\"note\">events per column (%d intervals each) and band: ",
+			g);
+	else
+		fputs("<p class=\"note\">events per interval and band: ", f);
+	fputs("1 <svg width=\"160\" height=\"10\" "
+	      "style=\"display:inline;vertical-align:middle\">", f);
 	for (int k = 0; k < 16; k++) {
 		viridis(0.08 + 0.92 * k / 15.0, colour, sizeof(colour));
 		fprintf(f, "<rect x=\"%d\" y=\"0\" width=\"10\" height=\"10\" fill=\"%s\"/>",

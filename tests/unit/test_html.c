@@ -281,6 +281,43 @@ static void test_extremes(void **state)
 	rxs_recording_free(&r);
 }
 
+/* a long series (the most a recording holds): at most 320 heatmap columns, a bounded page */
+static void test_long_series(void **state)
+{
+	struct rxs_recording r;
+	struct rxs_interval iv;
+	char *html, *svg, *end;
+	int rects = 0;
+
+	(void)state;
+	rxs_recording_init(&r, 1);
+	r.stages[RXS_H_TOTAL].available = true;
+	for (int k = 0; k < RXS_SERIES_MAX; k++) {
+		memset(&iv, 0, sizeof(iv));
+		iv.t_s = k + 1;
+		iv.dur_s = 1;
+		/* 200 ns .. 200 ms: 20 power-of-two rows */
+		for (int e = 0; e < 20; e++)
+			rxs_hist_add(&iv.hist[RXS_H_TOTAL], 200ULL << e);
+		iv.bpf.pkts[RXS_F_GRO] = 20;
+		rxs_hist_merge(&r.stages[RXS_H_TOTAL].hist, &iv.hist[RXS_H_TOTAL]);
+		assert_int_equal(rxs_series_append(&r, &iv), 0);
+	}
+	html = render(&r, "long.html");
+	assert_well_formed("long.html");
+	assert_sane(html);
+	assert_true(strlen(html) < 4 << 20);
+	svg = strstr(html, "aria-label=\"heatmap of total over time\"");
+	assert_non_null(svg);
+	end = strstr(svg, "</svg>");
+	for (char *p = strstr(svg, "<rect"); p && p < end; p = strstr(p + 1, "<rect"))
+		rects++;
+	assert_true(rects > 0 && rects <= 320 * 20);
+	assert_non_null(strstr(end, "events per column (4 intervals each)"));
+	free(html);
+	rxs_recording_free(&r);
+}
+
 /* the compare page: regressed stage first, well-formed, an empty stage without a chart */
 static void test_compare_page(void **state)
 {
@@ -345,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_compare_page),
+		cmocka_unit_test(test_long_series),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
