@@ -259,6 +259,39 @@ static void test_compare_args(void **state)
 	expect(&R, 2, missing);
 }
 
+/* report/compare --format html: bad options exit 2, a good file gives a page, nothing else */
+static void test_html_args(void **state)
+{
+	char out[PATH_MAX + 32], missing[PATH_MAX + 32], head[32] = "";
+	const char *rec = "tests/host/data/demo-series-6.12.json";
+	FILE *f;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/page.html", tmpdir);
+	snprintf(missing, sizeof(missing), "%s/missing.json", tmpdir);
+	run(&R, "report", rec, "--format", "pdf");
+	expect(&R, 2, "invalid --format 'pdf': want text or html");
+	run(&R, "report", rec, "-o", out);
+	expect(&R, 2, "-o FILE goes with --format html");
+	run(&R, "compare", rec, rec, "-o", out);
+	expect(&R, 2, "-o FILE goes with --format html");
+	run(&R, "report", missing, "--format", "html", "-o", out);
+	expect(&R, 2, missing);
+	assert_int_equal(access(out, F_OK), -1);
+	run(&R, "report", rec, "--format", "html", "-o", "/nonexistent-rxs/page.html");
+	expect(&R, 2, "failed to create /nonexistent-rxs/page.html");
+	run(&R, "report", rec, "--format", "html", "-o", out);
+	expect(&R, 0, "wrote");
+	f = fopen(out, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(head, sizeof(head), f));
+	fclose(f);
+	assert_string_equal(head, "<!DOCTYPE html>\n");
+	run(&R, "compare", rec, rec, "--format", "html");
+	expect(&R, 0, "");
+	assert_non_null(strstr(R.out, "no regression</span></h1>"));
+}
+
 /* Without root (or CAP_BPF), tracing verbs explain and exit 3. */
 static void test_no_privilege(void **state)
 {
@@ -333,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_record_args),
 		cmocka_unit_test(test_report_args),
 		cmocka_unit_test(test_compare_args),
+		cmocka_unit_test(test_html_args),
 		cmocka_unit_test(test_no_privilege),
 		cmocka_unit_test(test_bad_ready_file),
 	};
