@@ -215,7 +215,7 @@ check "clean vs clean, every stage judged: no stage regressed or improved (exit 
 check "  ... exit 0 or 4, never 1 ($r)" [ "$r" = 0 -o "$r" = 4 ]
 sed -n '/^INCONCLUSIVE\|^OK\|^REGRESSION/p' "$work/all-clean.txt"
 for f in runs/run-1.json "runs/run-$k.json" compare.txt compare.json compare.xml compare.md \
-	dmesg.txt summary.txt; do
+	compare.html dmesg.txt summary.txt; do
 	check "artifact $f is there" [ -s "$work/a-clean/$f" ]
 done
 nst=$(verdicts "$c" | wc -l)
@@ -245,6 +245,10 @@ done
 check "injected: JUnit has a <failure> in poll's test case" junit_failed "$work/a-inj/compare.xml" poll
 check "injected: the JSON comparison's verdict is regressed" \
 	grep -qE '^  "verdict": *"regressed"' "$work/a-inj/compare.json"
+check "injected: the HTML page says REGRESSION" \
+	grep -q 'id="outcome">REGRESSION<' "$work/a-inj/compare.html"
+check "injected: the HTML page's first stage row is a regressed one" \
+	[ "$(grep -o '<tr class="v-[a-z-]*"' "$work/a-inj/compare.html" | head -n 1)" = '<tr class="v-regressed"' ]
 inj=$(for r in $(seq "$k"); do cat "$work/vm/run-$((3 * r - 1)).inject"; done | sort -u)
 check "injected: the guest had the delay set in each of B's runs ($inj)" [ "$inj" = "$inject" ]
 
