@@ -114,7 +114,7 @@ else
 fi
 "$rxscope" report "$rec" > "$work/report.txt"
 browse report "$out/report.html" dom
-browse report "$out/report.html" shot 13000
+browse report "$out/report.html" shot 11000
 quiet report
 [ -s "$out/report.png" ] && pass "report: screenshot $out/report.png" ||
 	fail "report: no screenshot"
