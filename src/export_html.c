@@ -228,6 +228,9 @@ static const char css[] =
 	".note{color:#555;font-size:13px}.bad{color:" C_VERMILLION ";font-weight:bold}"
 	".v-regressed{background:#fbe3d6}.v-improved{background:#d9ecf7}"
 	".v-inconclusive,.v-insufficient-data{background:#f3efd0}"
+	".v-inconclusive td.verdict,h3.v-inconclusive{font-style:italic}"
+	".v-changed{background:#eadcf0}.v-not-judged,.v-no-data{color:#777}"
+	".undecided{color:#8a6d00;font-weight:bold}"
 	".legend span{display:inline-block;margin-right:14px}"
 	".sw{display:inline-block;width:22px;height:10px;margin-right:4px;"
 	"vertical-align:middle}";
@@ -913,21 +916,61 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 
 /* ---- the compare page ------------------------------------------------------------- */
 
-/* where a verdict sorts: regressed first, then undecided ones, improved, ok, no data */
+/*
+ * compare.h with three outcomes (regressed / ok / inconclusive, with a reason and the
+ * runs that would decide) defines RXS_CMP_EXIT_INCONCLUSIVE; older ones judge
+ * "insufficient data" instead. The page follows whichever it is built with.
+ */
+#ifdef RXS_CMP_EXIT_INCONCLUSIVE
+#define HAVE_INCONCLUSIVE 1
+#else
+#define HAVE_INCONCLUSIVE 0
+#endif
+
+/* Where a verdict sorts: regressed first, then the undecided, changed counts, improved,
+ * ok, not judged, no data. */
 static int verdict_rank(enum rxs_verdict v)
 {
 	switch (v) {
 	case RXS_V_REGRESSED:
 		return 0;
-	case RXS_V_IMPROVED:
+#if HAVE_INCONCLUSIVE
+	case RXS_V_CHANGED:
 		return 2;
-	case RXS_V_OK:
+	case RXS_V_NOT_JUDGED:
+		return 5;
+#endif
+	case RXS_V_IMPROVED:
 		return 3;
-	case RXS_V_NO_DATA:
+	case RXS_V_OK:
 		return 4;
+	case RXS_V_NO_DATA:
+		return 6;
 	default:
-		return 1;	/* insufficient data, and any other undecided verdict */
+		return 1;	/* inconclusive, insufficient data */
 	}
+}
+#define MAX_RANK	6
+
+/* the page's headline and the exit code of `compare` for the same result */
+static const char *outcome(const struct rxs_compare_opts *o, const struct rxs_cmp_result *res,
+			   int *code)
+{
+#if HAVE_INCONCLUSIVE
+	*code = rxs_compare_exit_code(o, res);
+	if (res->regressed)
+		return "REGRESSION";
+	if (*code == 1)
+		return "CHANGED";
+	if (res->inconclusive)
+		return "INCONCLUSIVE";
+#else
+	(void)o;
+	*code = res->regressed ? 1 : 0;
+	if (res->regressed)
+		return "REGRESSION";
+#endif
+	return "no regression";
 }
 
 /* "insufficient data" -> "v-insufficient-data" */
@@ -1035,32 +1078,43 @@ static void side_row(FILE *f, const char *what, const struct rxs_cmp_side *s)
 int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand,
 		     const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
-	int order[RXS_H_NR], n = 0;
+	int order[RXS_H_NR], n = 0, code;
 	char qn[16], cls[48], v[6][24], lab[24];
+	const char *head;
 
 	snprintf(qn, sizeof(qn), "%s", o->quantile == 0.5 ? "p50" : o->quantile == 0.9 ? "p90" :
 		 o->quantile == 0.99 ? "p99" : o->quantile == 0.999 ? "p99.9" : "q");
 	if (!strcmp(qn, "q"))
 		snprintf(qn, sizeof(qn), "q%g", o->quantile);
 	/* regressed first, then the undecided, improved, ok, no data; stable within each */
-	for (int r = 0; r <= 4; r++)
+	for (int r = 0; r <= MAX_RANK; r++)
 		for (int i = 0; i < res->nstages; i++)
 			if (verdict_rank(res->stages[i].verdict) == r)
 				order[n++] = i;
+	head = outcome(o, res, &code);
 	page_open(f, "rxscope compare");
 	fprintf(f, "<h1>rxscope compare: <span class=\"%s\" id=\"outcome\">%s</span></h1>\n",
-		res->regressed ? "bad" : "", res->regressed ? "REGRESSION" : "no regression");
+		code == 1 ? "bad" : code ? "undecided" : "", head);
+#if HAVE_INCONCLUSIVE
+	fprintf(f, "<p>%d regressed, %d inconclusive, %d improved, %d ok, %d count stage(s) "
+		"changed, %d shown without a verdict; %d stage(s) in all.</p>\n",
+		res->regressed, res->inconclusive, res->improved, res->ok, res->changed,
+		res->not_judged, res->nstages);
+#else
 	fprintf(f, "<p>%d regressed, %d improved, %d with insufficient data, %d stage(s) "
-		"compared.</p>\n<table class=\"meta\">\n", res->regressed, res->improved,
-		res->insufficient, res->nstages);
+		"compared.</p>\n", res->regressed, res->improved, res->insufficient,
+		res->nstages);
+#endif
+	fputs("<table class=\"meta\">\n", f);
 	side_row(f, "baseline", base);
 	side_row(f, "new", cand);
 	fprintf(f, "<tr><th class=\"l\">judged on</th><td>%s, max regression %.3g%%, "
 		"confidence %.3g%%</td></tr>\n<tr><th class=\"l\">rxscope</th><td>%s</td></tr>\n"
 		"</table>\n", qn, o->max_regression * 100, o->confidence * 100, RXS_VERSION);
-	fputs("<p class=\"note\">A stage regressed when the whole confidence interval of the "
-	      "ratio new/baseline of the judged quantile lies above 1 + the threshold; see "
-	      "docs/compare.md.</p>\n", f);
+	fputs("<p class=\"note\">Each chart shows what a verdict is made of: the judged "
+	      "quantile of both sides, the threshold (the baseline's quantile plus the allowed "
+	      "slow-down) and the confidence interval of the new quantile. The rule that turns "
+	      "them into a verdict is in docs/compare.md.</p>\n", f);
 	fprintf(f, "<table id=\"verdicts\">\n<tr><th class=\"l\">stage</th>"
 		"<th class=\"l\">verdict</th><th>base p50</th><th>new p50</th><th>base p99</th>"
 		"<th>new p99</th><th>base p99.9</th><th>new p99.9</th><th>%s change</th>"
@@ -1109,6 +1163,13 @@ int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_
 								side_unit(base, s->id)),
 				s->change * 100);
 		fputs("</h3>\n", f);
+#if HAVE_INCONCLUSIVE
+		if (s->reason[0]) {
+			fputs("<p class=\"note reason\">", f);
+			esc(f, s->reason);
+			fputs("</p>\n", f);
+		}
+#endif
 		pool(base, s->id, &hb);
 		pool(cand, s->id, &hn);
 		if (!hb.count && !hn.count) {
@@ -1206,7 +1267,7 @@ int rxs_html_compare_cmd(const char *baseline, const char *candidate,
 	}
 	code = emit(out, fill_compare, &(struct compare_ctx){ &b, &n, o, &res });
 	if (!code)
-		code = res.regressed ? 1 : 0;
+		outcome(o, &res, &code);
 out:
 	rxs_cmp_side_free(&b);
 	rxs_cmp_side_free(&n);

@@ -178,7 +178,10 @@ while IFS=$'\t' read -r stage verdict; do
 		bad=$((bad + 1))
 	fi
 done < <(awk '/^STAGE /{t=1; next} t && NF==0 {exit}
-	t { v=$NF; if (v == "data") v=$(NF-1) " " $NF; print $1 "\t" v }' "$work/compare.txt")
+	t { # the verdict follows the interval "[lo, hi]" (or "-"), and may be two words
+	    if (index($0, "]")) { v = $0; sub(/.*\]/, "", v) }
+	    else { v = $NF; if (v == "data" || v == "judged") v = $(NF-1) " " $NF }
+	    gsub(/^ +| +$/, "", v); print $1 "\t" v }' "$work/compare.txt")
 if [ "$n" -ge 10 ] && [ "$bad" -eq 0 ]; then
 	pass "compare: the page's verdicts of $n stages equal rxscope compare's"
 else
