@@ -227,7 +227,7 @@ static const char css[] =
 	"svg .ttl{font-weight:bold;font-size:12px}"
 	".note{color:#555;font-size:13px}.bad{color:" C_VERMILLION ";font-weight:bold}"
 	".v-regressed{background:#fbe3d6}.v-improved{background:#d9ecf7}"
-	".v-inconclusive,.v-insufficient-data{background:#f3efd0}"
+	".v-inconclusive{background:#f3efd0}"
 	".v-inconclusive td.verdict,h3.v-inconclusive{font-style:italic}"
 	".v-changed{background:#eadcf0}.v-not-judged,.v-no-data{color:#777}"
 	".undecided{color:#8a6d00;font-weight:bold}"
@@ -916,17 +916,6 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 
 /* ---- the compare page ------------------------------------------------------------- */
 
-/*
- * compare.h with three outcomes (regressed / ok / inconclusive, with a reason and the
- * runs that would decide) defines RXS_CMP_EXIT_INCONCLUSIVE; older ones judge
- * "insufficient data" instead. The page follows whichever it is built with.
- */
-#ifdef RXS_CMP_EXIT_INCONCLUSIVE
-#define HAVE_INCONCLUSIVE 1
-#else
-#define HAVE_INCONCLUSIVE 0
-#endif
-
 /* Where a verdict sorts: regressed first, then the undecided, changed counts, improved,
  * ok, not judged, no data. */
 static int verdict_rank(enum rxs_verdict v)
@@ -934,12 +923,10 @@ static int verdict_rank(enum rxs_verdict v)
 	switch (v) {
 	case RXS_V_REGRESSED:
 		return 0;
-#if HAVE_INCONCLUSIVE
 	case RXS_V_CHANGED:
 		return 2;
 	case RXS_V_NOT_JUDGED:
 		return 5;
-#endif
 	case RXS_V_IMPROVED:
 		return 3;
 	case RXS_V_OK:
@@ -947,7 +934,7 @@ static int verdict_rank(enum rxs_verdict v)
 	case RXS_V_NO_DATA:
 		return 6;
 	default:
-		return 1;	/* inconclusive, insufficient data */
+		return 1;	/* inconclusive */
 	}
 }
 #define MAX_RANK	6
@@ -956,7 +943,6 @@ static int verdict_rank(enum rxs_verdict v)
 static const char *outcome(const struct rxs_compare_opts *o, const struct rxs_cmp_result *res,
 			   int *code)
 {
-#if HAVE_INCONCLUSIVE
 	*code = rxs_compare_exit_code(o, res);
 	if (res->regressed)
 		return "REGRESSION";
@@ -964,16 +950,10 @@ static const char *outcome(const struct rxs_compare_opts *o, const struct rxs_cm
 		return "CHANGED";
 	if (res->inconclusive)
 		return "INCONCLUSIVE";
-#else
-	(void)o;
-	*code = res->regressed ? 1 : 0;
-	if (res->regressed)
-		return "REGRESSION";
-#endif
 	return "no regression";
 }
 
-/* "insufficient data" -> "v-insufficient-data" */
+/* "not judged" -> "v-not-judged" */
 static void verdict_class(char *buf, size_t len, enum rxs_verdict v)
 {
 	size_t n = (size_t)snprintf(buf, len, "v-%s", rxs_verdict_name(v));
@@ -1094,17 +1074,11 @@ int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_
 	head = outcome(o, res, &code);
 	page_open(f, "rxscope compare");
 	fprintf(f, "<h1>rxscope compare: <span class=\"%s\" id=\"outcome\">%s</span></h1>\n",
-		code == 1 ? "bad" : code ? "undecided" : "", head);
-#if HAVE_INCONCLUSIVE
+		code == 1 ? "bad" : res->inconclusive ? "undecided" : "", head);
 	fprintf(f, "<p>%d regressed, %d inconclusive, %d improved, %d ok, %d count stage(s) "
 		"changed, %d shown without a verdict; %d stage(s) in all.</p>\n",
 		res->regressed, res->inconclusive, res->improved, res->ok, res->changed,
 		res->not_judged, res->nstages);
-#else
-	fprintf(f, "<p>%d regressed, %d improved, %d with insufficient data, %d stage(s) "
-		"compared.</p>\n", res->regressed, res->improved, res->insufficient,
-		res->nstages);
-#endif
 	fputs("<table class=\"meta\">\n", f);
 	side_row(f, "baseline", base);
 	side_row(f, "new", cand);
@@ -1163,13 +1137,11 @@ int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_
 								side_unit(base, s->id)),
 				s->change * 100);
 		fputs("</h3>\n", f);
-#if HAVE_INCONCLUSIVE
 		if (s->reason[0]) {
 			fputs("<p class=\"note reason\">", f);
 			esc(f, s->reason);
 			fputs("</p>\n", f);
 		}
-#endif
 		pool(base, s->id, &hb);
 		pool(cand, s->id, &hn);
 		if (!hb.count && !hn.count) {

@@ -374,6 +374,45 @@ static void test_compare_page(void **state)
 	rxs_cmp_side_free(&n);
 }
 
+/* two real runs a side cannot decide the 50 us poll delay: the page says INCONCLUSIVE */
+static void test_compare_inconclusive(void **state)
+{
+	struct rxs_cmp_side b, n;
+	struct rxs_cmp_result res;
+	struct rxs_compare_opts o;
+	char err[512] = "", *html = NULL, *row;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	rxs_compare_opts_init(&o);
+	o.quantile = 0.5;
+	assert_int_equal(rxs_compare_parse_stages("poll", &o, err, sizeof(err)), 0);
+	memset(&n, 0, sizeof(n));
+	assert_int_equal(rxs_cmp_side_load("tests/host/data/ci-clean/run-1.json,"
+					   "tests/host/data/ci-clean/run-2.json", &b, err,
+					   sizeof(err)), 0);
+	assert_int_equal(rxs_cmp_side_load("tests/host/data/ci-inject-50us/run-1.json,"
+					   "tests/host/data/ci-inject-50us/run-2.json", &n, err,
+					   sizeof(err)), 0);
+	assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
+	assert_int_equal(rxs_compare_exit_code(&o, &res), RXS_CMP_EXIT_INCONCLUSIVE);
+	m = open_memstream(&html, &len);
+	assert_int_equal(rxs_html_compare(m, &b, &n, &o, &res), 0);
+	fclose(m);
+	assert_sane(html);
+	assert_non_null(strstr(html, "class=\"undecided\" id=\"outcome\">INCONCLUSIVE<"));
+	row = strstr(html, "<tr class=\"v-");
+	assert_non_null(row);
+	assert_true(!strncmp(row, "<tr class=\"v-inconclusive\" data-stage=\"poll\"", 44));
+	assert_non_null(strstr(html, "<p class=\"note reason\">"));
+	assert_non_null(strstr(html, "runs per side would decide"));
+	assert_non_null(strstr(html, "<tr class=\"v-not-judged\" data-stage=\"hardirq\""));
+	free(html);
+	rxs_cmp_side_free(&b);
+	rxs_cmp_side_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_compare_page),
 		cmocka_unit_test(test_long_series),
+		cmocka_unit_test(test_compare_inconclusive),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
