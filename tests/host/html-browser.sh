@@ -12,7 +12,7 @@
 # does make a request and logs an error must be caught by the same checks.
 # It then reads the page's DOM and checks that the quantiles it shows equal those of
 # `rxscope report` for the same file, and that the verdicts equal `rxscope compare`'s.
-# Needs chromium and python3 (make deps); about 15 s.
+# Needs chromium and python3 (make deps); three browser runs, about 10 s.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -31,27 +31,20 @@ mkdir -p "$out"
 work=$(mktemp -d /tmp/html-browser.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# browse NAME FILE dom|shot [HEIGHT]: open FILE; the DOM goes to $out/NAME.dom or the
-# screenshot to $out/NAME.png; console lines are appended to $work/NAME.console and the
-# page's requests to $work/NAME.requests.
+# browse NAME FILE [HEIGHT]: open FILE once; its DOM goes to $out/NAME.dom and, with a
+# HEIGHT, a screenshot 1100 x HEIGHT to $out/NAME.png; console lines are appended to
+# $work/NAME.console and the page's requests to $work/NAME.requests.
 browse() {
-	local name=$1 page=$2 mode=$3 height=${4:-1600} log
-
-	log=$work/$name-$mode
+	local name=$1 page=$2 height=${3:-} log
 	local args
 
+	log=$work/$name
 	args=(--headless --no-sandbox --disable-gpu --no-first-run
 		--disable-background-networking --disable-component-update --disable-sync
 		--user-data-dir="$log.profile" --host-resolver-rules="MAP * ~NOTFOUND"
 		--log-net-log="$log.netlog" --enable-logging=stderr --v=0 --hide-scrollbars)
-
-	if [ "$mode" = dom ]; then
-		timeout 90 chromium "${args[@]}" --dump-dom "file://$page" > "$out/$name.dom" \
-			2> "$log.err"
-	else
-		timeout 90 chromium "${args[@]}" --window-size="1100,$height" \
-			--screenshot="$out/$name.png" "file://$page" > /dev/null 2> "$log.err"
-	fi
+	[ -n "$height" ] && args+=(--window-size="1100,$height" --screenshot="$out/$name.png")
+	timeout 90 chromium "${args[@]}" --dump-dom "file://$page" > "$out/$name.dom" 2> "$log.err"
 	grep -F ':CONSOLE' "$log.err" >> "$work/$name.console"
 	python3 - "$log.netlog" >> "$work/$name.requests" <<'EOF'
 import json, sys
@@ -92,7 +85,7 @@ cat > "$work/control.html" <<'EOF'
 <body><img src="http://rxscope-control.invalid/x.png"/>
 <script>console.error("rxscope-control");</script></body></html>
 EOF
-browse control "$work/control.html" dom
+browse control "$work/control.html"
 if grep -q 'rxscope-control.invalid/x.png' "$work/control.requests"; then
 	pass "control: a page's request is seen"
 else
@@ -113,8 +106,7 @@ else
 	exit 1
 fi
 "$rxscope" report "$rec" > "$work/report.txt"
-browse report "$out/report.html" dom
-browse report "$out/report.html" shot 11000
+browse report "$out/report.html" 11000
 quiet report
 [ -s "$out/report.png" ] && pass "report: screenshot $out/report.png" ||
 	fail "report: no screenshot"
@@ -163,8 +155,7 @@ if [ "$rc" = 1 ] && [ "$rc_text" = 1 ]; then
 else
 	fail "compare --format html exits $rc, the text form $rc_text (want 1): $(cat "$work/compare.err")"
 fi
-browse compare "$out/compare.html" dom
-browse compare "$out/compare.html" shot 6800
+browse compare "$out/compare.html" 6800
 quiet compare
 [ -s "$out/compare.png" ] && pass "compare: screenshot $out/compare.png" ||
 	fail "compare: no screenshot"
