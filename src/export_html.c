@@ -403,6 +403,15 @@ static void vmark(FILE *f, const struct rxs_axis *ax, double v, double top, doub
 	fputs("</text>\n", f);
 }
 
+/* a legend entry: a short line in @colour and @dash, then @label */
+static void line_key(FILE *f, const char *colour, const char *dash, const char *label)
+{
+	fprintf(f, "<span><svg width=\"26\" height=\"10\" "
+		"style=\"display:inline;vertical-align:middle\"><line x1=\"0\" y1=\"5\" "
+		"x2=\"26\" y2=\"5\" stroke=\"%s\" stroke-width=\"2\" "
+		"stroke-dasharray=\"%s\"/></svg> %s</span>", colour, dash, label);
+}
+
 /* ---- the report ------------------------------------------------------------------- */
 
 static const enum rxs_hist_id journey[] = {
@@ -680,7 +689,8 @@ static void heatmap(FILE *f, const struct rxs_recording *r, int id)
 			fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 				"fill=\"%s\"><title>%.1f-%.1f s, %s-%s: %llu</title></rect>\n",
 				x0, top + (last - j) * rh, x1 - x0, rh, colour, t0, t1,
-				fmt_tick(lab, sizeof(lab), j ? ldexp(1, j - 1) : 0, r->stages[id].unit),
+				fmt_tick(lab, sizeof(lab), j ? ldexp(1, j - 1) : 0,
+					 r->stages[id].unit),
 				fmt_tick(lab2, sizeof(lab2), ldexp(1, j), r->stages[id].unit),
 				(unsigned long long)rows[j]);
 		}
@@ -766,10 +776,7 @@ static void rate_chart(FILE *f, const struct rxs_recording *r)
 	fputs("</svg>\n<p class=\"legend\">", f);
 	for (int p = 0; p < RXS_F_NR; p++)
 		if (any[p])
-			fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline;vertical-align:middle\">"
-				"<line x1=\"0\" y1=\"5\" x2=\"26\" y2=\"5\" stroke=\"%s\" "
-				"stroke-width=\"2\" stroke-dasharray=\"%s\"/></svg> %s</span>",
-				cols[p], dashes[p], rxs_funnel_name(p));
+			line_key(f, cols[p], dashes[p], rxs_funnel_name(p));
 	fputs("</p>\n", f);
 }
 
@@ -857,10 +864,7 @@ int rxs_html_report(FILE *f, const struct rxs_recording *r, const char *title)
 	stage_table(f, r);
 	fputs("<p class=\"legend\">", f);
 	for (int q = 0; q < N_QMARKS; q++)
-		fprintf(f, "<span><svg width=\"26\" height=\"10\" style=\"display:inline;vertical-align:middle\">"
-			"<line x1=\"0\" y1=\"5\" x2=\"26\" y2=\"5\" stroke=\"%s\" stroke-width=\"2\" "
-			"stroke-dasharray=\"%s\"/></svg> %s</span>", qmarks[q].colour,
-			qmarks[q].dash, qmarks[q].name);
+		line_key(f, qmarks[q].colour, qmarks[q].dash, qmarks[q].name);
 	fputs("</p>\n", f);
 	for (int i = 0; i < RXS_H_NR; i++) {
 		const struct rxs_stage *s = &r->stages[i];
@@ -1030,13 +1034,16 @@ static void overlay_chart(FILE *f, const struct rxs_cmp_stage *st, const struct 
 			double x0 = rxs_axis_px(&ax, st->base_sel * st->ci_lo);
 			double x1 = rxs_axis_px(&ax, st->base_sel * st->ci_hi), y = top + 8;
 
-			fprintf(f, "<g class=\"ci\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-				"y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/><line x1=\"%.1f\" "
-				"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/><line x1=\"%.1f\" "
-				"y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/><title>interval of "
-				"the new %s: ratio [%.3f, %.3f]</title></g>\n", x0, y, x1, y,
-				C_VERMILLION, x0, y - 5, x0, y + 5, C_VERMILLION, x1, y - 5, x1,
-				y + 5, C_VERMILLION, qn, st->ci_lo, st->ci_hi);
+			/* the interval: a thick bar with a whisker at each end */
+			fprintf(f, "<g class=\"ci\" stroke=\"%s\"><line x1=\"%.1f\" y1=\"%.1f\" "
+				"x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"3\"/>", C_VERMILLION, x0,
+				y, x1, y);
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x0,
+				y - 5, x0, y + 5);
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x1,
+				y - 5, x1, y + 5);
+			fprintf(f, "<title>interval of the new %s: ratio [%.3f, %.3f]</title>"
+				"</g>\n", qn, st->ci_lo, st->ci_hi);
 		}
 	}
 	x_axis(f, &ax, top + ph, unit, !strcmp(unit, "ns") ? "latency (log scale)" :

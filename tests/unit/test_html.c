@@ -154,7 +154,8 @@ static void check_first_chart(const char *html, const struct rxs_hist *h)
 	assert_non_null(svg);
 	end = strstr(svg, "</svg>");
 	assert_non_null(end);
-	for (p = strstr(svg, "class=\"xtick\""); p && p < end; p = strstr(p + 1, "class=\"xtick\"")) {
+	for (p = strstr(svg, "class=\"xtick\""); p && p < end;
+	     p = strstr(p + 1, "class=\"xtick\"")) {
 		assert_int_equal(sscanf(p, "class=\"xtick\" data-v=\"%lf\" data-px=\"%lf\"",
 					&tv[nt], &tp[nt]), 2);
 		nt++;
@@ -165,7 +166,8 @@ static void check_first_chart(const char *html, const struct rxs_hist *h)
 		assert_true(fabs(tv[i] / tv[i - 1] - 10) < 1e-9);
 		assert_true(fabs((tp[i] - tp[i - 1]) - (tp[1] - tp[0])) < 0.02);
 	}
-	for (p = strstr(svg, "class=\"qmark\""); p && p < end; p = strstr(p + 1, "class=\"qmark\"")) {
+	for (p = strstr(svg, "class=\"qmark\""); p && p < end;
+	     p = strstr(p + 1, "class=\"qmark\"")) {
 		char q[8];
 		double v, x, want, qq;
 
@@ -176,7 +178,8 @@ static void check_first_chart(const char *html, const struct rxs_hist *h)
 		assert_true(fabs(v - rxs_hist_quantile(h, qq)) <= 1e-9 * v);
 		want = tp[0] + (log10(v) - log10(tv[0])) * (tp[1] - tp[0]);
 		if (fabs(x - want) > 0.02)
-			fail_msg("%s = %g drawn at x %.2f, the ticks put it at %.2f", q, v, x, want);
+			fail_msg("%s = %g drawn at x %.2f, the ticks put it at %.2f", q, v, x,
+				 want);
 		nq++;
 	}
 	assert_int_equal(nq, 4);
