@@ -126,7 +126,7 @@ while read -r stage rest; do
 		echo "  $stage: page shows '$got', rxscope report '$want'"
 		bad=$((bad + 1))
 	fi
-done < <(awk '/^STAGE /{t=1; next} t && NF==0 {exit} t' "$work/report.txt")
+done < <(awk '/^STAGE /{t=1; next} t && NF==0 {exit} t && $1 ~ /^[a-z_]+$/' "$work/report.txt")
 if [ "$n" -ge 10 ] && [ "$bad" -eq 0 ]; then
 	pass "report: the page's p50/p90/p99/p99.9 of $n stages equal rxscope report's"
 else
