@@ -35,6 +35,7 @@ enum {
 	OPT_CONFIDENCE,
 	OPT_MINCOUNT,
 	OPT_INCONCLUSIVE,
+	OPT_PAIRED,
 	OPT_SPLIT,
 	OPT_SAMPLE,
 };
@@ -90,6 +91,9 @@ static const struct argp_option compare_opts[] = {
 	{ "inconclusive", OPT_INCONCLUSIVE, "ok|fail", 0,
 	  "Exit code when none regressed but some stage is undecided: fail (default, 4) or ok (0)",
 	  0 },
+	{ "paired", OPT_PAIRED, NULL, 0,
+	  "Pair run i of each side (same file name, as many runs; an A/B job's interleaved "
+	  "runs) and judge the pairs' ratios", 0 },
 	{ 0 },
 };
 
@@ -233,7 +237,7 @@ static const char compare_doc[] =
 	"         [--max-regression 15%] [--format text|json|junit|markdown|html]\n"
 	"         [-o OUT]\n"
 	"         [--stage LIST] [--confidence 0.99] [--min-count 50]\n"
-	"         [--inconclusive ok|fail]\n"
+	"         [--inconclusive ok|fail] [--paired]\n"
 	"BASELINE and NEW are each a JSON recording, a directory of them, or\n"
 	"a comma list of files: several runs per side are repeated runs.\n"
 	"Verdicts (docs/compare.md): regressed (slower, and a slow-down of\n"
@@ -247,7 +251,8 @@ static const char compare_doc[] =
 	"  rxscope compare base.json run.json\n"
 	"  rxscope compare baseline/ runs/ --quantile p99.9 --format junit\n"
 	"  rxscope compare base/ runs/ --max-regression 30% --inconclusive ok\n"
-	"  rxscope compare baseline/ runs/ --format html -o compare.html\n";
+	"  rxscope compare baseline/ runs/ --format html -o compare.html\n"
+	"  rxscope compare ab/old ab/new --paired\n";
 
 static const char softnet_doc[] =
 	"Print /proc/net/softnet_stat per CPU, as deltas.\v"
@@ -417,6 +422,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "such as 15%%", arg);
 		break;
 	}
+	case OPT_PAIRED:
+		cli->cmp.paired = true;
+		break;
 	case OPT_INCONCLUSIVE:
 		if (rxs_compare_parse_inconclusive(arg, &cli->cmp.inconclusive_ok))
 			argp_error(state, "invalid --inconclusive '%s': want ok or fail", arg);

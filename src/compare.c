@@ -408,10 +408,14 @@ static bool welch_ci(struct run_logs b, struct run_logs n, double conf, double *
 	return true;
 }
 
-/* does an interval with K runs per side and these variances decide (see below)? */
-static bool decides(double vb, double vn, int k, double delta, double conf, double zp)
+/*
+ * does an interval with K runs per side and these variances decide (see below)? For
+ * pairs (@paired), vb + vn is the variance of a pair's difference and df is K - 1.
+ */
+static bool decides(double vb, double vn, int k, double delta, double conf, double zp,
+		    bool paired)
 {
-	double v = vb + vn, df = v * v * (k - 1) / (vb * vb + vn * vn), t;
+	double v = vb + vn, df = paired ? k - 1 : v * v * (k - 1) / (vb * vb + vn * vn), t;
 
 	if (df < 1)
 		df = 1;
@@ -429,7 +433,8 @@ static bool decides(double vb, double vn, int k, double delta, double conf, doub
  * se^2 (1 + t^2 / (2 df)), the usual normal approximation of the noncentral t. t shrinks
  * with the degrees of freedom, so the smallest such K is found by bisection.
  */
-int rxs_cmp_runs_needed(double vb, double vn, double frac, double conf, double power)
+static int runs_needed(double vb, double vn, double frac, double conf, double power,
+		       bool paired)
 {
 	double delta = log1p(frac), zp = z_two_sided(2 * power - 1);
 	int lo = 2, hi = RXS_CMP_MAX_RUNS;
@@ -438,19 +443,69 @@ int rxs_cmp_runs_needed(double vb, double vn, double frac, double conf, double p
 		return -1;	/* a zero threshold can never rule a regression out */
 	if (vb + vn <= 0)
 		return 2;
-	if (!decides(vb, vn, hi, delta, conf, zp))
+	if (!decides(vb, vn, hi, delta, conf, zp, paired))
 		return -1;
-	if (decides(vb, vn, lo, delta, conf, zp))
+	if (decides(vb, vn, lo, delta, conf, zp, paired))
 		return lo;
 	while (hi - lo > 1) {	/* lo does not decide, hi does */
 		int mid = (lo + hi) / 2;
 
-		if (decides(vb, vn, mid, delta, conf, zp))
+		if (decides(vb, vn, mid, delta, conf, zp, paired))
 			hi = mid;
 		else
 			lo = mid;
 	}
 	return hi;
+}
+
+int rxs_cmp_runs_needed(double vb, double vn, double frac, double conf, double power)
+{
+	return runs_needed(vb, vn, frac, conf, power, false);
+}
+
+int rxs_cmp_pairs_needed(double vd, double frac, double conf, double power)
+{
+	return runs_needed(vd / 2, vd / 2, frac, conf, power, true);
+}
+
+/*
+ * Pairs share what varies between runs of one job: a drift of the machine's speed moves
+ * both runs of a pair (neighbours in time), and cancels in their ratio. The interval is
+ * then as wide as the pairs' ratios spread, not as the runs do.
+ */
+bool rxs_cmp_paired_ci(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, int id,
+		       double q, double conf, double *lo, double *hi, double *vd)
+{
+	double sum = 0, sq = 0, mean, var = 0, t;
+	int k = 0;
+
+	for (int i = 0; i < b->nruns && i < n->nruns; i++) {
+		const struct rxs_hist *hb = &b->runs[i].stages[id].hist;
+		const struct rxs_hist *hn = &n->runs[i].stages[id].hist;
+		double qb, qn, d;
+
+		if (!hb->count || !hn->count)
+			continue;
+		qb = rxs_hist_quantile(hb, q);
+		qn = rxs_hist_quantile(hn, q);
+		if (qb <= 0 || qn <= 0)
+			continue;
+		d = log(qn / qb);
+		sum += d;
+		sq += d * d;
+		k++;
+	}
+	if (k < 2)
+		return false;
+	mean = sum / k;
+	var = (sq - sum * sum / k) / (k - 1);
+	if (var < 0)
+		var = 0;
+	*vd = var;
+	t = rxs_t_two_sided(conf, k - 1);
+	*lo = exp(mean - t * sqrt(var / k));
+	*hi = exp(mean + t * sqrt(var / k));
+	return true;
 }
 
 /*
@@ -500,7 +555,8 @@ static int cmp_double(const void *a, const void *b)
  * It captures run-to-run spread (boot, placement, host noise) that no single run shows.
  */
 static void bootstrap_ci(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, int id,
-			 double q, double conf, unsigned iters, double *lo, double *hi)
+			 double q, double conf, unsigned iters, bool paired, double *lo,
+			 double *hi)
 {
 	double *ratios = calloc(iters, sizeof(*ratios));
 	struct rxs_hist hb, hn;
@@ -517,10 +573,21 @@ static void bootstrap_ci(const struct rxs_cmp_side *b, const struct rxs_cmp_side
 
 		rxs_hist_init(&hb);
 		rxs_hist_init(&hn);
-		for (int i = 0; i < b->nruns; i++)
-			rxs_hist_merge(&hb, &b->runs[rng_next(&seed) % b->nruns].stages[id].hist);
-		for (int i = 0; i < n->nruns; i++)
-			rxs_hist_merge(&hn, &n->runs[rng_next(&seed) % n->nruns].stages[id].hist);
+		if (paired) {	/* resample pairs: both runs of a pair, or neither */
+			for (int i = 0; i < b->nruns; i++) {
+				int j = rng_next(&seed) % b->nruns;
+
+				rxs_hist_merge(&hb, &b->runs[j].stages[id].hist);
+				rxs_hist_merge(&hn, &n->runs[j].stages[id].hist);
+			}
+		} else {
+			for (int i = 0; i < b->nruns; i++)
+				rxs_hist_merge(&hb, &b->runs[rng_next(&seed) %
+							     b->nruns].stages[id].hist);
+			for (int i = 0; i < n->nruns; i++)
+				rxs_hist_merge(&hn, &n->runs[rng_next(&seed) %
+							     n->nruns].stages[id].hist);
+		}
 		if (!hb.count || !hn.count)
 			continue;
 		qb = rxs_hist_quantile(&hb, q);
@@ -733,11 +800,18 @@ static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 	st->os_hi = st->ci_hi = blo > 0 ? nhi / blo : INFINITY;
 	if (b->nruns >= 2 && n->nruns >= 2) {
 		bootstrap_ci(b, n, st->id, o->quantile, o->confidence, o->bootstrap_iters,
-			     &lo, &hi);
+			     o->paired, &lo, &hi);
 		widen(st, lo, hi);
-		st->method = "bootstrap-runs+order-statistic";
+		st->method = o->paired ? "paired-bootstrap+order-statistic" :
+			     "bootstrap-runs+order-statistic";
 	}
-	if (welch_ci(rb, rn, o->confidence, &lo, &hi, &vb, &vn)) {
+	if (o->paired && rxs_cmp_paired_ci(b, n, st->id, o->quantile, o->confidence, &lo, &hi,
+					   &vb)) {
+		widen(st, lo, hi);
+		st->method = "paired-runs+paired-bootstrap+order-statistic";
+		st->runs_needed = rxs_cmp_pairs_needed(vb, o->max_regression, o->confidence,
+						       RXS_CMP_POWER);
+	} else if (welch_ci(rb, rn, o->confidence, &lo, &hi, &vb, &vn)) {
 		widen(st, lo, hi);
 		st->method = b->nruns >= 2 && n->nruns >= 2 ?
 			"welch-runs+bootstrap-runs+order-statistic" : "welch-runs+order-statistic";
@@ -782,6 +856,30 @@ static int check_sets(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n
 	return 0;
 }
 
+/* --paired: as many runs on each side, run i of each with the same file name */
+static int check_pairs(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, char *err,
+		       size_t errlen)
+{
+	if (b->nruns != n->nruns) {
+		snprintf(err, errlen, "--paired: %d run(s) in %s but %d in %s: pairs need as "
+			 "many runs on each side", b->nruns, b->label, n->nruns, n->label);
+		return -EINVAL;
+	}
+	for (int i = 0; i < b->nruns; i++) {
+		const char *x = strrchr(b->paths[i], '/'), *y = strrchr(n->paths[i], '/');
+
+		x = x ? x + 1 : b->paths[i];
+		y = y ? y + 1 : n->paths[i];
+		if (strcmp(x, y)) {
+			snprintf(err, errlen, "--paired: %s has no partner of its name on the "
+				 "other side (%s is there in its place): a pair is two runs of "
+				 "the same file name", b->paths[i], n->paths[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* a side whose runs are all empty for a stage that the other side has data for */
 static int check_empty(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, int id,
 		       bool selected, char *err, size_t errlen)
@@ -815,6 +913,11 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 	ret = check_sets(base, cand, err, errlen);
 	if (ret)
 		return ret;
+	if (o->paired) {
+		ret = check_pairs(base, cand, err, errlen);
+		if (ret)
+			return ret;
+	}
 	for (int i = 0; i < RXS_H_NR; i++) {
 		struct rxs_cmp_stage *st;
 		bool selected = !o->any_stage_sel || o->stage_sel[i];

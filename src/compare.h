@@ -67,6 +67,9 @@ struct rxs_compare_opts {
 	bool any_stage_sel;		/* false: all stages */
 	enum rxs_cmp_format format;
 	bool inconclusive_ok;		/* --inconclusive ok: exit 0 instead of 4 */
+	bool paired;			/* --paired: run i of one side is paired with run i of
+					 * the other (same file name), e.g. an A/B check's ABBA
+					 * order; the interval is on the pairs' differences */
 	unsigned int bootstrap_iters;	/* default 2000; fixed seed, so output is repeatable */
 };
 
@@ -125,6 +128,22 @@ int rxs_compare_parse_inconclusive(const char *s, bool *ok);
  */
 int rxs_cmp_runs_needed(double var_base, double var_new, double frac, double conf,
 			double power);
+/*
+ * The same for a paired design (compare --paired): @var_diff is the variance of one
+ * pair's log ratio; the answer is the number of pairs (runs per side), the interval being
+ * Student's on K pairs with K - 1 degrees of freedom.
+ */
+int rxs_cmp_pairs_needed(double var_diff, double frac, double conf, double power);
+/*
+ * Paired interval on the ratio of the runs' q-quantiles: pair i is run i of each side,
+ * its value log(Qnew_i / Qbase_i); Student's interval on the mean of the K values. Pairs
+ * with an empty run or a zero quantile are left out. False with fewer than 2 pairs; else
+ * the interval on the ratio and, in @var_diff, the pairs' variance. @base and @cand must
+ * hold the same number of runs.
+ */
+bool rxs_cmp_paired_ci(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand,
+		       int stage, double q, double conf, double *lo, double *hi,
+		       double *var_diff);
 /* "text", "json", "junit", "markdown" (or "md"); 0 or -EINVAL */
 int rxs_compare_parse_format(const char *s, enum rxs_cmp_format *f);
 /* "poll" or "poll,gro": marks o->stage_sel; 0 or -EINVAL with @err naming the stage */

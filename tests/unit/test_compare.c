@@ -729,6 +729,117 @@ static void test_false_positives(void **state)
 	assert_int_equal(flagged, 0);
 }
 
+/*
+ * Paired runs (an A/B job's ABBA order): the machine's speed drifts by up to 2x from pair
+ * to pair, alike for both runs of a pair. Unpaired, that drift is the runs' spread and
+ * hides a 50% slow-down; paired, it cancels: no change is ok, 50% is regressed.
+ */
+static void test_paired_drift(void **state)
+{
+	static const double drift[] = { 0.7, 1.3, 1.0, 1.4, 0.8, 1.2, 0.75, 1.35 };
+	static const double noise[] = { 1.02, 0.97, 1.01, 0.99, 1.03, 0.98, 1.0, 1.02 };
+	double sc[8];
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512];
+
+	(void)state;
+	for (int i = 0; i < 8; i++)
+		sc[i] = drift[i] * noise[i];
+	make_set("pd/old", drift, 8, 1.0, 300);
+	make_set("pd/same", sc, 8, 1.0, 400);
+	make_set("pd/slow", sc, 8, 1.5, 500);
+	rxs_compare_opts_init(&o);
+	o.max_regression = 0.30;
+	o.quantile = 0.5;
+	/* unpaired: the drift leaves no change undecided and the slow-down unproven */
+	assert_int_equal(run_compare(P("pd/old"), P("pd/same"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.regressed, 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_INCONCLUSIVE);
+	assert_int_equal(run_compare(P("pd/old"), P("pd/slow"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_not_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_REGRESSED);
+	/* paired: decided both ways, on every latency stage */
+	o.paired = true;
+	assert_int_equal(run_compare(P("pd/old"), P("pd/same"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.regressed, 0);
+	assert_int_equal(res.improved, 0);
+	assert_int_equal(res.ok, RXS_H_NR - 1);
+	assert_string_equal(stage(&res, RXS_H_POLL)->method,
+			    "paired-runs+paired-bootstrap+order-statistic");
+	assert_true(stage(&res, RXS_H_POLL)->runs_needed >= 2);
+	assert_true(stage(&res, RXS_H_POLL)->runs_needed <= 8);
+	assert_int_equal(run_compare(P("pd/old"), P("pd/slow"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(res.regressed, RXS_H_NR - 1);
+}
+
+/* a slow-down on poll alone, paired: poll regressed, every other stage not */
+static void test_paired_one_stage(void **state)
+{
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], a[64], b[64];
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		double d = i % 2 ? 1.3 : 0.8;
+
+		snprintf(a, sizeof(a), "p1/old/run-%02d.json", i + 1);
+		snprintf(b, sizeof(b), "p1/new/run-%02d.json", i + 1);
+		make_run(a, 5000, d, -1, 1.0, 600 + i);
+		make_run(b, 5000, d, RXS_H_POLL, 1.6, 700 + i);
+	}
+	rxs_compare_opts_init(&o);
+	o.paired = true;
+	o.quantile = 0.5;
+	o.max_regression = 0.30;
+	assert_int_equal(run_compare(P("p1/old"), P("p1/new"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	assert_int_equal(stage(&res, RXS_H_POLL)->verdict, RXS_V_REGRESSED);
+	assert_int_equal(res.regressed, 1);
+	assert_int_equal(stage(&res, RXS_H_L2_TO_IP)->verdict, RXS_V_OK);
+}
+
+/* pairs need as many runs on each side, with the same names; and the pairs' advice */
+static void test_paired_bad_input(void **state)
+{
+	static const double one[] = { 1, 1, 1, 1 };
+	struct rxs_compare_opts o;
+	struct rxs_cmp_result res;
+	char err[512], a[64];
+
+	(void)state;
+	make_set("pb/four", one, 4, 1.0, 800);
+	make_set("pb/three", one, 3, 1.0, 810);
+	make_set("pb/other", one, 4, 1.0, 820);
+	make_run("pb/other/zz.json", 5000, 1.0, -1, 1.0, 830);
+	snprintf(a, sizeof(a), "%s", P("pb/other/run3.json"));
+	assert_int_equal(remove(a), 0);
+	rxs_compare_opts_init(&o);
+	o.paired = true;
+	assert_int_equal(run_compare(P("pb/four"), P("pb/three"), &o, &res, NULL, err,
+				     sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--paired: 4 run(s)"));
+	assert_int_equal(run_compare(P("pb/four"), P("pb/other"), &o, &res, NULL, err,
+				     sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "run3.json has no partner"));
+	/* unpaired, both are fine */
+	o.paired = false;
+	assert_int_equal(run_compare(P("pb/four"), P("pb/three"), &o, &res, NULL, err,
+				     sizeof(err)), 0);
+	/* the pairs' advice: K - 1 degrees of freedom need at least as many pairs as Welch's
+	 * 2(K - 1) with the same total variance; none at zero spread */
+	assert_int_equal(rxs_cmp_pairs_needed(0, 0.3, 0.99, 0.95), 2);
+	assert_true(rxs_cmp_pairs_needed(0.008, 0.15, 0.99, 0.95) >=
+		    rxs_cmp_runs_needed(0.004, 0.004, 0.15, 0.99, 0.95));
+	assert_true(rxs_cmp_pairs_needed(0.002, 0.15, 0.99, 0.95) <
+		    rxs_cmp_pairs_needed(0.008, 0.15, 0.99, 0.95));
+	assert_int_equal(rxs_cmp_pairs_needed(1.0, 0.15, 0.99, 0.95), -1);
+}
+
 static void test_stage_select(void **state)
 {
 	struct rxs_compare_opts o;
@@ -943,6 +1054,9 @@ int main(void)
 		cmocka_unit_test(test_count_stage),
 		cmocka_unit_test(test_one_run_borrows_spread),
 		cmocka_unit_test(test_inconclusive_outputs),
+		cmocka_unit_test(test_paired_drift),
+		cmocka_unit_test(test_paired_one_stage),
+		cmocka_unit_test(test_paired_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
