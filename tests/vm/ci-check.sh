@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # The ready-made receive-latency CI check (`make ci-check`): boots the guest kernel under
 # QEMU with an igb NIC, loads rxscope_igb, sends a fixed traffic profile K times while
-# `rxscope record` records each run (one boot, K recordings), compares the K recordings
-# with a baseline directory using `rxscope compare`, prints the verdict table, and leaves
-# the recordings, the comparison (text, JSON, JUnit, markdown) and the guest's dmesg in an
-# artifacts folder. --update-baseline records a new baseline instead; --plan records (or
-# takes) a few runs and recommends K for this machine and profile.
+# `rxscope record` records each run (one boot, K recordings), and judges them with
+# `rxscope compare`; it prints the verdict table and leaves the recordings, the comparison
+# (text, JSON, JUnit, markdown), the machine's calibration and the guest's dmesg in an
+# artifacts folder.
+# --against OLD (the A/B check) records both sides in the same boot, in ABBA order (old,
+# new, new, old, old, new, ...), and compares run pairs (docs/ci.md): OLD is the module the
+# change replaces, "same" (the module against itself), or a setting of the old side
+# (param:NAME=VALUE, sysctl:KEY=VALUE). Without --against, the K runs are compared with a
+# baseline directory, which is judged only when its calibration (a fixed CPU-bound loop
+# timed in the guest) matches this machine's. --update-baseline records a new baseline
+# instead; --plan records (or takes) a few runs and recommends K for this machine and
+# profile.
 # Exit status: 0 every judged stage ok (or baseline updated, or plan made), 1 a stage
 # regressed, 2 bad input (options, profile, missing baseline/kernel/module/tools,
 # recordings compare rejects), 3 the check could not run (the VM, the traffic or a
@@ -25,18 +32,27 @@ usage: $prog [options]
   --driver NAME        rxscope_igb (default) or igb (the kernel's own driver; no --inject-ns)
   --profile NAME|FILE  traffic profile: a file, or NAME for tests/vm/profiles/NAME.profile
                        (default: default)
+  --against OLD        A/B check in one boot, ABBA order, K runs per side, run pairs
+                       compared: OLD is the old module (FILE.ko), "same" (this module
+                       against itself), or a setting of the old side: param:NAME=VALUE
+                       (rxscope_igb parameter) or sysctl:KEY=VALUE (repeatable)
+  --set SETTING        a setting of the new side (param:NAME=VALUE or sysctl:KEY=VALUE;
+                       repeatable; with --against)
   --baseline DIR       baseline recordings (default: tests/baselines/KVER/PROFILE)
+  --calibration-tolerance X  how much faster or slower this machine may be than the
+                       baseline's (default 1.5, i.e. within 1.5x either way)
   --artifacts DIR      where results go (default: results/ci-check)
   --update-baseline    record a new baseline into --baseline instead of comparing
   --plan               record K runs (default 6) instead of comparing, and print how many
                        runs per side each stage needs on this machine to be decided at
                        the profile's quantile and threshold (with --from-runs: from those)
-  --from-runs DIR      boot nothing: take the recordings in DIR (*.json, and DIR/dmesg.txt if
-                       there) as this check's runs, e.g. to re-judge a CI run's artifacts/runs
+  --from-runs DIR      boot nothing: take the recordings in DIR (*.json, DIR/calibration.txt
+                       and DIR/dmesg.txt if there; with --against, DIR/old and DIR/new) as
+                       this check's runs, e.g. to re-judge a CI run's artifacts/runs
                        with another threshold, or to promote them with --update-baseline
   --runs K             recordings per side (default: the profile's RUNS)
-  --inject-ns N        set rxscope_igb's inject_poll_delay_ns to N during the runs (a test
-                       aid: a known poll slow-down)
+  --inject-ns N        set rxscope_igb's inject_poll_delay_ns to N during the runs (with
+                       --against: the new side's runs; a test aid: a known poll slow-down)
   --max-regression P   allowed slow-down, e.g. 15% (default: the profile's MAX_REGRESSION)
   --quantile Q         p50, p90, p99 or p99.9 (default: the profile's QUANTILE)
   --stage LIST         judge only these stages (comma list; default: the profile's STAGES, or all)
@@ -57,14 +73,22 @@ abspath() { # abspath PATH: absolute form of PATH (which need not exist yet)
 	esac
 }
 now() { date +%s.%N; }
+# cal_median FILE: the median of FILE's calibration_ms=N lines (empty if none).
+cal_median() {
+	[ -f "$1" ] || return 0
+	sed -n 's/^calibration_ms=\([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$1" 2>/dev/null | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
 t0=$(now)
 kernel= module= driver=rxscope_igb profile=default baseline= artifacts= update=0
 o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout= from= do_plan=0 inconc=fail
+against=() set_new=() caltol=1.5
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--module|--driver|--profile|--baseline|--artifacts|--runs|--inject-ns|\
-	--max-regression|--quantile|--stage|--smp|--timeout|--from-runs|--inconclusive)
+	--max-regression|--quantile|--stage|--smp|--timeout|--from-runs|--inconclusive|\
+	--against|--set|--calibration-tolerance)
 		[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"
 		case $1 in
 		--kernel) kernel=$(abspath "$2") ;;
@@ -82,6 +106,9 @@ while [ $# -gt 0 ]; do
 		--timeout) o_timeout=$2 ;;
 		--from-runs) from=$(abspath "$2") ;;
 		--inconclusive) inconc=$2 ;;
+		--against) against+=("$2") ;;
+		--set) set_new+=("$2") ;;
+		--calibration-tolerance) caltol=$2 ;;
 		esac
 		shift 2 ;;
 	--update-baseline) update=1; shift ;;
@@ -140,12 +167,83 @@ isnum "$SMP" && [ "$SMP" -ge 1 ] || die "--smp must be a positive number, not '$
 case $inconc in ok|fail) ;; *) die "--inconclusive must be ok or fail, not '$inconc'" ;; esac
 [ "$do_plan" = 1 ] && [ "$update" = 1 ] && die "--plan and --update-baseline exclude each other"
 [ "$do_plan" = 1 ] && [ "$RUNS" -lt 3 ] && die "--plan needs at least 3 runs to see their spread"
+[[ $caltol =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v t="$caltol" 'BEGIN { exit !(t > 1) }' ||
+	die "--calibration-tolerance must be a factor above 1, e.g. 1.5, not '$caltol'"
+
+# --- the A/B sides ----------------------------------------------------------------------------
+# ab=1: an A/B check. old_ko: side a's module (empty: the same module); set_a, set_b: the
+# sides' settings for the guest; inj_a, inj_b: their inject_poll_delay_ns.
+ab=0 old_ko= set_a= set_b= inj_a=0 inj_b=$inject
+# check_setting WHAT ITEM: a well-formed param:NAME=VALUE or sysctl:KEY=VALUE.
+check_setting() {
+	[[ $2 =~ ^param:[a-z0-9_]+=[A-Za-z0-9_.:-]+$ || $2 =~ ^sysctl:[a-z0-9_.-]+=[A-Za-z0-9_.:-]+$ ]] ||
+		die "$1 '$2': a setting is param:NAME=VALUE or sysctl:KEY=VALUE (no spaces), or see --help"
+}
+if [ ${#against[@]} -gt 0 ]; then
+	ab=1
+	[ "$update" = 0 ] && [ "$do_plan" = 0 ] || die "--against compares two sides: it takes no --update-baseline or --plan"
+	[ -z "$baseline" ] || die "--against compares two sides in one boot: it takes no --baseline"
+	for x in "${against[@]}"; do
+		case $x in
+		same) ;;
+		param:*|sysctl:*)
+			check_setting --against "$x"
+			if [[ $x == param:inject_poll_delay_ns=* ]]; then
+				inj_a=${x#*=}
+				isnum "$inj_a" && [ "$inj_a" -le 10000000 ] || die "--against $x: 0..10000000 ns"
+			else
+				set_a="$set_a $x"
+			fi ;;
+		*.ko)
+			[ -z "$old_ko" ] || die "--against: one old module only"
+			[ -f "$x" ] || die "--against: old module $x not found"
+			old_ko=$(abspath "$x") ;;
+		*)
+			if [ -f "$x" ]; then
+				die "--against $x: not a module (.ko). A kernel image needs alternating boots, which ci-check does not do: compare two ci-check runs' artifacts instead (docs/ci.md)"
+			fi
+			die "--against '$x': give the old module (FILE.ko), same, param:NAME=VALUE or sysctl:KEY=VALUE" ;;
+		esac
+	done
+	for x in "${set_new[@]}"; do
+		check_setting --set "$x"
+		if [[ $x == param:inject_poll_delay_ns=* ]]; then
+			inj_b=${x#*=}
+			isnum "$inj_b" && [ "$inj_b" -le 10000000 ] || die "--set $x: 0..10000000 ns"
+		else
+			set_b="$set_b $x"
+		fi
+	done
+	set_a=${set_a# } set_b=${set_b# }
+	if [ "$driver" != rxscope_igb ]; then
+		[[ "$set_a $set_b" != *param:* ]] && [ "$inj_a$inj_b" = 00 ] ||
+			die "param: settings need --driver rxscope_igb"
+		[ -z "$old_ko" ] || die "--against FILE.ko needs --driver rxscope_igb"
+	fi
+	# For sysctls, both sides need a value: the old side's is what the new side does not set.
+	for x in $set_a; do
+		k=${x%%=*}
+		[[ " $set_b " == *" $k="* ]] || die "--against $x: give the new side's value too (--set $k=VALUE)"
+	done
+	for x in $set_b; do
+		k=${x%%=*}
+		[[ " $set_a " == *" $k="* ]] || die "--set $x: give the old side's value too (--against $k=VALUE)"
+	done
+else
+	[ ${#set_new[@]} = 0 ] || die "--set sets the new side of an A/B check: it needs --against"
+fi
 case $driver in
 rxscope_igb) ;;
 igb) [ "$inject" = 0 ] || die "--inject-ns needs --driver rxscope_igb" ;;
 *) die "--driver must be rxscope_igb or igb, not '$driver'" ;;
 esac
-timeout=${o_timeout:-$((180 + (RUNS + 1) * (DURATION + 90)))}
+if [ "$ab" = 1 ]; then	# two sides; a module swap re-attaches the tracer (about a minute)
+	swap_s=0
+	[ -n "$old_ko" ] && swap_s=$((RUNS * 150))
+	timeout=${o_timeout:-$((180 + (2 * RUNS + 1) * (DURATION + 90) + swap_s))}
+else
+	timeout=${o_timeout:-$((180 + (RUNS + 1) * (DURATION + 90)))}
+fi
 isnum "$timeout" || die "--timeout must be a number of seconds"
 
 # --- what the check needs -------------------------------------------------------------------
@@ -157,7 +255,14 @@ if [ -f "$top/.cache/guest-kernel.env" ]; then
 fi
 if [ -n "$from" ]; then
 	[ -d "$from" ] || die "--from-runs: directory $from not found"
-	compgen -G "$from/*.json" > /dev/null || die "--from-runs: $from has no *.json recordings"
+	if [ "$ab" = 1 ]; then
+		for d in old new; do
+			compgen -G "$from/$d/*.json" > /dev/null ||
+				die "--from-runs with --against: $from/$d has no *.json recordings (an A/B check's artifacts/runs)"
+		done
+	else
+		compgen -G "$from/*.json" > /dev/null || die "--from-runs: $from has no *.json recordings"
+	fi
 	[ "$inject" = 0 ] && [ -z "$o_runs" ] && [ -z "$kernel" ] ||
 		die "--from-runs boots nothing: it takes no --inject-ns, --runs or --kernel"
 else
@@ -173,12 +278,14 @@ else
 		[ -f "$module" ] || die "module $module not found (run make module, or give --module)"
 	fi
 fi
-if [ -z "$baseline" ]; then
+if [ "$ab" = 1 ]; then
+	baseline=
+elif [ -z "$baseline" ]; then
 	[ -n "$KVER" ] || die "no --baseline given and no pinned kernel set up in $top/.cache to name the default"
 	baseline=$top/tests/baselines/$KVER/$pname
 fi
 artifacts=${artifacts:-$top/results/ci-check}
-if [ "$update" = 0 ] && [ "$do_plan" = 0 ]; then
+if [ "$update" = 0 ] && [ "$do_plan" = 0 ] && [ "$ab" = 0 ]; then
 	[ -d "$baseline" ] || die "baseline directory $baseline not found (record one with --update-baseline)"
 	compgen -G "$baseline/*.json" > /dev/null ||
 		die "baseline directory $baseline has no *.json recordings (record one with --update-baseline)"
@@ -189,7 +296,7 @@ cmp_args=(--quantile "$QUANTILE" --max-regression "$MAX_REGRESSION" --inconclusi
 # Options that compare would refuse (an ambiguous threshold, an unknown stage) and a
 # baseline that compare would reject fail now, not after the VM run.
 probe_set=$baseline
-[ "$update" = 1 ] || [ "$do_plan" = 1 ] && probe_set=
+[ "$update" = 1 ] || [ "$do_plan" = 1 ] || [ "$ab" = 1 ] && probe_set=
 if [ -n "$probe_set" ]; then
 	if ! err=$("$rxscope" compare "$probe_set" "$probe_set" "${cmp_args[@]}" --format json 2>&1 > /dev/null) &&
 	   [ -n "$err" ]; then
@@ -204,10 +311,26 @@ fi
 mkdir -p "$artifacts" || die "cannot create the artifacts folder $artifacts"
 rm -rf "$artifacts/vm" "$artifacts/runs"
 rm -f "$artifacts"/compare.{txt,json,xml,md,html} "$artifacts"/{dmesg.txt,summary.txt,check.log,plan.txt,plan.json}
+rm -f "$artifacts"/{calibration.txt,order.txt}
 mkdir -p "$artifacts/runs"
 
 plan=$(for _ in $(seq "$RUNS"); do printf '%s ' "$inject"; done)
 plan=${plan% }
+sides=
+if [ "$ab" = 1 ]; then
+	# ABBA: pair j is (old, new) for odd j, (new, old) for even j, so that a steady drift of
+	# the machine's speed favours neither side, and each pair's two runs are neighbours.
+	plan= sides=
+	for j in $(seq "$RUNS"); do
+		if [ $((j % 2)) = 1 ]; then
+			sides="$sides a b" plan="$plan $inj_a $inj_b"
+		else
+			sides="$sides b a" plan="$plan $inj_b $inj_a"
+		fi
+	done
+	sides=${sides# } plan=${plan# }
+	mkdir -p "$artifacts/runs/old" "$artifacts/runs/new"
+fi
 {
 	if [ -n "$from" ]; then
 		echo "runs_from=$from (no VM)"
@@ -215,38 +338,66 @@ plan=${plan% }
 		echo "kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz (pinned $KVER)}"
 		echo "driver=$driver module=${module:-none}"
 		echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
-		echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
+		if [ "$ab" = 1 ]; then
+			echo "against: old side: module ${old_ko:-the same} settings: ${set_a:-none} inject_poll_delay_ns=$inj_a"
+			echo "         new side: module ${module:-none} settings: ${set_b:-none} inject_poll_delay_ns=$inj_b"
+			echo "runs=$RUNS per side, order ABBA (old new new old ...) smp=$SMP"
+		else
+			echo "runs=$RUNS inject_poll_delay_ns=$inject smp=$SMP"
+		fi
 	fi
-	echo "baseline=$baseline quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all} inconclusive=$inconc"
-	echo "mode=$([ "$update" = 1 ] && echo update-baseline || { [ "$do_plan" = 1 ] && echo plan; } || echo compare)"
+	[ "$ab" = 1 ] && [ -n "$from" ] && echo "against: the A/B runs in $from/old and $from/new"
+	echo "baseline=${baseline:-none (A/B)} quantile=$QUANTILE max_regression=$MAX_REGRESSION stages=${STAGES:-all} inconclusive=$inconc"
+	echo "mode=$([ "$ab" = 1 ] && echo ab || { [ "$update" = 1 ] && echo update-baseline; } || { [ "$do_plan" = 1 ] && echo plan; } || echo compare)"
 } > "$artifacts/summary.txt"
 echo "$prog: settings (also in $artifacts/summary.txt):"
 sed 's/^/  /' "$artifacts/summary.txt"
 
 # --- the VM run (or the given recordings) ----------------------------------------------------------
-if [ -n "$from" ]; then
+if [ -n "$from" ] && [ "$ab" = 1 ]; then
+	cp "$from"/old/*.json "$artifacts/runs/old/"
+	cp "$from"/new/*.json "$artifacts/runs/new/"
+	for f in calibration.txt order.txt; do
+		[ -f "$from/$f" ] && cp "$from/$f" "$artifacts/runs/$f"
+	done
+	[ -f "$from/../dmesg.txt" ] && cp "$from/../dmesg.txt" "$artifacts/dmesg.txt"
+	[ -f "$from/dmesg.txt" ] && cp "$from/dmesg.txt" "$artifacts/dmesg.txt"
+	RUNS=$(ls "$artifacts"/runs/new/*.json | wc -l)
+	echo "$prog: A/B recordings from $from (no VM)"
+elif [ -n "$from" ]; then
 	n=0
 	for f in "$from"/*.json; do
 		n=$((n + 1))
 		cp "$f" "$artifacts/runs/$(basename "$f")"
 	done
 	[ -f "$from/dmesg.txt" ] && cp "$from/dmesg.txt" "$artifacts/dmesg.txt"
+	[ -f "$from/calibration.txt" ] && cp "$from/calibration.txt" "$artifacts/runs/calibration.txt"
 	RUNS=$n
 	echo "$prog: $n recording(s) from $from (no VM)"
 else
 	# A private name for the scenario, so that checks running side by side do not share the
 	# harness's build/vm/NAME.cpio.
+	# The old module travels in the scenario folder (/scenario/old.ko in the guest).
 	sname=ci-record-$$
-	mkdir -p "$artifacts/.scenario"
-	ln -sfn "$top/tests/vm/scenarios/ci-record" "$artifacts/.scenario/$sname"
+	mkdir -p "$artifacts/.scenario/$sname"
+	cp "$top"/tests/vm/scenarios/ci-record/* "$artifacts/.scenario/$sname/"
+	[ -n "$old_ko" ] && cp "$old_ko" "$artifacts/.scenario/$sname/old.ko"
+	nrec=$RUNS
+	[ "$ab" = 1 ] && nrec=$((2 * RUNS))
 	vm_args=(--out "$artifacts/vm" --timeout "$timeout" --smp "$SMP")
 	[ -n "$kernel" ] && vm_args+=(--kernel "$kernel")
 	if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$module"); else vm_args+=(--no-module); fi
-	for kv in "PLAN=$plan" "RUNS=$RUNS" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
+	for kv in "PLAN=$plan" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
 		"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
 		vm_args+=(--env "$kv")
 	done
-	echo "$prog: booting the guest for $RUNS run(s) of ${DURATION}s at $RATE pps (time limit ${timeout}s)"
+	[ "$ab" = 1 ] && vm_args+=(--env "SIDES=$sides" --env "SET_A=$set_a" --env "SET_B=$set_b" \
+		--env "MODULE_A=$([ -n "$old_ko" ] && echo 1 || echo 0)")
+	if [ "$ab" = 1 ]; then
+		echo "$prog: booting the guest for $RUNS run(s) per side of ${DURATION}s at $RATE pps, order ABBA (time limit ${timeout}s)"
+	else
+		echo "$prog: booting the guest for $RUNS run(s) of ${DURATION}s at $RATE pps (time limit ${timeout}s)"
+	fi
 	t_vm=$(now)
 	set +e
 	bash "$top/tests/vm/run-vm.sh" "${vm_args[@]}" "$artifacts/.scenario/$sname" > "$artifacts/check.log" 2>&1
@@ -260,12 +411,31 @@ else
 		sed 's/^/  | /' "$artifacts/check.log" >&2
 		exit 3
 	fi
-	for i in $(seq "$RUNS"); do
+	for i in $(seq "$nrec"); do
 		f=$artifacts/vm/run-$i.json
 		[ -s "$f" ] || { echo "$prog: error: recording $f is missing" >&2; exit 3; }
-		cp "$f" "$artifacts/runs/run-$i.json"
 	done
-	echo "$prog: $RUNS recording(s) in $artifacts/runs (VM ${t_vm}s)"
+	[ -s "$artifacts/vm/calibration.txt" ] && cp "$artifacts/vm/calibration.txt" "$artifacts/runs/"
+	if [ "$ab" = 1 ]; then
+		# Pair j's two runs get the same name on both sides (compare --paired pairs by name).
+		i=0
+		for j in $(seq "$RUNS"); do
+			for _ in 1 2; do
+				i=$((i + 1))
+				side=$(cat "$artifacts/vm/run-$i.side")
+				d=new
+				[ "$side" = a ] && d=old
+				cp "$artifacts/vm/run-$i.json" "$artifacts/runs/$d/run-$(printf %02d "$j").json"
+				echo "run $i: pair $j $d inject_poll_delay_ns=$(cat "$artifacts/vm/run-$i.inject")"
+			done
+		done > "$artifacts/runs/order.txt"
+		echo "$prog: $RUNS recording(s) per side in $artifacts/runs/old and $artifacts/runs/new (VM ${t_vm}s)"
+	else
+		for i in $(seq "$RUNS"); do
+			cp "$artifacts/vm/run-$i.json" "$artifacts/runs/run-$i.json"
+		done
+		echo "$prog: $RUNS recording(s) in $artifacts/runs (VM ${t_vm}s)"
+	fi
 fi
 
 # --- a new baseline: write it next to the old one, then swap -----------------------------------
@@ -274,6 +444,7 @@ if [ "$update" = 1 ]; then
 	mkdir -p "$parent" || die "cannot create $parent"
 	tmp=$(mktemp -d "$parent/.$(basename "$baseline").new.XXXXXX")
 	cp "$artifacts"/runs/*.json "$tmp/"
+	[ -f "$artifacts/runs/calibration.txt" ] && cp "$artifacts/runs/calibration.txt" "$tmp/"
 	# The new set must be one that compare accepts (same stages and units in every run).
 	if ! err=$("$rxscope" compare "$tmp" "$tmp" --inconclusive ok --format json 2>&1 > /dev/null); then
 		rm -rf "$tmp"
@@ -290,7 +461,11 @@ if [ "$update" = 1 ]; then
 	chmod 755 "$baseline"
 	total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 	echo "wall_s=$total" >> "$artifacts/summary.txt"
-	echo "$prog: new baseline of $RUNS run(s) in $baseline (${total}s)"
+	if [ -f "$baseline/calibration.txt" ]; then
+		echo "$prog: new baseline of $RUNS run(s) in $baseline, calibrated: $(cal_median "$baseline/calibration.txt") ms (${total}s)"
+	else
+		echo "$prog: new baseline of $RUNS run(s) in $baseline, without a calibration (its runs had none): later checks against it are inconclusive (${total}s)"
+	fi
 	exit 0
 fi
 
@@ -341,11 +516,48 @@ if [ "$do_plan" = 1 ]; then
 	exit 0
 fi
 
+# --- the machine: the baseline's calibration against this one's ---------------------------------
+# A baseline is judged only on a machine of its speed: the median time of the guest's
+# fixed CPU-bound loop (calibration.txt) within --calibration-tolerance of the baseline's.
+# An A/B check needs no calibration (both sides ran on this machine, interleaved); it
+# reports how much the speed varied during the job.
+notcomp=
+ncal=$(cal_median "$artifacts/runs/calibration.txt")
+if [ "$ab" = 1 ]; then
+	cb=$artifacts/runs/old cn=$artifacts/runs/new
+	if [ -n "$ncal" ]; then
+		cals=$(sed -n 's/^calibration_ms=\([0-9]*\).*/\1/p' "$artifacts/runs/calibration.txt")
+		echo "$prog: the machine's speed during the job: calibration $(echo $cals | tr ' ' '/') ms" \
+		     "(slowest/fastest $(echo "$cals" | sort -n |
+			awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%.2fx", (a > 0) ? b / a : 0 }')); both sides ran through it"
+	fi
+else
+	cb=$baseline cn=$artifacts/runs
+	bcal=$(cal_median "$baseline/calibration.txt")
+	if [ -z "$bcal" ]; then
+		notcomp="the baseline $baseline is uncalibrated (no calibration.txt: it does not say how fast its machine was)"
+	elif [ -z "$ncal" ]; then
+		notcomp="these runs carry no calibration (no calibration.txt in them)"
+	else
+		ratio=$(awk -v n="$ncal" -v b="$bcal" 'BEGIN { printf "%.2f", n / b }')
+		speed=$(awk -v n="$ncal" -v b="$bcal" 'BEGIN { if (n >= b) printf "%.1fx slower", n / b; else printf "%.1fx faster", b / n }')
+		calmsg="calibration: this machine ${ncal} ms, the baseline's ${bcal} ms: this machine is $speed than the one that recorded the baseline"
+		if awk -v r="$ratio" -v t="$caltol" 'BEGIN { exit !(r > t || r < 1 / t) }'; then
+			notcomp="this machine is $speed than the one that recorded the baseline (calibration ${ncal} ms against ${bcal} ms; the tolerance is ${caltol}x)"
+		else
+			echo "$prog: $calmsg (within ${caltol}x: comparable)"
+		fi
+	fi
+	echo "calibration_new_ms=${ncal:-none} calibration_baseline_ms=${bcal:-none} tolerance=$caltol comparable=$([ -z "$notcomp" ] && echo yes || echo no)" >> "$artifacts/summary.txt"
+fi
+pair_args=()
+[ "$ab" = 1 ] && pair_args=(--paired)
+
 # --- the comparison ----------------------------------------------------------------------------
 rc=
 for fmt in text:txt json:json junit:xml markdown:md html:html; do
 	set +e
-	"$rxscope" compare "$baseline" "$artifacts/runs" "${cmp_args[@]}" --format "${fmt%%:*}" \
+	"$rxscope" compare "$cb" "$cn" "${cmp_args[@]}" "${pair_args[@]}" --format "${fmt%%:*}" \
 		> "$artifacts/compare.${fmt#*:}" 2> "$artifacts/compare.${fmt#*:}.err"
 	r=$?
 	set -e
@@ -357,15 +569,29 @@ for fmt in text:txt json:json junit:xml markdown:md html:html; do
 		exit 2
 	fi
 done
-bk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$baseline/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
-nk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$artifacts/runs/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
-echo "baseline kernel: $bk"
-echo "new kernel:      $nk"
+bk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$cb/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
+nk=$(grep -m1 -o '"kernel": *"[^"]*"' "$(compgen -G "$cn/*.json" | head -n 1)" | sed 's/.*: *"//; s/"$//')
+if [ "$ab" = 1 ]; then
+	echo "old side: $cb (kernel $bk)"
+	echo "new side: $cn (kernel $nk)"
+else
+	echo "baseline kernel: $bk"
+	echo "new kernel:      $nk"
+fi
+[ -n "$notcomp" ] && echo "$prog: NOT COMPARABLE: $notcomp; the table below is shown, not judged"
 cat "$artifacts/compare.txt"
 [ -f "$artifacts/compare.txt.err" ] && cat "$artifacts/compare.txt.err" >&2
 total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 echo "wall_s=$total compare_exit=$rc" >> "$artifacts/summary.txt"
 ninc=$(sed -n 's/^  "inconclusive": \([0-9]*\),$/\1/p' "$artifacts/compare.json")
+if [ -n "$notcomp" ] && [ "$rc" != 2 ]; then
+	# Not comparable: compare's verdict above measures the machine as much as the change.
+	echo "verdict=inconclusive reason=not-comparable" >> "$artifacts/summary.txt"
+	echo "$prog: NOT COMPARABLE: $notcomp."
+	echo "$prog: INCONCLUSIVE: the table above is shown, not judged. To judge a change on any machine, run an A/B check in one job: ci-check --against OLD.ko (the module the change replaces), or --against same to see the machine's noise (docs/ci.md). To judge against a baseline, record it on this kind of machine: ci-check --update-baseline --baseline DIR (${total}s; artifacts in $artifacts)"
+	[ "$inconc" = ok ] && exit 0
+	exit 4
+fi
 case $rc in
 0) if [ "${ninc:-0}" -gt 0 ]; then
 	echo "$prog: ok (--inconclusive ok): no stage regressed, $ninc undecided (${total}s; artifacts in $artifacts)"
@@ -376,4 +602,7 @@ case $rc in
 4) echo "$prog: INCONCLUSIVE: no stage regressed, but $ninc judged stage(s) could not be decided; see the runs advice above, or ci-check --plan (${total}s; artifacts in $artifacts)" ;;
 *) echo "$prog: error: compare rejected the recordings (exit $rc)" >&2; rc=2 ;;
 esac
+if [ "$ab" = 1 ] && [ -z "$old_ko" ] && [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
+	echo "$prog: this was the module against itself (--against same): any verdict but ok or inconclusive is a false alarm. To judge a change: --against OLD.ko; to see a known slow-down found: --against same --inject-ns 50000 (docs/ci.md)"
+fi
 exit "$rc"
