@@ -143,7 +143,10 @@ bench: deps
 	$(Q)bash tests/vm/bench.sh
 	$(Q)bash tests/bench-host.sh
 
-# The ready-made latency check (docs/ci.md): CI_CHECK_ARGS="--kernel PATH --baseline DIR ..."
+# The ready-made latency check (docs/ci.md). By default an A/B of the built module against
+# itself in one boot (no change: expect ok), which ends by showing how to judge a change:
+# CI_CHECK_ARGS="--against old/rxscope_igb.ko", or "--kernel PATH --baseline DIR ...".
+CI_CHECK_ARGS ?= --against same
 ci-check: deps
 	$(Q)$(MAKE) all module
 	$(Q)bash tests/vm/ci-check.sh $(CI_CHECK_ARGS)

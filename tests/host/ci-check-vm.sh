@@ -2,23 +2,27 @@
 # SPDX-License-Identifier: GPL-2.0
 # Proofs of the ready-made CI check (tests/vm/ci-check.sh), run by make test:
 #  - bad input is refused with exit 2 before any VM boots;
-#  - the committed baseline (tests/baselines/KVER/default) is a set compare accepts, and its
-#    spread lets the default profile's K decide: ci-check --plan advises at most K, and the
-#    baseline checked against itself is ok (exit 0), not inconclusive;
-#  - one VM boot records three interleaved sets of K runs with the default profile: clean A,
-#    B with rxscope_igb's inject_poll_delay_ns=INJECT_NS, clean C (rounds A B C, C B A, ...);
-#  - ci-check --update-baseline makes A the baseline (replacing an old directory whole);
-#  - proof 1, clean vs clean: ci-check of C against A passes (exit 0, the judged poll ok),
-#    with all artifacts; compared on every stage, none is regressed or improved;
-#  - proof 2, a real poll slow-down: ci-check of B against A fails with poll regressed, the
-#    stages containing poll not improved, and the unrelated l2_to_ip and hardirq not
-#    regressed;
-#  - proof 3, too few runs: two runs of B against two of A (at p50 and p99) are regressed
-#    or inconclusive, never ok, and the exit code is never 0.
-# About 4.5 minutes of TCG (one boot, 3 x PROOF_K runs of about 6.5 s). Every check prints
-# PASS:/FAIL:. INJECT_NS (default 50000) is chosen from the sensitivity sweep in docs/ci.md.
-# PROOF_VM_DIR=DIR re-judges the recordings of an earlier boot (run-vm.sh's results folder,
-# 3 x PROOF_K runs) instead of booting.
+#  - the committed baseline is a set compare accepts and ci-check --plan advises at most the
+#    profile's K for it; it carries no calibration, so a check against it is inconclusive
+#    (exit 4), says the baseline is uncalibrated and points to --against;
+#  - A/B with injection: one boot, ci-check --against same --inject-ns INJECT_NS (ABBA,
+#    PROOF_K runs per side) reports poll regressed, the stages containing poll not improved,
+#    and the unrelated l2_to_ip and hardirq not regressed; both sides' recordings, the
+#    order and the calibration are in the artifacts;
+#  - A/B with no change while the machine's speed drifts: one boot, ci-check --against
+#    same (NOCHANGE_K runs per side); halfway through, the host takes two thirds of the CPU
+#    away from QEMU (it stops QEMU 0.2 s of every 0.3 s, a CPU hog of fixed strength); no
+#    stage is regressed, every stage judged;
+#  - calibration (the second boot calibrates after every run): a baseline of the old side's
+#    runs before the slow-down, with every other calibration of that time, is accepted for
+#    the new side's runs of that time with the calibrations between, and refused as not
+#    comparable ("N x slower", exit 4) for the runs and calibrations during the slow-down;
+#  - a baseline made by --update-baseline replaces the old directory whole; the injected
+#    side against it regresses; K = 2 per side is never ok.
+# About 7 minutes of TCG (two boots). Every check prints PASS:/FAIL:. INJECT_NS (default
+# 50000) is chosen from the sensitivity sweep in docs/ci.md.
+# PROOF_VM_DIR=DIR re-judges the artifacts of earlier boots (DIR/inj and DIR/nochange, two
+# ci-check --artifacts folders) instead of booting.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -66,6 +70,14 @@ junit_failed() {
 	awk -v s="$2" '$0 ~ "<testcase [^>]*name=\"" s "\"" { t=1 }
 		t && /<failure/ { found=1 } t && /<\/testcase>|\/>$/ && !/<testcase/ { t=0 }
 		END { exit !found }' "$1"
+}
+# descendants PID: the processes below PID (children first).
+descendants() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		echo "$p"
+		descendants "$p"
+	done
 }
 rc_is() { # rc_is WANT DESCRIPTION COMMAND...: runs COMMAND, output in $work/out
 	local want=$1 what=$2 rc
@@ -119,6 +131,24 @@ rc_is 2 "ci-check refuses an ambiguous --max-regression 0.15 before booting" \
 check "  ... and shows both readings" grep -q "15% or 0.15%" "$work/out"
 rc_is 2 "ci-check refuses --plan with --update-baseline" \
 	bash "$ck" --plan --update-baseline --baseline "$work/x" --artifacts "$work/a0"
+rc_is 2 "ci-check refuses --against with --baseline" \
+	bash "$ck" --against same --baseline "$work/x" --artifacts "$work/a0"
+rc_is 2 "ci-check refuses --against with --update-baseline" \
+	bash "$ck" --against same --update-baseline --baseline "$work/x" --artifacts "$work/a0"
+rc_is 2 "ci-check refuses a missing old module" \
+	bash "$ck" --against "$work/old.ko" --artifacts "$work/a0"
+check "  ... and names it" grep -q "$work/old.ko" "$work/out"
+: > "$work/bzImage"
+rc_is 2 "ci-check refuses a kernel image as OLD (it would need alternating boots)" \
+	bash "$ck" --against "$work/bzImage" --artifacts "$work/a0"
+check "  ... and says why" grep -q 'alternating boots' "$work/out"
+rc_is 2 "ci-check refuses a malformed setting" bash "$ck" --against 'sysctl:a b' --artifacts "$work/a0"
+rc_is 2 "ci-check refuses a sysctl for one side only" \
+	bash "$ck" --against sysctl:net.core.busy_read=0 --artifacts "$work/a0"
+rc_is 2 "ci-check refuses --set without --against" bash "$ck" --set sysctl:net.core.busy_read=0 --artifacts "$work/a0"
+rc_is 2 "ci-check refuses --calibration-tolerance 1" bash "$ck" --calibration-tolerance 1 --artifacts "$work/a0"
+rc_is 2 "ci-check --against --from-runs refuses a folder without old/ and new/" \
+	bash "$ck" --against same --from-runs "$work/empty" --artifacts "$work/a0"
 check "no VM ran for bad input (no artifacts written)" [ ! -e "$work/a0/runs" ]
 
 # --- the committed baseline ----------------------------------------------------------------------
@@ -137,139 +167,191 @@ cat "$work/out"
 adv=$(sed -n 's/^recommended: --runs \([0-9]*\) .*/\1/p' "$work/a-plan/plan.txt")
 check "  ... and advises K = ${adv:-none} <= the profile's RUNS = $(pv RUNS) for its judged stages" \
 	[ -n "$adv" ] && [ "${adv:-999}" -le "$(pv RUNS)" ]
-rc_is 0 "ci-check of the committed baseline against itself decides: exit 0, not inconclusive" \
-	bash "$ck" --from-runs "$cb" --baseline "$cb" --artifacts "$work/a-self"
-check "  ... poll judged ok" is_verdict "$work/a-self/compare.txt" poll ok
-
-# --- one boot, three interleaved sets -----------------------------------------------------------
-# Rounds of (clean, injected B, clean): the three sets see the same drift of the host's
-# speed, so what differs between them is the injected delay alone. The runs use the
-# default profile's traffic and the scenario ci-check boots (ci-record).
-# K runs per set: PROOF_K, by default the profile's RUNS (K = 12: 36 runs, about 4 minutes
-# of TCG in one boot).
-k=${PROOF_K:-$(pv RUNS)}
-plan=
-for _ in $(seq "$k"); do plan="$plan 0 $inject 0"; done
-mkdir -p "$work/sc"
-ln -s "$top/tests/vm/scenarios/ci-record" "$work/sc/ci-proof-$$"
-t=$(date +%s)
-if [ -n "${PROOF_VM_DIR:-}" ]; then
-	# Re-judge the recordings of an earlier boot (its results folder: run-N.json,
-	# run-N.inject, dmesg.txt; 3 x PROOF_K runs in the order above) without booting.
-	mkdir -p "$work/vm"
-	cp "$PROOF_VM_DIR"/run-*.json "$PROOF_VM_DIR"/run-*.inject "$PROOF_VM_DIR"/dmesg.txt "$work/vm/"
-	echo "recordings of an earlier boot: $PROOF_VM_DIR" > "$work/vm.log"
-	[ -f "$work/vm/run-$((3 * k)).json" ]
+if [ -s "$cb/calibration.txt" ]; then
+	rc_is 0 "ci-check of the committed baseline against itself decides: exit 0, not inconclusive" \
+		bash "$ck" --from-runs "$cb" --baseline "$cb" --artifacts "$work/a-self"
+	check "  ... poll judged ok" is_verdict "$work/a-self/compare.txt" poll ok
 else
-	bash tests/vm/run-vm.sh --out "$work/vm" --smp "$(pv SMP)" --timeout 1200 \
-		--env PLAN="${plan# }" --env RUNS=$((3 * k)) --env DRIVER=rxscope_igb \
-		--env RATE="$(pv RATE)" --env FLOWS="$(pv FLOWS)" --env PAYLOAD="$(pv PAYLOAD)" \
-		--env DURATION="$(pv DURATION)" --env WARMUP="$(pv WARMUP)" \
-		"$work/sc/ci-proof-$$" > "$work/vm.log" 2>&1
+	rc_is 4 "ci-check against the committed baseline, which has no calibration: inconclusive" \
+		bash "$ck" --from-runs "$cb" --baseline "$cb" --artifacts "$work/a-self"
+	check "  ... says the baseline is uncalibrated" grep -q 'NOT COMPARABLE: the baseline .* is uncalibrated' "$work/out"
+	check "  ... and points to --against" grep -q -- '--against OLD.ko' "$work/out"
+	check "  ... and still shows the table (poll's row)" grep -q '^poll ' "$work/a-self/compare.txt"
 fi
-rc=$?
-rm -f "build/vm/ci-proof-$$.cpio" "build/vm/ci-proof-$$.env"
-cat "$work/vm.log"
-grep -E '^(PASS|FAIL): ' "$work/vm/guest.log" 2>/dev/null | sed 's/^/  guest /'
-check "one boot recorded 3 x $k interleaved runs ($(( $(date +%s) - t )) s)" [ "$rc" = 0 ]
-[ "$rc" = 0 ] || { echo "ci-check proofs: $((fails)) failed"; exit 1; }
-mkdir -p "$work/A" "$work/B" "$work/C"
-# Odd rounds run A B C, even rounds C B A: a steady drift of the host's speed favours
-# neither clean set.
-for r in $(seq "$k"); do
-	first=A last=C
-	[ $((r % 2)) = 0 ] && first=C last=A
-	cp "$work/vm/run-$((3 * r - 2)).json" "$work/$first/run-$r.json"
-	cp "$work/vm/run-$((3 * r - 1)).json" "$work/B/run-$r.json"
-	cp "$work/vm/run-$((3 * r)).json" "$work/$last/run-$r.json"
-done
-cp "$work/vm/dmesg.txt" "$work/B/"
-cp "$work/vm/dmesg.txt" "$work/C/"
 
-# --- the baseline: set A, replacing an old baseline directory whole ---------------------------------
-mkdir -p "$work/base"
-echo '{}' > "$work/base/stale.json"
-rc_is 0 "ci-check --update-baseline takes set A as the baseline" \
-	bash "$ck" --update-baseline --from-runs "$work/A" --baseline "$work/base" --artifacts "$work/a-base"
-n=$(ls "$work/base"/run-*.json 2>/dev/null | wc -l)
-check "the new baseline has K=$k recordings ($n)" [ "$n" = "$k" ]
-check "  ... and replaced the old directory (stale file gone, no temp dirs left)" \
-	[ ! -e "$work/base/stale.json" -a -z "$(ls -A "$work" | grep -E '^\.base\.(new|old)\.')" ]
+# --- boot 1: A/B with an injected poll delay -------------------------------------------------------
+k=${PROOF_K:-10}
+k0=${NOCHANGE_K:-6}
+if [ -n "${PROOF_VM_DIR:-}" ]; then
+	cp -r "$PROOF_VM_DIR/inj" "$work/a-inj"
+	cp -r "$PROOF_VM_DIR/nochange" "$work/a-same"
+	rc_inj=$(sed -n 's/.*compare_exit=\([0-9]*\).*/\1/p' "$work/a-inj/summary.txt")
+	rc_same=$(sed -n 's/.*compare_exit=\([0-9]*\).*/\1/p' "$work/a-same/summary.txt")
+	echo "artifacts of earlier boots: $PROOF_VM_DIR"
+else
+	t=$(date +%s)
+	bash "$ck" --against same --inject-ns "$inject" --runs "$k" --artifacts "$work/a-inj" > "$work/inj.log" 2>&1
+	rc_inj=$?
+	cat "$work/inj.log"
+	echo "A/B with injection: $(( $(date +%s) - t )) s"
 
-# --- proof 1: clean C against clean A ------------------------------------------------------------
-rc_is 0 "ci-check of clean set C against baseline A passes" \
-	bash "$ck" --from-runs "$work/C" --baseline "$work/base" --artifacts "$work/a-clean"
-cat "$work/out"
-c=$work/a-clean/compare.txt
-check "clean vs clean: no stage flagged" none_flagged "$c"
-check "clean vs clean: poll (the profile's judged stage) is ok" is_verdict "$c" poll ok
-for s in l2_to_ip hardirq socket; do
-	check "clean vs clean: $s is shown (not judged)" is_verdict "$c" "$s" "not judged"
-done
-# Every stage judged, at the profile's quantile and threshold: the false-positive figure.
-"$rxscope" compare "$work/base" "$work/C" --quantile "$(pv QUANTILE)" \
-	--max-regression "$(pv MAX_REGRESSION)" > "$work/all-clean.txt" 2>&1
-r=$?
-check "clean vs clean, every stage judged: no stage regressed or improved (exit $r)" \
-	none_flagged "$work/all-clean.txt"
-check "  ... exit 0 or 4, never 1 ($r)" [ "$r" = 0 -o "$r" = 4 ]
-sed -n '/^INCONCLUSIVE\|^OK\|^REGRESSION/p' "$work/all-clean.txt"
-for f in runs/run-1.json "runs/run-$k.json" compare.txt compare.json compare.xml compare.md \
-	compare.html dmesg.txt summary.txt; do
-	check "artifact $f is there" [ -s "$work/a-clean/$f" ]
-done
-nst=$(verdicts "$c" | wc -l)
-ntc=$(grep -c '<testcase ' "$work/a-clean/compare.xml")
-check "JUnit has one test case per stage ($ntc = $nst)" [ "$ntc" = "$nst" ]
-check "JUnit of the clean set has no <failure> or <error>" \
-	[ "$(grep -c '<failure\|<error' "$work/a-clean/compare.xml")" = 0 ]
-check "the JSON comparison's verdict is ok" grep -qE '^  "verdict": *"ok"' "$work/a-clean/compare.json"
-check "dmesg shows rxscope_igb drove the NIC" grep -q rxscope_igb "$work/a-clean/dmesg.txt"
+	# --- boot 2: A/B with no change, the host slowing QEMU down halfway -------------------------
+	t=$(date +%s)
+	RXS_CAL_EVERY=1 bash "$ck" --against same --runs "$k0" --artifacts "$work/a-same" > "$work/same.log" 2>&1 &
+	ckpid=$!
+	# Halfway: when run k0 of 2 x k0 is written, stop QEMU 0.2 s of every 0.3 s until it ends.
+	for _ in $(seq 3000); do
+		[ -e "$work/a-same/vm/run-$k0.json" ] || ! kill -0 "$ckpid" 2> /dev/null && break
+		sleep 0.5
+	done
+	qemu=
+	for p in $(descendants "$ckpid"); do
+		case $(cat "/proc/$p/comm" 2> /dev/null) in qemu-system*) qemu=$p; break ;; esac
+	done
+	if [ -n "$qemu" ]; then
+		echo "slowing QEMU ($qemu) down from run $((k0 + 1)) on"
+		(
+			trap 'kill -CONT "$qemu" 2> /dev/null; exit 0' TERM
+			while kill -0 "$qemu" 2> /dev/null; do
+				kill -STOP "$qemu" 2> /dev/null
+				sleep 0.2
+				kill -CONT "$qemu" 2> /dev/null
+				sleep 0.1
+			done
+		) &
+		hog=$!
+	fi
+	wait "$ckpid"
+	rc_same=$?
+	[ -n "${hog:-}" ] && { kill "$hog" 2> /dev/null; wait "$hog" 2> /dev/null; }
+	cat "$work/same.log"
+	echo "A/B with no change: $(( $(date +%s) - t )) s"
+	check "the host slowed QEMU down halfway through the no-change A/B" [ -n "$qemu" ]
+fi
 
-# --- proof 2: injected B against clean A ---------------------------------------------------------
-rc_is 1 "ci-check of set B (inject_poll_delay_ns=$inject) against baseline A reports a regression" \
-	bash "$ck" --from-runs "$work/B" --baseline "$work/base" --artifacts "$work/a-inj"
-cat "$work/out"
+# --- proof 1: A/B with injection -----------------------------------------------------------------
+check "A/B with inject_poll_delay_ns=$inject on the new side: ci-check reports a regression (exit $rc_inj)" \
+	[ "$rc_inj" = 1 ]
 c=$work/a-inj/compare.txt
-check "injected: poll regressed" is_verdict "$c" poll regressed
-"$rxscope" compare "$work/base" "$work/B" --quantile "$(pv QUANTILE)" \
+check "A/B injected: poll regressed" is_verdict "$c" poll regressed
+check "A/B injected: compare was paired" grep -q '"method": "paired-runs' "$work/a-inj/compare.json"
+for f in "runs/old/run-01.json" "runs/new/run-01.json" "runs/old/run-$(printf %02d "$k").json" \
+	"runs/new/run-$(printf %02d "$k").json" runs/order.txt runs/calibration.txt compare.txt \
+	compare.json compare.xml compare.md dmesg.txt summary.txt; do
+	check "A/B artifact $f is there" [ -s "$work/a-inj/$f" ]
+done
+check "A/B order is ABBA (old new new old ...)" \
+	[ "$(awk '{ printf "%s ", $5 }' "$work/a-inj/runs/order.txt" | cut -d' ' -f1-4)" = "old new new old" ]
+inj=$(awk '$5 == "new" { sub(/.*=/, "", $6); print $6 }' "$work/a-inj/runs/order.txt" | sort -u)
+clean=$(awk '$5 == "old" { sub(/.*=/, "", $6); print $6 }' "$work/a-inj/runs/order.txt" | sort -u)
+check "A/B injected: the guest had the delay on the new side only (new: $inj, old: $clean)" \
+	[ "$inj" = "$inject" -a "$clean" = 0 ]
+"$rxscope" compare "$work/a-inj/runs/old" "$work/a-inj/runs/new" --paired --quantile "$(pv QUANTILE)" \
 	--max-regression "$(pv MAX_REGRESSION)" > "$work/all-inj.txt" 2>&1
+cat "$work/all-inj.txt"
 for s in irq_to_rx total; do
-	check "injected, every stage judged: $s (contains poll) regressed, ok or inconclusive, never improved" \
+	check "A/B injected, every stage judged: $s (contains poll) regressed, ok or inconclusive, never improved" \
 		is_verdict "$work/all-inj.txt" "$s" regressed ok inconclusive
 done
 for s in l2_to_ip hardirq; do
-	check "injected, every stage judged: $s (unrelated) ok or inconclusive, not regressed" \
+	check "A/B injected, every stage judged: $s (unrelated) ok or inconclusive, not regressed" \
 		is_verdict "$work/all-inj.txt" "$s" ok inconclusive
 done
-check "injected: JUnit has a <failure> in poll's test case" junit_failed "$work/a-inj/compare.xml" poll
-check "injected: the JSON comparison's verdict is regressed" \
-	grep -qE '^  "verdict": *"regressed"' "$work/a-inj/compare.json"
-check "injected: the HTML page says REGRESSION" \
-	grep -q 'id="outcome">REGRESSION<' "$work/a-inj/compare.html"
-check "injected: the HTML page's first stage row is a regressed one" \
-	[ "$(grep -o '<tr class="v-[a-z-]*"' "$work/a-inj/compare.html" | head -n 1)" = '<tr class="v-regressed"' ]
-inj=$(for r in $(seq "$k"); do cat "$work/vm/run-$((3 * r - 1)).inject"; done | sort -u)
-check "injected: the guest had the delay set in each of B's runs ($inj)" [ "$inj" = "$inject" ]
+check "A/B injected: JUnit has a <failure> in poll's test case" junit_failed "$work/a-inj/compare.xml" poll
 
-# --- proof 3: K = 2, the same delay: never ok -----------------------------------------------------
+# --- proof 2: A/B with no change, the machine's speed drifting --------------------------------------
+check "A/B with no change: ci-check exits 0 or 4, never 1 (exit $rc_same)" [ "$rc_same" = 0 -o "$rc_same" = 4 ]
+check "A/B no change: poll ok or inconclusive" is_verdict "$work/a-same/compare.txt" poll ok inconclusive
+[ -n "${PROOF_VM_DIR:-}" ] ||
+	check "A/B no change: ci-check says it was the module against itself" grep -q 'the module against itself' "$work/same.log"
+"$rxscope" compare "$work/a-same/runs/old" "$work/a-same/runs/new" --paired --quantile "$(pv QUANTILE)" \
+	--max-regression "$(pv MAX_REGRESSION)" > "$work/all-same.txt" 2>&1
+r=$?
+cat "$work/all-same.txt"
+check "A/B no change, every stage judged: no stage regressed or improved (exit $r)" none_flagged "$work/all-same.txt"
+check "  ... exit 0 or 4, never 1 ($r)" [ "$r" = 0 -o "$r" = 4 ]
+cat "$work/a-same/runs/calibration.txt"
+
+# --- proof 3: calibration ----------------------------------------------------------------------------
+# Boot 2 calibrated after every run. The baseline: the old side's runs of the pairs before
+# the slow-down, with every other calibration from that time (after runs 0, 2, 4, ...).
+# Checked against it: the new side's runs of the same pairs with the calibrations between
+# those (after runs 1, 3, ...), and the new side's runs of the pairs during the slow-down
+# with the calibrations from then (after more than k0 runs; the one right after run k0 may
+# straddle the start, and is left out).
+h=$(( (k0 + 1) / 2 ))	# pairs 1..h ran before the slow-down
+mkdir -p "$work/base1" "$work/fast" "$work/slow"
+cal=$work/a-same/runs/calibration.txt
+for j in $(seq "$k0"); do
+	f=run-$(printf %02d "$j").json
+	if [ "$j" -le $((k0 / 2)) ]; then
+		cp "$work/a-same/runs/old/$f" "$work/base1/"
+		cp "$work/a-same/runs/new/$f" "$work/fast/"
+	elif [ "$j" -gt "$h" ]; then
+		cp "$work/a-same/runs/new/$f" "$work/slow/"
+	fi
+done
+aft() { awk -v k="$k0" -v w="$1" '{ a = $2; sub(/after_run=/, "", a); a += 0 }
+	(w == "even" && a < k && a % 2 == 0) || (w == "odd" && a < k && a % 2 == 1) ||
+	(w == "slow" && a > k)' "$cal"; }
+aft even > "$work/base1/calibration.txt"
+aft odd > "$work/fast/calibration.txt"
+aft slow > "$work/slow/calibration.txt"
+check "calibrations for the baseline ($(grep -c . "$work/base1/calibration.txt")), before ($(grep -c . "$work/fast/calibration.txt")) and during ($(grep -c . "$work/slow/calibration.txt")) the slow-down" \
+	[ -s "$work/base1/calibration.txt" -a -s "$work/fast/calibration.txt" -a -s "$work/slow/calibration.txt" ]
+bash "$ck" --from-runs "$work/fast" --baseline "$work/base1" --artifacts "$work/a-fast" > "$work/out" 2>&1
+r=$?
+cat "$work/out"
+check "calibration, no slow-down: the baseline is accepted as comparable" grep -q '(within .*x: comparable)' "$work/out"
+check "  ... and judged: exit 0, 1 or 4, not 'NOT COMPARABLE' ($r)" \
+	[ "$r" != 2 -a "$r" != 3 ] && ! grep -q 'NOT COMPARABLE' "$work/out"
+rc_is 4 "calibration, the host slowing QEMU down: ci-check refuses to judge (inconclusive)" \
+	bash "$ck" --from-runs "$work/slow" --baseline "$work/base1" --artifacts "$work/a-slow"
+cat "$work/out"
+check "  ... says by how much this machine is slower" grep -qE 'NOT COMPARABLE: this machine is [0-9.]+x slower than the one that recorded the baseline' "$work/out"
+check "  ... and points to --against" grep -q -- '--against OLD.ko' "$work/out"
+check "  ... and the summary says so" grep -q 'verdict=inconclusive reason=not-comparable' "$work/a-slow/summary.txt"
+
+# --- a baseline by --update-baseline, replacing an old directory whole ---------------------------------
+mkdir -p "$work/base" "$work/A"
+echo '{}' > "$work/base/stale.json"
+cp "$work/a-inj/runs/old"/*.json "$work/a-inj/runs/calibration.txt" "$work/A/"
+rc_is 0 "ci-check --update-baseline takes boot 1's old side as the baseline" \
+	bash "$ck" --update-baseline --from-runs "$work/A" --baseline "$work/base" --artifacts "$work/a-base"
+check "  ... and says it is calibrated" grep -q 'calibrated: [0-9]* ms' "$work/out"
+n=$(ls "$work/base"/run-*.json 2>/dev/null | wc -l)
+check "the new baseline has K=$k recordings ($n) and the calibration" [ "$n" = "$k" -a -s "$work/base/calibration.txt" ]
+check "  ... and replaced the old directory (stale file gone, no temp dirs left)" \
+	[ ! -e "$work/base/stale.json" -a -z "$(ls -A "$work" | grep -E '^\.base\.(new|old)\.')" ]
+mkdir -p "$work/B"
+cp "$work/a-inj/runs/new"/*.json "$work/a-inj/runs/calibration.txt" "$work/a-inj/dmesg.txt" "$work/B/"
+rc_is 1 "the injected side against that baseline (same boot, comparable) reports a regression" \
+	bash "$ck" --from-runs "$work/B" --baseline "$work/base" --artifacts "$work/a-binj"
+check "  ... poll regressed" is_verdict "$work/a-binj/compare.txt" poll regressed
+check "  ... the JSON comparison's verdict is regressed" \
+	grep -qE '^  "verdict": *"regressed"' "$work/a-binj/compare.json"
+check "dmesg shows rxscope_igb drove the NIC" grep -q rxscope_igb "$work/a-binj/dmesg.txt"
+
+# --- K = 2, the same delay: never ok ---------------------------------------------------------------
 # Two runs per side cannot rule out a slow-down, whatever their medians say; the check must
 # say so (regressed or inconclusive), not "ok".
-mkdir -p "$work/A2" "$work/B2"
-cp "$work/A/run-1.json" "$work/A/run-2.json" "$work/A2/"
-cp "$work/B/run-1.json" "$work/B/run-2.json" "$work/B2/"
-bash "$ck" --from-runs "$work/B2" --baseline "$work/A2" --artifacts "$work/a-k2" > "$work/out" 2>&1
+mkdir -p "$work/A2/old" "$work/A2/new"
+cp "$work/a-inj/runs/old/run-01.json" "$work/a-inj/runs/old/run-02.json" "$work/A2/old/"
+cp "$work/a-inj/runs/new/run-01.json" "$work/a-inj/runs/new/run-02.json" "$work/A2/new/"
+bash "$ck" --against same --from-runs "$work/A2" --artifacts "$work/a-k2" > "$work/out" 2>&1
 r=$?
 cat "$work/a-k2/compare.txt"
-check "K=2, injected: ci-check exits 1 or 4, never 0 ($r)" [ "$r" = 1 -o "$r" = 4 ]
+check "K=2, injected, A/B: ci-check exits 1 or 4, never 0 ($r)" [ "$r" = 1 -o "$r" = 4 ]
 check "K=2, injected: poll regressed or inconclusive" \
 	is_verdict "$work/a-k2/compare.txt" poll regressed inconclusive
 for q in p50 p99; do
-	"$rxscope" compare "$work/A2" "$work/B2" --quantile "$q" > "$work/k2-$q.txt" 2>&1
-	r=$?
-	check "K=2, injected, compare at $q on every stage: exit 1 or 4, never 0 ($r)" [ "$r" = 1 -o "$r" = 4 ]
-	check "K=2, injected, compare at $q: poll regressed or inconclusive" \
-		is_verdict "$work/k2-$q.txt" poll regressed inconclusive
+	for pr in --paired ""; do
+		"$rxscope" compare "$work/A2/old" "$work/A2/new" --quantile "$q" $pr > "$work/k2-$q.txt" 2>&1
+		r=$?
+		check "K=2, injected, compare ${pr:-unpaired} at $q on every stage: exit 1 or 4, never 0 ($r)" [ "$r" = 1 -o "$r" = 4 ]
+		check "K=2, injected, compare ${pr:-unpaired} at $q: poll regressed or inconclusive" \
+			is_verdict "$work/k2-$q.txt" poll regressed inconclusive
+	done
 done
 echo "ci-check proofs: $fails failed"
 [ "$fails" -eq 0 ]

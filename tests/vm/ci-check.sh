@@ -73,11 +73,11 @@ abspath() { # abspath PATH: absolute form of PATH (which need not exist yet)
 	esac
 }
 now() { date +%s.%N; }
-# cal_median FILE: the median of FILE's calibration_ms=N lines (empty if none).
-cal_median() {
+# cal_ms FILE: the machine's calibration in FILE: the fastest of its calibration_ms=N lines
+# (other load only ever adds time to the loop; empty if none).
+cal_ms() {
 	[ -f "$1" ] || return 0
-	sed -n 's/^calibration_ms=\([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$1" 2>/dev/null | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	sed -n 's/^calibration_ms=\([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$1" | sort -n | head -n 1
 }
 
 t0=$(now)
@@ -167,6 +167,8 @@ isnum "$SMP" && [ "$SMP" -ge 1 ] || die "--smp must be a positive number, not '$
 case $inconc in ok|fail) ;; *) die "--inconclusive must be ok or fail, not '$inconc'" ;; esac
 [ "$do_plan" = 1 ] && [ "$update" = 1 ] && die "--plan and --update-baseline exclude each other"
 [ "$do_plan" = 1 ] && [ "$RUNS" -lt 3 ] && die "--plan needs at least 3 runs to see their spread"
+[ -z "${RXS_CAL_EVERY:-}" ] || { isnum "$RXS_CAL_EVERY" && [ "$RXS_CAL_EVERY" -ge 1 ]; } ||
+	die "RXS_CAL_EVERY must be a number of runs (1 or more), not '$RXS_CAL_EVERY'"
 [[ $caltol =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v t="$caltol" 'BEGIN { exit !(t > 1) }' ||
 	die "--calibration-tolerance must be a factor above 1, e.g. 1.5, not '$caltol'"
 
@@ -391,6 +393,8 @@ else
 		"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
 		vm_args+=(--env "$kv")
 	done
+	# RXS_CAL_EVERY: a calibration after every N runs (default 3; docs/ci.md).
+	[ -n "${RXS_CAL_EVERY:-}" ] && vm_args+=(--env "CAL_EVERY=$RXS_CAL_EVERY")
 	[ "$ab" = 1 ] && vm_args+=(--env "SIDES=$sides" --env "SET_A=$set_a" --env "SET_B=$set_b" \
 		--env "MODULE_A=$([ -n "$old_ko" ] && echo 1 || echo 0)")
 	if [ "$ab" = 1 ]; then
@@ -462,7 +466,7 @@ if [ "$update" = 1 ]; then
 	total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 	echo "wall_s=$total" >> "$artifacts/summary.txt"
 	if [ -f "$baseline/calibration.txt" ]; then
-		echo "$prog: new baseline of $RUNS run(s) in $baseline, calibrated: $(cal_median "$baseline/calibration.txt") ms (${total}s)"
+		echo "$prog: new baseline of $RUNS run(s) in $baseline, calibrated: $(cal_ms "$baseline/calibration.txt") ms (${total}s)"
 	else
 		echo "$prog: new baseline of $RUNS run(s) in $baseline, without a calibration (its runs had none): later checks against it are inconclusive (${total}s)"
 	fi
@@ -522,7 +526,7 @@ fi
 # An A/B check needs no calibration (both sides ran on this machine, interleaved); it
 # reports how much the speed varied during the job.
 notcomp=
-ncal=$(cal_median "$artifacts/runs/calibration.txt")
+ncal=$(cal_ms "$artifacts/runs/calibration.txt")
 if [ "$ab" = 1 ]; then
 	cb=$artifacts/runs/old cn=$artifacts/runs/new
 	if [ -n "$ncal" ]; then
@@ -533,7 +537,7 @@ if [ "$ab" = 1 ]; then
 	fi
 else
 	cb=$baseline cn=$artifacts/runs
-	bcal=$(cal_median "$baseline/calibration.txt")
+	bcal=$(cal_ms "$baseline/calibration.txt")
 	if [ -z "$bcal" ]; then
 		notcomp="the baseline $baseline is uncalibrated (no calibration.txt: it does not say how fast its machine was)"
 	elif [ -z "$ncal" ]; then

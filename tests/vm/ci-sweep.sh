@@ -18,12 +18,13 @@
 #       after interleave: N random pairs of disjoint sets of 3 among all the boot's clean
 #       runs (seeded, so repeatable), compared with each other: the false-positive rate of
 #       clean sets measured side by side.
-#   ci-sweep.sh matched [--out DIR] [--quantiles ...] [--max-regression P] [--k "3 4 5"]
+#   ci-sweep.sh matched [--out DIR] [--quantiles ...] [--max-regression P] [--k "3 4 5"] [--paired]
 #       after interleave with the list starting "0 0": the make-test proof's design on that
 #       boot's runs. Choices of K rounds, and in each round either clean run on either
 #       side (all of them, or 200 drawn at random, seeded, when there are more): false
 #       verdicts (regressed or improved) of clean vs clean, and how often each delay's runs
-#       of the same rounds get poll flagged.
+#       of the same rounds get poll flagged. --paired: the A/B check's design instead: the
+#       runs of one round are a pair (compare --paired; ci-check --against).
 # Default DIR: results/ci-sweep.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -31,7 +32,7 @@ die() { echo "ci-sweep: error: $*" >&2; exit 2; }
 
 cmd=${1:-}
 [ -n "$cmd" ] && shift
-out=$top/results/ci-sweep boots=4 delays= rounds=6 npairs=100 reuse=0 ks=3
+out=$top/results/ci-sweep boots=4 delays= rounds=6 npairs=100 reuse=0 ks=3 paired=0
 quantiles="p50 p90 p99" maxreg=15%
 extra=()
 while [ $# -gt 0 ]; do
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--pairs) npairs=$2; shift 2 ;;
 	--reuse) reuse=1; shift ;;
+	--paired) paired=1; shift ;;
 	--k) ks=$2; shift 2 ;;
 	--delays) delays=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
@@ -172,9 +174,10 @@ matched)
 	[ -f "$out/vm/guest.log" ] || die "no interleaved boot in $out (run ci-sweep.sh interleave first)"
 	for q in $quantiles; do
 		for k in $ks; do
-			python3 - "$out/vm" "$rxscope" "$q" "$maxreg" "$k" <<'PY'
-import collections, glob, itertools, math, os, random, subprocess, sys
+			python3 - "$out/vm" "$rxscope" "$q" "$maxreg" "$k" "$paired" <<'PY'
+import collections, glob, itertools, math, os, random, subprocess, sys, tempfile
 vm, rx, q, maxreg, k = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+paired = sys.argv[6] == "1"
 inj = {int(os.path.basename(f)[4:-7]): int(open(f).read()) for f in glob.glob(vm + "/run-*.inject")}
 n = max(inj)
 # The plan repeats per round and starts with two clean runs: the round length is the
@@ -182,9 +185,22 @@ n = max(inj)
 per = next(i - 1 for i in range(3, n) if inj[i] == 0 and inj.get(i + 1) == 0)
 rounds = n // per
 delays = sorted({inj[i] for i in range(3, per + 1)})
+def sides(a, b):
+    """comma lists, or (--paired) two folders in which pair i has one name"""
+    if not paired:
+        return [",".join(a), ",".join(b)]
+    t = tempfile.mkdtemp(prefix="ci-sweep-pairs.")
+    for side, runs in (("old", a), ("new", b)):
+        os.mkdir(os.path.join(t, side))
+        for i, f in enumerate(runs):
+            os.symlink(os.path.abspath(f), os.path.join(t, side, "run-%02d.json" % (i + 1)))
+    return [os.path.join(t, "old"), os.path.join(t, "new"), "--paired"]
 def verdicts(a, b):
-    out = subprocess.run([rx, "compare", ",".join(a), ",".join(b), "--quantile", q,
+    args = sides(a, b)
+    out = subprocess.run([rx, "compare"] + args + ["--quantile", q,
                           "--max-regression", maxreg], capture_output=True, text=True).stdout
+    if paired:
+        subprocess.run(["rm", "-rf", os.path.dirname(args[0])])
     # a clean set judged "improved" against another is as false as "regressed"
     return [l.split()[0] + ("" if l.endswith(" regressed") else "(improved)")
             for l in out.splitlines() if l.endswith(" regressed") or l.endswith(" improved")]
@@ -216,8 +232,8 @@ for rs, flip in picks:
         for d in delays:
             B = [run((r - 1) * per + 1 + [inj[(r - 1) * per + i] for i in range(1, per + 1)].index(d)) for r in rs]
             dtot[d] += 1; det[d] += "poll" in verdicts(A, B)
-print("%s, %s, K=%d: %d rounds of %d runs; clean vs clean: %d / %d with a false verdict %s"
-      % (q, maxreg, k, rounds, per, fp, tot, dict(stages)))
+print("%s, %s, K=%d%s: %d rounds of %d runs; clean vs clean: %d / %d with a false verdict %s"
+      % (q, maxreg, k, " paired" if paired else "", rounds, per, fp, tot, dict(stages)))
 for d in delays:
     print("  %d ns injected: poll regressed in %d / %d" % (d, det[d], dtot[d]))
 PY

@@ -32,6 +32,8 @@ KNOB=$PARAMS/inject_poll_delay_ns
 
 uname -r > "$RESULTS/kernel"
 : > "$RESULTS/calibration.txt"
+# TCG translates awk's code the first time it runs: a short unmeasured loop first.
+awk 'BEGIN { s = 0; for (i = 0; i < 10000; i++) s += i % 7; if (s < 0) print s }'
 
 # calibrate RUN: times CAL_LOOP rounds of a fixed arithmetic loop; the guest's clock
 # follows the host's, so the time is longer on a slower or busier host. RUN: the runs done.
