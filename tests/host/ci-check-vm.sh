@@ -10,8 +10,8 @@
 #    and the unrelated l2_to_ip and hardirq not regressed; both sides' recordings, the
 #    order and the calibration are in the artifacts;
 #  - A/B with no change while the machine's speed drifts: one boot, ci-check --against
-#    same (NOCHANGE_K runs per side); halfway through, the host takes two thirds of the CPU
-#    away from QEMU (it stops QEMU 0.2 s of every 0.3 s, a CPU hog of fixed strength); no
+#    same (NOCHANGE_K runs per side); halfway through, the host takes three quarters of the
+#    CPU away from QEMU (it stops QEMU 0.3 s of every 0.4 s, a CPU hog of fixed strength); no
 #    stage is regressed, every stage judged;
 #  - calibration (the second boot calibrates after every run): a baseline of the old side's
 #    runs before the slow-down, with every other calibration of that time, is accepted for
@@ -199,7 +199,7 @@ else
 	t=$(date +%s)
 	RXS_CAL_EVERY=1 bash "$ck" --against same --runs "$k0" --artifacts "$work/a-same" > "$work/same.log" 2>&1 &
 	ckpid=$!
-	# Halfway: when run k0 of 2 x k0 is written, stop QEMU 0.2 s of every 0.3 s until it ends.
+	# Halfway: when run k0 of 2 x k0 is written, stop QEMU 0.3 s of every 0.4 s until it ends.
 	for _ in $(seq 3000); do
 		[ -e "$work/a-same/vm/run-$k0.json" ] || ! kill -0 "$ckpid" 2> /dev/null && break
 		sleep 0.5
@@ -214,7 +214,7 @@ else
 			trap 'kill -CONT "$qemu" 2> /dev/null; exit 0' TERM
 			while kill -0 "$qemu" 2> /dev/null; do
 				kill -STOP "$qemu" 2> /dev/null
-				sleep 0.2
+				sleep 0.3
 				kill -CONT "$qemu" 2> /dev/null
 				sleep 0.1
 			done
@@ -299,14 +299,18 @@ aft odd > "$work/fast/calibration.txt"
 aft slow > "$work/slow/calibration.txt"
 check "calibrations for the baseline ($(grep -c . "$work/base1/calibration.txt")), before ($(grep -c . "$work/fast/calibration.txt")) and during ($(grep -c . "$work/slow/calibration.txt")) the slow-down" \
 	[ -s "$work/base1/calibration.txt" -a -s "$work/fast/calibration.txt" -a -s "$work/slow/calibration.txt" ]
-bash "$ck" --from-runs "$work/fast" --baseline "$work/base1" --artifacts "$work/a-fast" > "$work/out" 2>&1
+# The tolerance: 2x. On the shared development machine the load of other processes alone
+# moved neighbouring calibrations by up to 1.65x (docs/ci.md); the slow-down is 4x.
+bash "$ck" --from-runs "$work/fast" --baseline "$work/base1" --artifacts "$work/a-fast" \
+	--calibration-tolerance 2 > "$work/out" 2>&1
 r=$?
 cat "$work/out"
 check "calibration, no slow-down: the baseline is accepted as comparable" grep -q '(within .*x: comparable)' "$work/out"
-check "  ... and judged: exit 0, 1 or 4, not 'NOT COMPARABLE' ($r)" \
-	[ "$r" != 2 -a "$r" != 3 ] && ! grep -q 'NOT COMPARABLE' "$work/out"
+judged() { [ "$1" != 2 ] && [ "$1" != 3 ] && ! grep -q 'NOT COMPARABLE' "$work/out"; }
+check "  ... and judged: exit 0, 1 or 4, not 'NOT COMPARABLE' ($r)" judged "$r"
 rc_is 4 "calibration, the host slowing QEMU down: ci-check refuses to judge (inconclusive)" \
-	bash "$ck" --from-runs "$work/slow" --baseline "$work/base1" --artifacts "$work/a-slow"
+	bash "$ck" --from-runs "$work/slow" --baseline "$work/base1" --artifacts "$work/a-slow" \
+	--calibration-tolerance 2
 cat "$work/out"
 check "  ... says by how much this machine is slower" grep -qE 'NOT COMPARABLE: this machine is [0-9.]+x slower than the one that recorded the baseline' "$work/out"
 check "  ... and points to --against" grep -q -- '--against OLD.ko' "$work/out"
