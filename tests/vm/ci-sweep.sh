@@ -195,15 +195,22 @@ def sides(a, b):
         for i, f in enumerate(runs):
             os.symlink(os.path.abspath(f), os.path.join(t, side, "run-%02d.json" % (i + 1)))
     return [os.path.join(t, "old"), os.path.join(t, "new"), "--paired"]
-def verdicts(a, b):
+def verdicts(a, b, d=0):
+    global pollv
+    pollv = pollc[d]
     args = sides(a, b)
     out = subprocess.run([rx, "compare"] + args + ["--quantile", q,
                           "--max-regression", maxreg], capture_output=True, text=True).stdout
     if paired:
         subprocess.run(["rm", "-rf", os.path.dirname(args[0])])
+    # poll's verdict, as ci-check's default profile judges it
+    for l in out.splitlines():
+        if l.startswith("poll "):
+            pollv[l.split()[-1]] += 1
     # a clean set judged "improved" against another is as false as "regressed"
     return [l.split()[0] + ("" if l.endswith(" regressed") else "(improved)")
             for l in out.splitlines() if l.endswith(" regressed") or l.endswith(" improved")]
+pollc = collections.defaultdict(collections.Counter)
 run = lambda i: "%s/run-%d.json" % (vm, i)
 fp = tot = 0
 stages = collections.Counter()
@@ -231,11 +238,13 @@ for rs, flip in picks:
     if flip < 2 ** (k - 1) or total > CAP:
         for d in delays:
             B = [run((r - 1) * per + 1 + [inj[(r - 1) * per + i] for i in range(1, per + 1)].index(d)) for r in rs]
-            dtot[d] += 1; det[d] += "poll" in verdicts(A, B)
+            dtot[d] += 1; det[d] += "poll" in verdicts(A, B, d)
 print("%s, %s, K=%d%s: %d rounds of %d runs; clean vs clean: %d / %d with a false verdict %s"
       % (q, maxreg, k, " paired" if paired else "", rounds, per, fp, tot, dict(stages)))
+print("  poll's verdicts, clean vs clean: %s" % dict(pollc[0]))
 for d in delays:
-    print("  %d ns injected: poll regressed in %d / %d" % (d, det[d], dtot[d]))
+    print("  %d ns injected: poll regressed in %d / %d; poll's verdicts: %s"
+          % (d, det[d], dtot[d], dict(pollc[d])))
 PY
 		done
 	done
