@@ -154,8 +154,9 @@ if [ "$MODULE_A" = 1 ] && [ "$first" = a ]; then
 fi
 ifc=$(rxs_up "$DRIVER") || { echo "FAIL: $DRIVER did not come up"; exit 1; }
 rxs_log "$DRIVER is up on $ifc; plan: $PLAN; sides: ${SIDES:-none}"
-# The first calibration before the tracer attaches: right after the attach and the warm-up,
-# the first loop took 4-25 s instead of 1-2 s in several boots.
+# The first calibration comes before the tracer attaches: right after the attach and the
+# warm-up it took 4-25 s instead of 1-2 s in several boots (before it, still up to 5x the
+# later ones; the fastest calibration is the one that counts).
 calibrate 0
 start_rec || exit 1
 
