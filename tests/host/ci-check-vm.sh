@@ -238,7 +238,7 @@ check "A/B injected: poll regressed" is_verdict "$c" poll regressed
 check "A/B injected: compare was paired" grep -q '"method": "paired-runs' "$work/a-inj/compare.json"
 for f in "runs/old/run-01.json" "runs/new/run-01.json" "runs/old/run-$(printf %02d "$k").json" \
 	"runs/new/run-$(printf %02d "$k").json" runs/order.txt runs/calibration.txt compare.txt \
-	compare.json compare.xml compare.md dmesg.txt summary.txt; do
+	compare.json compare.xml compare.md compare.html dmesg.txt summary.txt; do
 	check "A/B artifact $f is there" [ -s "$work/a-inj/$f" ]
 done
 check "A/B order is ABBA (old new new old ...)" \
@@ -259,6 +259,10 @@ for s in l2_to_ip hardirq; do
 		is_verdict "$work/all-inj.txt" "$s" ok inconclusive
 done
 check "A/B injected: JUnit has a <failure> in poll's test case" junit_failed "$work/a-inj/compare.xml" poll
+check "A/B injected: the HTML page says REGRESSION" \
+	grep -q 'id="outcome">REGRESSION<' "$work/a-inj/compare.html"
+check "A/B injected: the HTML page's first stage row is a regressed one" \
+	[ "$(grep -o '<tr class="v-[a-z-]*"' "$work/a-inj/compare.html" | head -n 1)" = '<tr class="v-regressed"' ]
 
 # --- proof 2: A/B with no change, the machine's speed drifting --------------------------------------
 check "A/B with no change: ci-check exits 0 or 4, never 1 (exit $rc_same)" [ "$rc_same" = 0 -o "$rc_same" = 4 ]
