@@ -601,19 +601,6 @@ static void dist_chart(FILE *f, const char *unit, const struct rxs_hist *a, cons
 	fputs("</svg>\n", f);
 }
 
-/* the power-of-two row of a bucket: [2^(r-1), 2^r), row 0 for [0, 1) */
-static int pow2_row(int slot)
-{
-	__u64 lo = rxs_hist_slot_lo(slot);
-	int r = 0;
-
-	while (lo) {
-		lo >>= 1;
-		r++;
-	}
-	return r;
-}
-
 #define MAX_ROWS	(RXS_HIST_MAX_EXP + 2)
 
 static void time_axis(struct rxs_axis *a, const struct rxs_recording *r)
@@ -632,7 +619,7 @@ static void column_rows(const struct rxs_recording *r, int id, int k0, int k1, _
 	memset(rows, 0, MAX_ROWS * sizeof(*rows));
 	for (int k = k0; k < k1; k++)
 		for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
-			rows[pow2_row(i)] += r->series[k].hist[id].slots[i];
+			rows[rxs_hist_slot_row(i)] += r->series[k].hist[id].slots[i];
 }
 
 /* a heatmap of stage @id: time x latency row, colour = events (log scale) */

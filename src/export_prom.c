@@ -66,6 +66,31 @@ static void header(FILE *f, const char *metric, const char *type, const char *he
 				(unsigned long long)(r)->cpus[_i].bpf.field);		\
 	} while (0)
 
+/*
+ * The kernel's softnet_stat columns that are counters, one family each by the column's
+ * name, per CPU; @since ends the HELP text (what the counts are relative to).
+ */
+static void softnet_families(FILE *f, const struct rxs_recording *r, const char *since)
+{
+	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
+		bool any = false;
+
+		for (int i = 0; i < r->ncpus; i++)
+			if (col < r->cpus[i].softnet_ncols)
+				any = true;
+		if (!any || !rxs_softnet_col_is_counter(col))
+			continue;
+		fprintf(f, "# HELP rxscope_softnet_%s_total /proc/net/softnet_stat column %d, "
+			"%s.\n", rxs_softnet_col_name(col), col, since);
+		fprintf(f, "# TYPE rxscope_softnet_%s_total counter\n", rxs_softnet_col_name(col));
+		for (int i = 0; i < r->ncpus; i++)
+			if (col < r->cpus[i].softnet_ncols)
+				fprintf(f, "rxscope_softnet_%s_total{cpu=\"%d\"} %llu\n",
+					rxs_softnet_col_name(col), r->cpus[i].cpu,
+					(unsigned long long)r->cpus[i].softnet[col]);
+	}
+}
+
 int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 {
 	header(f, "rxscope_info", "gauge", "The traced kernel and driver; always 1.");
@@ -136,23 +161,7 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 	fprintf(f, "rxscope_packet_sample_ratio %g\n", r->sample_pct / 100.0);
 
 	/* the kernel's softnet_stat deltas: counter columns only, by their names */
-	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
-		bool any = false;
-
-		for (int i = 0; i < r->ncpus; i++)
-			if (col < r->cpus[i].softnet_ncols)
-				any = true;
-		if (!any || !rxs_softnet_col_is_counter(col))
-			continue;
-		fprintf(f, "# HELP rxscope_softnet_%s_total /proc/net/softnet_stat column %d, "
-			"change over the recording.\n", rxs_softnet_col_name(col), col);
-		fprintf(f, "# TYPE rxscope_softnet_%s_total counter\n", rxs_softnet_col_name(col));
-		for (int i = 0; i < r->ncpus; i++)
-			if (col < r->cpus[i].softnet_ncols)
-				fprintf(f, "rxscope_softnet_%s_total{cpu=\"%d\"} %llu\n",
-					rxs_softnet_col_name(col), r->cpus[i].cpu,
-					(unsigned long long)r->cpus[i].softnet[col]);
-	}
+	softnet_families(f, r, "change over the recording");
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -294,23 +303,7 @@ int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 	fprintf(f, "rxscope_tracking_swept_total{%s} %llu\n", lbl,
 		(unsigned long long)r->tracking_swept);
 
-	for (int col = 0; col < RXS_SOFTNET_MAX_COLS; col++) {
-		bool any = false;
-
-		for (int i = 0; i < r->ncpus; i++)
-			if (col < r->cpus[i].softnet_ncols)
-				any = true;
-		if (!any || !rxs_softnet_col_is_counter(col))
-			continue;
-		fprintf(f, "# HELP rxscope_softnet_%s_total /proc/net/softnet_stat column %d, "
-			"counted since rxscope serve started.\n", rxs_softnet_col_name(col), col);
-		fprintf(f, "# TYPE rxscope_softnet_%s_total counter\n", rxs_softnet_col_name(col));
-		for (int i = 0; i < r->ncpus; i++)
-			if (col < r->cpus[i].softnet_ncols)
-				fprintf(f, "rxscope_softnet_%s_total{cpu=\"%d\"} %llu\n",
-					rxs_softnet_col_name(col), r->cpus[i].cpu,
-					(unsigned long long)r->cpus[i].softnet[col]);
-	}
+	softnet_families(f, r, "counted since rxscope serve started");
 
 	header(f, "rxscope_bpf_stats_enabled", "gauge",
 	       "1 when the kernel measures BPF run time (rxscope serve --stats).");

@@ -237,7 +237,7 @@ static __u64 row_lo(int r)
 	return r == 0 ? 0 : 1ULL << (r - 1);
 }
 
-static int slot_row(int slot)
+int rxs_hist_slot_row(int slot)
 {
 	__u64 lo = rxs_hist_slot_lo(slot);
 	int r = 0;
@@ -256,7 +256,7 @@ void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit)
 	char lo_s[24], hi_s[24], bar[BAR_WIDTH + 1];
 
 	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
-		rows[slot_row(i)] += h->slots[i];
+		rows[rxs_hist_slot_row(i)] += h->slots[i];
 	for (int r = 0; r < RXS_HIST_MAX_EXP + 2; r++) {
 		if (!rows[r])
 			continue;

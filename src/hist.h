@@ -66,4 +66,7 @@ const char *rxs_funnel_name(enum rxs_funnel id);
  */
 char *rxs_fmt_value(char *buf, size_t len, double v, const char *unit);
 
+/* The power-of-two row of bucket @slot: [2^(r-1), 2^r) for r >= 1, [0, 1) for r == 0. */
+int rxs_hist_slot_row(int slot);
+
 #endif /* RXS_HIST_H */
