@@ -16,8 +16,6 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 # Tools that make deps extracts rather than installs (promtool) live in .cache/bin.
 export PATH := $(CURDIR)/.cache/bin:$(PATH)
 
-BUILD := build
-OUT := $(abspath $(BUILD))
 ARCH := x86
 CC ?= gcc
 CLANG ?= clang
@@ -25,9 +23,25 @@ BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) -Ibpf -Isrc
 LDLIBS_STATIC := -static -lbpf -lelf -lz -lzstd -ljson-c -lm
 LDLIBS_DYN := -lbpf -lelf -lz -lzstd -ljson-c
+
+# SAN=1: the same binaries and unit tests built with clang's AddressSanitizer and
+# UndefinedBehaviorSanitizer into build-asan/ (dynamically linked: the sanitizer runtimes
+# cannot be linked statically). Any report aborts the program (docs/fuzzing.md).
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SAN),1)
+BUILD := build-asan
+CC := $(CLANG)
+CFLAGS := -g -O1 $(SAN_FLAGS)
+LDLIBS_STATIC := $(LDLIBS_DYN) -lm
+STATIC :=
+else
+BUILD := build
+STATIC := -static
+endif
+OUT := $(abspath $(BUILD))
+CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) -Ibpf -Isrc
 
 ifeq ($(V),1)
 Q :=
@@ -58,7 +72,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BINS := $(BUILD)/rxscope $(BUILD)/rxgen $(BUILD)/rxsink
 
 .PHONY: all deps module module-older vmlinux test unit-test host-test vm-test demo bench clean \
-	ci-check
+	ci-check asan asan-test fuzz fuzz-build
 all: $(BINS)
 
 deps:
@@ -89,11 +103,11 @@ $(BUILD)/rxscope: $(BUILD)/main.o $(LIB_OBJS)
 
 $(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS) $(BUILD)/atomic.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -static -lm
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC) -lm
 
 $(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS) $(BUILD)/atomic.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -static
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC)
 
 include tests/unit/deps.mk
 .SECONDEXPANSION:
@@ -129,6 +143,14 @@ vmlinux:
 # --- tests ---------------------------------------------------------------------------------
 unit-test: $(UNIT_BINS)
 	$(Q)bash tests/run-unit.sh $(UNIT_BINS)
+
+# The sanitizer build (build-asan/) and its run: unit tests and the host tests that run
+# our binaries, any ASan/UBSan/LSan report failing (tests/host/sanitizers.sh).
+asan:
+	$(Q)$(MAKE) SAN=1 all $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
+
+asan-test:
+	$(Q)bash tests/host/sanitizers.sh
 
 test: deps
 	$(Q)$(MAKE) all module module-older

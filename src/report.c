@@ -65,7 +65,7 @@ static bool funnel_hooked(const struct rxs_recording *r, int point, __u64 count)
 
 void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 {
-	__u64 fun[RXS_F_NR] = { 0 }, drops = 0, evict = 0, unmatched = 0, reasons = 0;
+	__u64 fun[RXS_F_NR] = { 0 }, drops = 0, evict = 0, unmatched = 0;
 
 	for (int c = 0; c < r->ncpus; c++) {
 		for (int k = 0; k < RXS_F_NR; k++)
@@ -97,7 +97,6 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 	for (int i = 0; i < RXS_MAX_DROP_REASONS; i++) {
 		if (!r->drop_reasons[i])
 			continue;
-		reasons += r->drop_reasons[i];
 		fprintf(f, "  %-32s %10llu\n", r->drop_reason_names[i][0] ?
 			r->drop_reason_names[i] : (i == RXS_MAX_DROP_REASONS - 1 ?
 						   "(larger reason ids)" : "(unnamed)"),

@@ -95,8 +95,8 @@ static void fill_drop_names(struct rxs_recording *r)
 out:
 	btf__free(btf);
 copy:
-	_Static_assert(sizeof(names) == sizeof(r->drop_reason_names), "drop name table size");
 	memcpy(r->drop_reason_names, names, sizeof(names));
+	_Static_assert(sizeof(names) == sizeof(r->drop_reason_names), "drop name table size");
 }
 
 struct session {

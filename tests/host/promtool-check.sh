@@ -7,7 +7,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # make deps extracts promtool into .cache/bin.
 export PATH="$top/.cache/bin:$PATH"
-rxscope=$top/build/rxscope
+rxscope=${RXSCOPE:-$top/build/rxscope}
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "SKIP: promtool not found (make deps puts it in .cache/bin)"
 	exit 0
