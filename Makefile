@@ -118,6 +118,40 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILD)/,$$(TEST_OBJS_$
 $(BUILD) $(BUILD)/tests:
 	$(Q)mkdir -p $@
 
+# --- fuzzing (tests/fuzz/, docs/fuzzing.md) -------------------------------------------------
+# libFuzzer harnesses, one per reader of outside input, built with clang into build-fuzz/.
+# `make fuzz FUZZ_SECONDS=N` replays the regression inputs, then runs each harness N s.
+FUZZ := build-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -Ibpf -Isrc -Itests/fuzz
+FUZZ_NAMES := json softnet compare cli rxsink frame
+FUZZ_BINS := $(addprefix $(FUZZ)/fuzz_,$(FUZZ_NAMES))
+FUZZ_REC := export.o export_json.o export_csv.o export_prom.o hist.o recording.o softnet.o \
+	report.o atomic.o
+FUZZ_OBJS_json := $(FUZZ_REC)
+FUZZ_OBJS_softnet := $(FUZZ_REC)
+FUZZ_OBJS_compare := compare.o $(FUZZ_REC)
+FUZZ_OBJS_cli := cli.o compare.o $(FUZZ_REC)
+FUZZ_OBJS_rxsink := frame.o atomic.o
+FUZZ_OBJS_frame := frame.o
+
+$(FUZZ)/%.o: src/%.c $(wildcard src/*.h) $(wildcard bpf/*.h)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(FUZZ)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $$(addprefix $(FUZZ)/,$$(FUZZ_OBJS_$$*)) \
+		$(wildcard src/*.c)
+	$(call msg,LD-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
+		$(addprefix $(FUZZ)/,$(FUZZ_OBJS_$*)) -o $@ $(LDLIBS_DYN) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
 # --- kernel module -----------------------------------------------------------------------
 module:
 	$(call msg,MODULE,module/rxscope_igb.ko)
