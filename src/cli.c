@@ -287,7 +287,8 @@ void rxs_cli_usage(FILE *f)
 		"  rxscope compare base.json run.json\n\n"
 		"'rxscope VERB --help' describes a verb's options.\n"
 		"Exit status: 0 ok, 1 regression (compare), 2 usage error or bad input,\n"
-		"3 missing privilege or kernel feature, 4 inconclusive (compare).\n");
+		"3 missing privilege or kernel feature, 4 inconclusive (compare),\n"
+		"5 runtime failure (a BPF map read, a file write).\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)

@@ -17,6 +17,7 @@
 #define RXS_EXIT_USAGE		2	/* usage error or bad input */
 #define RXS_EXIT_PRIV		3	/* missing privilege or kernel feature */
 #define RXS_EXIT_INCONCLUSIVE	4	/* compare: none regressed, some stage undecided */
+#define RXS_EXIT_RUNTIME	5	/* failed while running: a BPF map read, a file write */
 
 enum rxs_verb {
 	RXS_VERB_TRACE,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "clock.h"
+#include "cli.h"
 #include "softnet.h"
 
 static const char *const col_names[] = {
@@ -56,7 +57,8 @@ void rxs_softnet_free(struct rxs_softnet *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-/* one line of hex words into @row; returns the column count or -1 */
+/* one line of hex words into @row; returns the column count, -1 (not hex) or -2 (more
+ * columns than RXS_SOFTNET_MAX_COLS) */
 static int parse_line(char *line, struct rxs_softnet_row *row)
 {
 	char *p = line, *end;
@@ -70,7 +72,7 @@ static int parse_line(char *line, struct rxs_softnet_row *row)
 		if (*p == '\0' || *p == '\n')
 			break;
 		if (n == RXS_SOFTNET_MAX_COLS)
-			return -1;
+			return -2;
 		errno = 0;
 		v = strtoull(p, &end, 16);
 		if (end == p || errno || (*end && *end != ' ' && *end != '\t' && *end != '\n'))
@@ -98,6 +100,12 @@ int rxs_softnet_parse(FILE *f, const char *name, struct rxs_softnet *snap, char 
 			goto bad;
 		}
 		n = parse_line(line, &row);
+		if (n == -2) {
+			snprintf(err, errlen, "%s: line %d: more than %d columns, the most rxscope "
+				 "keeps (kernels up to 6.18 print 15): a newer layout", name, lineno,
+				 RXS_SOFTNET_MAX_COLS);
+			goto bad;
+		}
 		if (n <= 0) {
 			snprintf(err, errlen, "%s: line %d: expected up to %d hex columns",
 				 name, lineno, RXS_SOFTNET_MAX_COLS);
@@ -272,7 +280,7 @@ int rxs_softnet_cmd(double interval_s, double duration_s)
 		interval_s = 1;
 	if (rxs_softnet_read(path, &prev, err, sizeof(err))) {
 		fprintf(stderr, "rxscope: %s\n", err);
-		return 2;
+		return RXS_EXIT_USAGE;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -288,16 +296,17 @@ int rxs_softnet_cmd(double interval_s, double duration_s)
 		ts.tv_nsec = (long)((nap - ts.tv_sec) * 1e9);
 		while (nanosleep(&ts, &ts) && !stop)
 			;
+		/* it was readable at the start: failing now is a runtime failure */
 		if (rxs_softnet_read(path, &cur, err, sizeof(err))) {
 			fprintf(stderr, "rxscope: %s\n", err);
 			rxs_softnet_free(&prev);
-			return 2;
+			return RXS_EXIT_RUNTIME;
 		}
 		if (rxs_softnet_delta(&prev, &cur, &delta, err, sizeof(err))) {
 			fprintf(stderr, "rxscope: %s\n", err);
 			rxs_softnet_free(&prev);
 			rxs_softnet_free(&cur);
-			return 2;
+			return RXS_EXIT_RUNTIME;
 		}
 		print_delta(&delta, rxs_now_sec() - tprev);
 		tprev = rxs_now_sec();

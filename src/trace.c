@@ -533,7 +533,7 @@ static int write_recording(struct session *s, bool next_piece)
 	if (ret) {
 		fprintf(stderr, "rxscope: failed to read or clear BPF maps: %s\n", strerror(-ret));
 		rxs_recording_free(&rec);
-		return RXS_EXIT_PRIV;
+		return RXS_EXIT_RUNTIME;
 	}
 	if (cli->interval_s > 0 || cli->hist)
 		rxs_report_print(stderr, &rec, cli->hist);
@@ -548,7 +548,7 @@ static int write_recording(struct session *s, bool next_piece)
 		fprintf(stderr, "wrote %s (%s, %.1f s)\n", path, rxs_format_name(cli->format),
 			rec.duration_s);
 	rxs_recording_free(&rec);
-	return ret ? RXS_EXIT_USAGE : RXS_EXIT_OK;
+	return ret ? RXS_EXIT_RUNTIME : RXS_EXIT_OK;
 }
 
 /* Sleep until @deadline (monotonic seconds) or a signal. */
@@ -598,7 +598,7 @@ static int session_init(struct session *s, const struct rxs_cli *cli)
 	if (s->ncpus <= 0) {
 		fprintf(stderr, "rxscope: failed to count possible CPUs: %s\n",
 			strerror(-s->ncpus));
-		return RXS_EXIT_PRIV;
+		return RXS_EXIT_RUNTIME;
 	}
 
 	rxs_features_probe(&feat);
@@ -654,7 +654,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		if (ret) {
 			fprintf(stderr, "rxscope: failed to write ready file %s: %s\n",
 				cli->ready_file, strerror(-ret));
-			exit_code = RXS_EXIT_USAGE;
+			exit_code = RXS_EXIT_RUNTIME;
 			goto cleanup;
 		}
 	}

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "softnet.h"
 #include "export.h"
 
@@ -192,7 +194,7 @@ static void test_malformed(void **state)
 		{ "00000001 00000002\n00000001\n", "test-input: line 2: 1 columns, line 1 had 2" },
 		{ "00000001 0000000g\n", "line 1: expected" },
 		{ "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		  "line 1: expected up to 32" },
+		  "line 1: more than 32 columns" },
 		{ "0 0 0 0 0 0 0 0 0 0 0 0 fffff\n", "line 1: cpu 1048575 out of range" },
 	};
 	struct rxs_softnet s;
@@ -232,6 +234,31 @@ static void test_cmd(void **state)
 	assert_int_equal(rxs_softnet_cmd(0.1, 0.25), 0);
 	setenv("RXSCOPE_SOFTNET_PATH", "/nonexistent/softnet_stat", 1);
 	assert_int_equal(rxs_softnet_cmd(0.1, 0.2), 2);
+	/* readable at the start, changed later: a runtime failure (4), not bad input */
+	{
+		char path[] = "/tmp/rxs-softnet-XXXXXX";
+		int fd = mkstemp(path);
+		FILE *f;
+
+		assert_true(fd >= 0);
+		f = fdopen(fd, "w");
+		fputs("00000001 00000002 00000003\n", f);
+		fclose(f);
+		setenv("RXSCOPE_SOFTNET_PATH", path, 1);
+		/* the file loses a column between two readings */
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			usleep(50000);
+			f = fopen(path, "w");
+			fputs("00000001 00000002\n", f);
+			fclose(f);
+			_exit(0);
+		}
+		assert_int_equal(rxs_softnet_cmd(0.2, 0.5), 4);
+		waitpid(pid, NULL, 0);
+		unlink(path);
+	}
 	unsetenv("RXSCOPE_SOFTNET_PATH");
 }
 
