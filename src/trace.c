@@ -654,7 +654,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		if (ret) {
 			fprintf(stderr, "rxscope: failed to write ready file %s: %s\n",
 				cli->ready_file, strerror(-ret));
-			exit_code = RXS_EXIT_RUNTIME;
+			exit_code = RXS_EXIT_USAGE;
 			goto cleanup;
 		}
 	}
