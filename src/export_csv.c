@@ -43,5 +43,6 @@ int rxs_csv_write(FILE *f, const struct rxs_recording *r)
 				(unsigned long long)s->hist.slots[b], (unsigned long long)cum);
 		}
 	}
-	return ferror(f) ? -EIO : 0;
+	/* the failed write's errno (ENOSPC, EROFS...) says more than EIO */
+	return ferror(f) ? (errno ? -errno : -EIO) : 0;
 }

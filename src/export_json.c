@@ -207,8 +207,9 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
 					     JSON_C_TO_STRING_NOSLASHESCAPE);
+	errno = 0;
 	if (!txt || fputs(txt, f) < 0 || fputc('\n', f) < 0)
-		ret = -EIO;
+		ret = errno ? -errno : -EIO;	/* ENOSPC says more than EIO */
 	json_object_put(root);
 	return ret;
 }

@@ -162,7 +162,8 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 
 	/* the kernel's softnet_stat deltas: counter columns only, by their names */
 	softnet_families(f, r, "change over the recording");
-	return ferror(f) ? -EIO : 0;
+	/* the failed write's errno (ENOSPC, EROFS...) says more than EIO */
+	return ferror(f) ? (errno ? -errno : -EIO) : 0;
 }
 
 /* --- `rxscope serve`: one scrape ------------------------------------------------------ */

@@ -158,6 +158,13 @@ bad:
 	return -EINVAL;
 }
 
+const char *rxs_softnet_path(void)
+{
+	const char *path = getenv("RXSCOPE_SOFTNET_PATH");
+
+	return path && *path ? path : "/proc/net/softnet_stat";
+}
+
 int rxs_softnet_read(const char *path, struct rxs_softnet *snap, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -268,14 +275,12 @@ static void print_delta(const struct rxs_softnet *d, double secs)
 
 int rxs_softnet_cmd(double interval_s, double duration_s)
 {
-	const char *path = getenv("RXSCOPE_SOFTNET_PATH");
+	const char *path = rxs_softnet_path();
 	struct rxs_softnet prev, cur, delta;
 	struct sigaction sa = { .sa_handler = on_signal };
 	double t0, tprev;
 	char err[256];
 
-	if (!path)
-		path = "/proc/net/softnet_stat";
 	if (interval_s <= 0)
 		interval_s = 1;
 	if (rxs_softnet_read(path, &prev, err, sizeof(err))) {

@@ -43,6 +43,9 @@ struct rxs_softnet {
 	struct rxs_softnet_row *rows;	/* owned; rxs_softnet_free() */
 };
 
+/* /proc/net/softnet_stat, or the file RXSCOPE_SOFTNET_PATH names (for tests). */
+const char *rxs_softnet_path(void);
+
 /* Parse @path (usually /proc/net/softnet_stat). 0, or -errno with @err set. */
 int rxs_softnet_read(const char *path, struct rxs_softnet *snap, char *err, size_t errlen);
 /* Parse from an open stream; @name is used in error messages. */

@@ -29,7 +29,7 @@
 #include "trace.h"
 #include "rxscope.skel.h"
 
-#define SOFTNET_PATH	"/proc/net/softnet_stat"
+#define SOFTNET_PATH	rxs_softnet_path()
 
 bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
