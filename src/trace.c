@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -551,6 +553,29 @@ static int write_recording(struct session *s, bool next_piece)
 	return ret ? RXS_EXIT_RUNTIME : RXS_EXIT_OK;
 }
 
+/*
+ * The traced device or driver went away under the tracer (rmmod, hot unplug): the
+ * interface of --dev no longer exists, or the driver module that was loaded at the start
+ * is gone. Says so once on stderr; the run then ends with RXS_EXIT_RUNTIME.
+ */
+static bool target_lost(const struct rxs_cli *cli, const char *driver, bool had_module)
+{
+	char name[IF_NAMESIZE], path[96];
+	struct stat st;
+
+	if (cli->ifindex && !if_indextoname(cli->ifindex, name)) {
+		fprintf(stderr, "rxscope: device %s (ifindex %d) is gone: its driver was unloaded "
+			"or the device removed; stopping\n", cli->dev, cli->ifindex);
+		return true;
+	}
+	snprintf(path, sizeof(path), "/sys/module/%s", driver);
+	if (had_module && stat(path, &st)) {
+		fprintf(stderr, "rxscope: driver module %s is gone (unloaded); stopping\n", driver);
+		return true;
+	}
+	return false;
+}
+
 /* Sleep until @deadline (monotonic seconds) or a signal. */
 static void sleep_until(double deadline)
 {
@@ -619,11 +644,16 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	struct rxs_recording rec = { 0 };
 	struct sigaction sa;
 	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
+	bool had_module, lost = false;
+	char modpath[96];
+	struct stat mst;
 	double end, next;
 
 	ret = session_init(&s, cli);
 	if (ret)
 		return ret;
+	snprintf(modpath, sizeof(modpath), "/sys/module/%s", s.driver);
+	had_module = strcmp(s.driver, "generic") && !stat(modpath, &mst);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -695,6 +725,10 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			s.pkt_next = 1e300;
 		}
 		sweep_stale(&s);
+		if (target_lost(cli, s.driver, had_module)) {
+			lost = true;
+			break;
+		}
 		if (cut_requested && !stop_requested) {
 			cut_requested = 0;
 			exit_code = write_recording(&s, true);
@@ -722,6 +756,8 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			"and %.1f ms to hand them to the detaching thread, per window\n",
 			cli->sample_pct, s.windows, s.windows ? s.attach_s * 1e3 / s.windows : 0,
 			s.detaches ? s.detach_s * 1e3 / s.detaches : 0);
+	if (lost && exit_code == RXS_EXIT_OK)
+		exit_code = RXS_EXIT_RUNTIME;
 
 cleanup:
 	if (stats_fd >= 0)

@@ -5,7 +5,8 @@
 # must leave no partial file under the target name. Cases: a recording from a future
 # schema version and recordings with absurd values; a softnet_stat with more columns than
 # any kernel prints; /sys/kernel/btf hidden (a private mount namespace); RLIMIT_MEMLOCK 0;
-# a full tmpfs and a tmpfs turned read-only during a record; a record killed by SIGKILL.
+# a full tmpfs and a tmpfs turned read-only during a record; the traced device deleted
+# under `trace --dev`; a record killed by SIGKILL.
 # Needs root for the tracing cases (BPF, mounts). Prints PASS:/FAIL: per check.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -156,6 +157,32 @@ else
 fi
 no_file "record -o on a disk turned read-only" "$MNT/run.json"
 mount -o remount,rw "$MNT"
+
+# --- the traced device disappears --------------------------------------------------------
+veth=rxshv$$
+if ip link add "$veth" type veth peer name "${veth}p" 2> /dev/null; then
+	rm -f "$TMP/ready"
+	"$RXSCOPE" trace --dev "$veth" -i 1 -d 60 --ready-file "$TMP/ready" > "$TMP/lost.out" 2>&1 &
+	bg=$!
+	for _ in $(seq 100); do [ -f "$TMP/ready" ] && break; sleep 0.1; done
+	ip link del "$veth"
+	for _ in $(seq 100); do kill -0 "$bg" 2> /dev/null || break; sleep 0.1; done
+	if kill -0 "$bg" 2> /dev/null; then
+		fail "trace --dev: still running 10 s after its device was deleted"
+		kill -INT "$bg"
+	fi
+	wait "$bg"
+	rc=$?
+	bg=
+	if [ "$rc" -eq 4 ] && grep -q "device $veth (ifindex [0-9]*) is gone" "$TMP/lost.out"; then
+		pass "trace --dev: the device deleted under the tracer is reported (exit 4)"
+	else
+		fail "trace --dev with its device deleted: exit $rc (want 4), output:"
+		tail -n 4 "$TMP/lost.out" | sed 's/^/    | /'
+	fi
+else
+	fail "could not create veth $veth"
+fi
 
 # --- SIGKILL -------------------------------------------------------------------------------
 rm -f "$TMP/ready"

@@ -30,8 +30,9 @@ done
 # virtio_pci (the transport 9p's device sits on) is built into 6.12 and a module in 6.1.
 # virtio_net drives the management NIC of run-vm.sh --mgmt-net.
 WANT_MODS=(igb 9p 9pnet_virtio virtio_pci virtio_net)
-# Host programs copied in with their libraries (busybox lacks ethtool and ip's statistics).
-HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc)
+# Host programs copied in with their libraries (busybox lacks ethtool and ip's statistics;
+# bpftool counts BPF programs, links and maps).
+HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc /usr/sbin/bpftool)
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
