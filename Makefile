@@ -209,5 +209,5 @@ ci-check: deps
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(BUILD)
+	$(Q)rm -rf $(BUILD) build-asan build-fuzz build-fuzz-cov
 	$(Q)if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(abspath module) clean >/dev/null; fi
