@@ -213,6 +213,61 @@ static void test_malformed(void **state)
 	assert_non_null(strstr(err, "failed to open /nonexistent/softnet_stat"));
 }
 
+/*
+ * Every column count a kernel may print, 1 to RXS_SOFTNET_MAX_COLS (6.1 prints 13, 6.9 and
+ * later 15; more is a future kernel's), through parse, delta and fill: the CPU comes from
+ * column 12 where there is one, counters subtract, gauges keep the newer value. One
+ * column more is refused.
+ */
+static void test_every_column_count(void **state)
+{
+	char before[1024], after[1024], err[256];
+
+	(void)state;
+	for (int n = 1; n <= RXS_SOFTNET_MAX_COLS + 1; n++) {
+		struct rxs_softnet b, a, d;
+		struct rxs_recording r;
+		size_t lb = 0, la = 0;
+
+		for (int row = 0; row < 2; row++) {
+			for (int c = 0; c < n; c++) {
+				unsigned int vb = c == RXS_SN_CPU ? (unsigned int)row * 3 : 10u * c;
+				unsigned int va = c == RXS_SN_CPU ? (unsigned int)row * 3 : 10u * c + 7;
+
+				lb += snprintf(before + lb, sizeof(before) - lb, "%08x%s", vb,
+					       c == n - 1 ? "\n" : " ");
+				la += snprintf(after + la, sizeof(after) - la, "%08x%s", va,
+					       c == n - 1 ? "\n" : " ");
+			}
+		}
+		if (n > RXS_SOFTNET_MAX_COLS) {
+			assert_int_equal(parse_str(before, &b, err, sizeof(err)), -EINVAL);
+			assert_non_null(strstr(err, "more than 32 columns"));
+			continue;
+		}
+		assert_int_equal(parse_str(before, &b, err, sizeof(err)), 0);
+		assert_int_equal(parse_str(after, &a, err, sizeof(err)), 0);
+		assert_int_equal(a.ncols, n);
+		assert_int_equal(a.rows[1].cpu, n > RXS_SN_CPU ? 3 : 1);
+		assert_int_equal(rxs_softnet_delta(&b, &a, &d, err, sizeof(err)), 0);
+		for (int c = 0; c < n; c++) {
+			__u64 want = rxs_softnet_col_is_counter(c) ? 7 : a.rows[1].v[c];
+
+			if (d.rows[1].v[c] != want)
+				fail_msg("%d columns: column %d delta %llu, want %llu", n, c,
+					 (unsigned long long)d.rows[1].v[c], (unsigned long long)want);
+		}
+		rxs_recording_init(&r, 4);
+		rxs_softnet_fill(&r, &d);
+		assert_int_equal(r.cpus[0].softnet_ncols, n);
+		assert_int_equal(r.cpus[n > RXS_SN_CPU ? 3 : 1].softnet_ncols, n);
+		rxs_recording_free(&r);
+		rxs_softnet_free(&b);
+		rxs_softnet_free(&a);
+		rxs_softnet_free(&d);
+	}
+}
+
 static void test_col_names(void **state)
 {
 	(void)state;
@@ -272,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_layout_4_19),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_every_column_count),
 		cmocka_unit_test(test_col_names),
 		cmocka_unit_test(test_cmd),
 	};
