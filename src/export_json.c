@@ -718,8 +718,9 @@ int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t e
 		size_t end = json_tokener_get_parse_end(tok);
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
-		/* trailing whitespace after the document is fine */
-		while (root && e == json_tokener_success && end < len &&
+		/* trailing whitespace after the document is fine; a NUL byte is not (strchr
+		 * would find the string's terminator) */
+		while (root && e == json_tokener_success && end < len && buf[end] &&
 		       strchr(" \t\r\n", buf[end]))
 			end++;
 		if (!root || e != json_tokener_success || end < len) {

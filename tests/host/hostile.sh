@@ -83,6 +83,9 @@ expect "report: histogram layout that does not match" 2 'hist_layout: buckets 4/
 mutate hugearr 'd["drops"] = [{"reason": 1, "name": "x", "count": 1}] * 200000'
 expect "report: huge drops array (200000 entries) is read, not a crash" 0 'drops' -- \
 	"$RXSCOPE" report "$TMP/hugearr.json"
+{ cat "$BASE"; printf '\0\0\0\0'; } > "$TMP/nul.json"
+expect "report: NUL bytes after the document (a zero-padded file)" 2 \
+	'not valid JSON: trailing data at byte' -- "$RXSCOPE" report "$TMP/nul.json"
 mutate hugecpus 'd["ncpus"] = 100000'
 expect "report: ncpus beyond the limit" 2 'ncpus: 100000 outside 0\.\.1024' -- \
 	"$RXSCOPE" report "$TMP/hugecpus.json"
