@@ -67,6 +67,7 @@ while [ $i -lt "$TRACE_CYCLES" ]; do
 	rxscope trace --driver rxscope_igb --dev "$ifc" -d 0.2 > /tmp/trace.log 2>&1 ||
 		{ fails=$((fails + 1)); tail -n 3 /tmp/trace.log; }
 	i=$((i + 1))
+	[ $((i % 10)) = 0 ] && rxs_log "trace cycle $i of $TRACE_CYCLES, $fails failed"
 done
 rxs_check "$TRACE_CYCLES runs of rxscope trace -d 0.2 exit 0 ($fails failed, $(($(cut -d. -f1 /proc/uptime) - t0)) s)" \
 	[ "$fails" = 0 ]
