@@ -3,7 +3,9 @@
  * fuzz_cli.c - the rxscope command-line parser (rxs_cli_parse) over argument vectors:
  * the input split at NUL bytes gives argv[1..]. argp ends the process on a usage error or
  * --help (exit(2) or exit(0)); the harness turns that exit back into a return, through
- * an atexit handler that jumps out of exit(). Where parsing succeeded, the result must
+ * an atexit handler that jumps out of exit(). The jump abandons argp's parser buffers
+ * (under 1 KiB per exiting input): a long campaign runs this harness with -fork=1
+ * -ignore_ooms=1 (tests/fuzz/run.sh does), so that each child starts afresh. Where parsing succeeded, the result must
  * be consistent: a verb, the positional files report and compare need, a port in range.
  */
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 
 static jmp_buf back;
 static volatile int in_parse;
+static volatile int registered;
 
 static void on_exit_jump(void)
 {
@@ -46,10 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 
-	/* exit() removes the handler it runs: register it again for every input */
-	if (atexit(on_exit_jump))
+	/* exit() removes the handler it runs: register it again after each jump */
+	if (!registered && atexit(on_exit_jump))
 		abort();
+	registered = 1;
 	if (setjmp(back)) {
+		registered = 0;
 		fflush(stdout);
 		fflush(stderr);
 		return 0;

@@ -30,8 +30,13 @@ for name in "$@"; do
 	fi
 	# fuzz_cli leaves exit() by a jump (see its header), abandoning argp's buffers, which
 	# the real program never does: leak checking is off for that harness alone
-	leaks=1
-	[ "$name" = cli ] && leaks=0
+	# and its memory grows by the buffers it abandons: fuzz it in a child process that is
+	# restarted when it reaches the RSS limit (-fork=1 -ignore_ooms=1)
+	leaks=1 extra=
+	if [ "$name" = cli ]; then
+		leaks=0
+		[ "$secs" -gt 60 ] && extra="-fork=1 -ignore_ooms=1 -rss_limit_mb=1024"
+	fi
 	export ASAN_OPTIONS="detect_leaks=$leaks${ASAN_OPTIONS_EXTRA:+:$ASAN_OPTIONS_EXTRA}"
 	inputs=()
 	for d in tests/fuzz/regress/$name tests/fuzz/corpus/$name; do
@@ -53,11 +58,13 @@ for name in "$@"; do
 	# 2) fuzz: new corpus entries in $work, the tree's seeds read from tests/fuzz/corpus
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-close_fd_mask=3 -artifact_prefix="$out/$name-" ${FUZZ_ARGS:-} \
+		-close_fd_mask=3 -artifact_prefix="$out/$name-" $extra ${FUZZ_ARGS:-} \
 		"$work" "tests/fuzz/corpus/$name" > "$log" 2>&1
 	rc=$?
 	execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -n 1)
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n 1)
+	# fork mode prints no stat:: lines; its status lines start with the total, #N
+	[ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
 	execs=${execs:-0}
 	total=$((total + execs))
 	if [ "$rc" -eq 0 ] && [ "$execs" -gt 0 ]; then
