@@ -58,7 +58,7 @@ rxs_check "rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
 counts0=$(bpf_counts)
 mem0=$(mem_available)
 cp /proc/meminfo "$RESULTS/meminfo-before.txt"
-missed0=$(rxs_et_sum "$ifc" '(rx_missed_mpc|rx_no_buffer_rnbc)')
+rxo0=$(rxs_et_sum "$ifc" 'rx_overrun_irqs')
 rxs_log "before: $counts0, MemAvailable $mem0 kB"
 rxs_ready
 
@@ -136,17 +136,18 @@ rxs_check "$SPLIT_CYCLES runs of record --split with $SPLIT_BURST SIGUSR1 at onc
 : > "$RESULTS/cycles-done"
 rxs_check "host part finished" rxs_wait_host 300
 wait "$sink"
-missed=$(($(rxs_et_sum "$ifc" '(rx_missed_mpc|rx_no_buffer_rnbc)') - missed0))
+rxo=$(($(rxs_et_sum "$ifc" 'rx_overrun_irqs') - rxo0))
 ethtool -S "$ifc" > "$RESULTS/ethtool-S-after-traffic.txt"
 sent=$(rxs_val sent_good "$RESULTS/rxgen.txt")
 got=$(rxs_val received "$RESULTS/sink.txt")
 lost=$(rxs_val lost "$RESULTS/sink.txt")
 bad=$(rxs_val bad_payload "$RESULTS/sink.txt")
-rxs_log "rxgen sent ${sent:-?}, rxsink received ${got:-?}, lost ${lost:-?}, NIC missed $missed"
+sdrops=$(rxs_val sock_drops "$RESULTS/sink.txt")
+# QEMU's igb counts no missed frames (MPC, RNBC stay 0); a full ring shows as RXO
+# interrupts, one of which may stand for several frames
+rxs_log "rxgen sent ${sent:-?}, rxsink received ${got:-?}, lost ${lost:-?}, socket drops ${sdrops:-?}, ring-overrun interrupts $rxo"
 rxs_check "traffic flowed during the cycles (${sent:-0} datagrams)" [ "${sent:-0}" -gt 0 ]
-accounted() { [ $((${got:-0} + missed)) = "${sent:-x}" ]; }
-rxs_check "nothing vanished in the driver, stack or tracer: received ${got:-?} + NIC missed $missed = sent ${sent:-?}" \
-	accounted
+rxs_check "no datagram dropped at the receiving socket (${sdrops:-?})" [ "${sdrops:-x}" = 0 ]
 all_arrived() { [ "${got:-x}" = "${sent:-y}" ] && [ "${lost:-x}" = 0 ] && [ "${bad:-x}" = 0 ]; }
 rxs_check "every datagram arrived: received ${got:-none} of ${sent:-none}, lost ${lost:-?}, bad ${bad:-?}" \
 	all_arrived
