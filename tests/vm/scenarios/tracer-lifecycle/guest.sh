@@ -132,6 +132,10 @@ done
 rxs_check "$SPLIT_CYCLES runs of record --split with $SPLIT_BURST SIGUSR1 at once: exit 0, pieces 1..n all readable ($fails failed)" \
 	[ "$fails" = 0 ]
 
+# HOLD_S: more seconds of traffic with nothing attached; with all cycle counts 0, a control
+# run that tells the emulation's own losses from the tracer's
+[ "${HOLD_S:-0}" -gt 0 ] && sleep "$HOLD_S"
+
 # traffic ends; rxsink stops 5 s after the last datagram
 : > "$RESULTS/cycles-done"
 rxs_check "host part finished" rxs_wait_host 300
