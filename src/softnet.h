@@ -75,7 +75,7 @@ void rxs_softnet_fill(struct rxs_recording *r, const struct rxs_softnet *delta);
  * `rxscope softnet [-i SEC] [-d SEC]`: print per-CPU deltas of /proc/net/softnet_stat
  * every @interval_s seconds, for @duration_s seconds (0: until SIGINT/SIGTERM).
  * Returns the exit code: 0; 2 when the file cannot be read or parsed at the start;
- * 4 (runtime failure) when a later reading fails or changes its column count.
+ * 5 (runtime failure) when a later reading fails or changes its column count.
  */
 int rxs_softnet_cmd(double interval_s, double duration_s);
 

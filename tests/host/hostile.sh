@@ -139,7 +139,7 @@ mkdir -p "$MNT"
 mount -t tmpfs -o size=256k rxs-hostile "$MNT" || { fail "mount a tmpfs on $MNT"; exit 1; }
 dd if=/dev/zero of="$MNT/fill" bs=4k 2> /dev/null
 for fmt in json csv prom; do
-	expect "record -o on a full disk, --format $fmt" 4 "run.$fmt.*No space left on device" -- \
+	expect "record -o on a full disk, --format $fmt" 5 "run.$fmt.*No space left on device" -- \
 		"$RXSCOPE" record -o "$MNT/run.$fmt" --format "$fmt" -d 0.2
 	no_file "record -o on a full disk, --format $fmt" "$MNT/run.$fmt"
 done
@@ -152,10 +152,10 @@ mount -o remount,ro "$MNT"
 wait "$bg"
 rc=$?
 bg=
-if [ "$rc" -eq 4 ] && grep -q "Read-only file system" "$TMP/ro.out"; then
-	pass "record -o on a disk turned read-only during the run (exit 4)"
+if [ "$rc" -eq 5 ] && grep -q "Read-only file system" "$TMP/ro.out"; then
+	pass "record -o on a disk turned read-only during the run (exit 5)"
 else
-	fail "record -o on a disk turned read-only: exit $rc (want 4), output:"
+	fail "record -o on a disk turned read-only: exit $rc (want 5), output:"
 	tail -n 5 "$TMP/ro.out" | sed 's/^/    | /'
 fi
 no_file "record -o on a disk turned read-only" "$MNT/run.json"
@@ -177,10 +177,10 @@ if ip link add "$veth" type veth peer name "${veth}p" 2> /dev/null; then
 	wait "$bg"
 	rc=$?
 	bg=
-	if [ "$rc" -eq 4 ] && grep -q "device $veth (ifindex [0-9]*) is gone" "$TMP/lost.out"; then
-		pass "trace --dev: the device deleted under the tracer is reported (exit 4)"
+	if [ "$rc" -eq 5 ] && grep -q "device $veth (ifindex [0-9]*) is gone" "$TMP/lost.out"; then
+		pass "trace --dev: the device deleted under the tracer is reported (exit 5)"
 	else
-		fail "trace --dev with its device deleted: exit $rc (want 4), output:"
+		fail "trace --dev with its device deleted: exit $rc (want 5), output:"
 		tail -n 4 "$TMP/lost.out" | sed 's/^/    | /'
 	fi
 else

@@ -289,7 +289,7 @@ static void test_cmd(void **state)
 	assert_int_equal(rxs_softnet_cmd(0.1, 0.25), 0);
 	setenv("RXSCOPE_SOFTNET_PATH", "/nonexistent/softnet_stat", 1);
 	assert_int_equal(rxs_softnet_cmd(0.1, 0.2), 2);
-	/* readable at the start, changed later: a runtime failure (4), not bad input */
+	/* readable at the start, changed later: a runtime failure (5), not bad input */
 	{
 		char path[] = "/tmp/rxs-softnet-XXXXXX";
 		int fd = mkstemp(path);
@@ -310,7 +310,7 @@ static void test_cmd(void **state)
 			fclose(f);
 			_exit(0);
 		}
-		assert_int_equal(rxs_softnet_cmd(0.2, 0.5), 4);
+		assert_int_equal(rxs_softnet_cmd(0.2, 0.5), 5);
 		waitpid(pid, NULL, 0);
 		unlink(path);
 	}

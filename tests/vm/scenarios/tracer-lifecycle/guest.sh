@@ -177,8 +177,8 @@ rmmod_under_trace() {	# rmmod_under_trace LABEL [ENV=VALUE]
 		if wait_gone "$tr" 20; then
 			wait "$tr"
 			trc=$?
-			rxs_check "$label: the tracer exits 4 once its device is gone (exit $trc)" \
-				[ "$trc" = 4 ]
+			rxs_check "$label: the tracer exits 5 once its device is gone (exit $trc)" \
+				[ "$trc" = 5 ]
 			rxs_check "$label: the tracer says that $ifc is gone" \
 				grep -q "device $ifc .*is gone" /tmp/rmmod-trace.log
 		else
