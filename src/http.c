@@ -146,8 +146,13 @@ static int parse_header(const char *s, size_t n, struct head_state *hs)
 		if (list_has(s + v0, vn, "keep-alive"))
 			hs->conn_keep_alive = true;
 	} else if (i == 14 && !strncasecmp(s, "content-length", 14)) {
-		/* GET takes no body: only an explicit zero length is accepted */
-		if (vn == 0 || strspn(s + v0, "0") < vn)
+		/* GET takes no body: only an explicit zero length is accepted (the line is
+		 * not NUL-terminated: no strspn) */
+		size_t z = 0;
+
+		while (z < vn && s[v0 + z] == '0')
+			z++;
+		if (vn == 0 || z < vn)
 			return -400;
 	} else if (i == 17 && !strncasecmp(s, "transfer-encoding", 17)) {
 		return -501;
