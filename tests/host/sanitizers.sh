@@ -62,9 +62,12 @@ else
 	fail "unit tests under ASan+UBSan"
 fi
 
-# host tests that run build/rxscope, build/rxgen or build/rxsink
+# host tests that run build/rxscope, build/rxgen or build/rxsink (not serve-http: its check
+# that 1000 scrapes leave RSS flat cannot hold under ASan, whose quarantine keeps freed
+# memory; its malformed-request cases run here through test_serve)
 export RXSCOPE=$SAN/rxscope RXGEN=$SAN/rxgen RXSINK=$SAN/rxsink
-for t in probe-check rxgen-errors rxgen-selfcheck promtool-check trace-host hostile; do
+for t in probe-check rxgen-errors rxgen-selfcheck promtool-check trace-host hostile \
+	serve-prometheus; do
 	[ -f "tests/host/$t.sh" ] || continue
 	bash "tests/host/$t.sh" > "$logs/$t.log" 2>&1 < /dev/null
 	rc=$?
