@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_parse = 0;
 	if (ret >= 0)
 		return 0;
-	FUZZ_CHECK(cli.verb <= RXS_VERB_PROBE, "verb %d", cli.verb);
+	FUZZ_CHECK(cli.verb <= RXS_VERB_SERVE, "verb %d", cli.verb);
 	FUZZ_CHECK(cli.port >= 0 && cli.port <= 65535, "port %d", cli.port);
 	FUZZ_CHECK(cli.nfiles >= 0 && cli.nfiles <= RXS_MAX_FILES, "nfiles %d", cli.nfiles);
 	if (cli.verb == RXS_VERB_REPORT)
