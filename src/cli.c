@@ -165,7 +165,7 @@ static int parse_secs(const char *s, double *out);
 static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
 {
 	struct rxs_cli *cli = state->input;
-	long v;
+	long v = 0;
 	double d;
 
 	switch (key) {
