@@ -108,3 +108,45 @@ int rxs_write_atomic_text(const char *path, const char *text, char *err, size_t 
 {
 	return rxs_write_atomic(path, fill_text, (void *)text, err, errlen);
 }
+
+int rxs_check_writable(const char *path, char *err, size_t errlen)
+{
+	size_t len = strlen(path);
+	char *copy, *dir;
+	struct stat st;
+	int ret = 0;
+
+	if (!len) {
+		snprintf(err, errlen, "empty file name");
+		return -EINVAL;
+	}
+	if (path[len - 1] == '/' || (!stat(path, &st) && S_ISDIR(st.st_mode))) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		return -EISDIR;
+	}
+	copy = strdup(path);
+	if (!copy) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	dir = dirname(copy);
+	if (stat(dir, &st)) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			snprintf(err, errlen, "%s: directory %s does not exist", path, dir);
+		else if (ret == -ENOTDIR)
+			snprintf(err, errlen, "%s: a part of %s is not a directory", path, dir);
+		else
+			snprintf(err, errlen, "%s: cannot reach directory %s: %s", path, dir,
+				 strerror(-ret));
+	} else if (!S_ISDIR(st.st_mode)) {
+		ret = -ENOTDIR;
+		snprintf(err, errlen, "%s: %s is not a directory", path, dir);
+	} else if (access(dir, W_OK | X_OK)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot create files in directory %s: %s", path, dir,
+			 strerror(-ret));
+	}
+	free(copy);
+	return ret;
+}

@@ -24,4 +24,12 @@ int rxs_write_atomic(const char *path, rxs_fill_fn fill, void *ctx, char *err, s
 /* rxs_write_atomic_text() - the same, for a ready-made string. */
 int rxs_write_atomic_text(const char *path, const char *text, char *err, size_t errlen);
 
+/*
+ * rxs_check_writable() - whether rxs_write_atomic() could create @path: its folder exists,
+ * is a folder and is writable, and @path is not a folder. For checking an output path at
+ * start-up, before work that would be lost. Returns 0, or a negative errno with @err
+ * reading "PATH: problem" (e.g. "run.json: directory /x does not exist").
+ */
+int rxs_check_writable(const char *path, char *err, size_t errlen);
+
 #endif /* RXS_ATOMIC_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include "atomic.h"
 #include "cli.h"
 #include "http.h"
 #include "version.h"
@@ -320,6 +321,7 @@ static int parse_secs(const char *s, double *out)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct rxs_cli *cli = state->input;
+	char err[PATH_MAX + 128];
 	long v;
 	double d;
 
@@ -470,6 +472,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-o FILE goes with --format html");
 		if (cli->split && !strcmp(cli->output, "-"))
 			argp_error(state, "--split writes numbered files; it cannot write to -o -");
+		/* before anything is attached: a path that cannot be written loses the run */
+		if (cli->output && strcmp(cli->output, "-") &&
+		    rxs_check_writable(cli->output, err, sizeof(err)))
+			argp_failure(state, RXS_EXIT_USAGE, 0, "invalid -o: %s", err);
+		if (cli->ready_file && rxs_check_writable(cli->ready_file, err, sizeof(err)))
+			argp_failure(state, RXS_EXIT_USAGE, 0, "invalid --ready-file: %s", err);
 		break;
 	default:
 		return parse_serve_opt(key, arg, state);

@@ -318,7 +318,8 @@ static void test_bad_ready_file(void **state)
 	if (geteuid() != 0)
 		skip();
 	run(&R, "trace", "-d", "1", "--ready-file", "/nonexistent-dir/ready");
-	expect(&R, 2, "failed to write ready file /nonexistent-dir/ready");
+	expect(&R, 2, "invalid --ready-file: /nonexistent-dir/ready: directory /nonexistent-dir "
+	       "does not exist");
 }
 
 static int setup(void **state)
