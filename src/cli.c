@@ -56,7 +56,8 @@ enum {
 
 static const struct argp_option trace_opts[] = {
 	SEL_OPTS,
-	{ "interval", 'i', "SEC", 0, "Print the tables every SEC seconds (default 1)", 0 },
+	{ "interval", 'i', "SEC", 0,
+	  "Print each interval's own table every SEC seconds (default 1)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
 	{ 0 },
 };
@@ -65,7 +66,8 @@ static const struct argp_option record_opts[] = {
 	SEL_OPTS,
 	{ "output", 'o', "FILE", 0, "Write the recording to FILE (required; - for stdout)", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "json (default), csv or prom", 0 },
-	{ "interval", 'i', "SEC", 0, "Also print the tables every SEC seconds", 0 },
+	{ "interval", 'i', "SEC", 0,
+	  "Also print each interval's table every SEC seconds (and rewrite a prom FILE)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms to printed tables", 0 },
 	{ "split", OPT_SPLIT, NULL, 0,
 	  "On each SIGUSR1 write what was recorded since the last one to FILE-N "
@@ -202,7 +204,8 @@ static const char trace_doc[] =
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
 	"                     [--sample PCT] [-i SEC] [-d SEC] [--hist] [--stats]\n"
 	"                     [--ready-file PATH] [-v]\n"
-	"NAME: auto, rxscope_igb, igb or generic. Tables show totals since start.\n\n"
+	"NAME: auto, rxscope_igb, igb or generic.\n"
+	"Each interval's table holds that interval only; the last one holds the totals.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
 	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
@@ -213,7 +216,8 @@ static const char record_doc[] =
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME] [--dev IF]\n"
 	"                      [--port N] [--cpu N] [--sample PCT] [-i SEC] [-d SEC] [--hist]\n"
 	"                      [--stats] [--ready-file PATH] [--split] [-v]\n"
-	"The file is written at the end (-d or Ctrl-C); tables go to stderr.\n"
+	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
+	"--format prom and -i, the file is also rewritten every interval (totals so far).\n"
 	"--split: each SIGUSR1 writes the piece so far (run.json -> run-1.json, run-2.json,\n"
 	"...) and starts the next; programs stay attached between pieces.\n\n"
 	"EXAMPLES:\n"

@@ -45,6 +45,7 @@ struct rxs_cli {
 	double duration_s;	/* 0: until SIGINT/SIGTERM */
 	/* output */
 	bool hist;
+	bool raw_ns;		/* --hist rows in nanoseconds */
 	bool stats;
 	bool verbose;
 	const char *ready_file;

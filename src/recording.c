@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * recording.c - life cycle of struct rxs_recording: an empty recording with every stage
- * named, and freeing what it owns; the time series (deltas per interval, bounded).
+ * named, freeing what it owns, the time series (deltas per interval, bounded), and the
+ * difference of two readings of one session.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -147,4 +148,58 @@ void rxs_series_free(struct rxs_recording *r)
 	free(r->series);
 	r->series = NULL;
 	r->nseries = 0;
+}
+
+int rxs_recording_delta(struct rxs_recording *out, const struct rxs_recording *now,
+			const struct rxs_recording *before)
+{
+	int ncpus = now->ncpus;
+
+	rxs_recording_init(out, ncpus);
+	if (out->ncpus != ncpus)
+		return -ENOMEM;
+	memcpy(out->kernel, now->kernel, sizeof(out->kernel));
+	memcpy(out->driver, now->driver, sizeof(out->driver));
+	memcpy(out->dev, now->dev, sizeof(out->dev));
+	memcpy(out->drop_reason_names, now->drop_reason_names, sizeof(out->drop_reason_names));
+	out->port = now->port;
+	out->sample_pct = now->sample_pct;
+	out->duration_s = now->duration_s - before->duration_s;
+	if (out->duration_s < 0)
+		out->duration_s = 0;
+	out->start_unix = before->start_unix + (long long)before->duration_s;
+	out->tracking_swept = sub0(now->tracking_swept, before->tracking_swept);
+	for (int i = 0; i < RXS_H_NR; i++) {
+		struct rxs_stage *o = &out->stages[i];
+
+		memcpy(o->name, now->stages[i].name, sizeof(o->name));
+		memcpy(o->unit, now->stages[i].unit, sizeof(o->unit));
+		memcpy(o->hook, now->stages[i].hook, sizeof(o->hook));
+		o->available = now->stages[i].available;
+		rxs_hist_delta(&o->hist, &now->stages[i].hist, &before->stages[i].hist);
+	}
+	for (int i = 0; i < RXS_MAX_DROP_REASONS; i++)
+		out->drop_reasons[i] = sub0(now->drop_reasons[i], before->drop_reasons[i]);
+	for (int i = 0; i < ncpus; i++) {
+		const struct rxs_cpu_stat *a = &now->cpus[i];
+		const struct rxs_cpu_stat *b = i < before->ncpus ? &before->cpus[i] : NULL;
+		const __u64 *av = (const __u64 *)&a->bpf, *bv = b ? (const __u64 *)&b->bpf : NULL;
+		struct rxs_cpu_stat *o = &out->cpus[i];
+		__u64 *ov = (__u64 *)&o->bpf;
+
+		_Static_assert(sizeof(o->bpf) % sizeof(__u64) == 0, "counters are u64");
+		o->cpu = a->cpu;
+		for (size_t k = 0; k < sizeof(o->bpf) / sizeof(__u64); k++)
+			ov[k] = sub0(av[k], bv ? bv[k] : 0);
+		o->softnet_ncols = a->softnet_ncols;
+		for (int c = 0; c < a->softnet_ncols; c++) {
+			bool counter = rxs_softnet_col_is_counter(c);
+
+			/* counters are u32 in the kernel: subtract modulo 2^32 */
+			o->softnet[c] = counter && b && c < b->softnet_ncols ?
+					(a->softnet[c] - b->softnet[c]) & 0xffffffffULL :
+					a->softnet[c];
+		}
+	}
+	return 0;
 }

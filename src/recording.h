@@ -84,5 +84,15 @@ void rxs_interval_merge(struct rxs_interval *dst, const struct rxs_interval *src
  */
 int rxs_series_append(struct rxs_recording *r, const struct rxs_interval *iv);
 void rxs_series_free(struct rxs_recording *r);
+/*
+ * rxs_recording_delta() - what happened between two readings of the same session's
+ * cumulative maps: @out (initialised here; free with rxs_recording_free()) takes @now's
+ * names, hooks and filters; histograms, counters, drops, the sweep count and the softnet
+ * counter columns are @now - @before (histograms by rxs_hist_delta()); softnet gauges keep
+ * @now's value; the duration is the difference and the start @before's end. CPUs are
+ * matched by index (both readings have the same CPUs). Returns 0 or -ENOMEM.
+ */
+int rxs_recording_delta(struct rxs_recording *out, const struct rxs_recording *now,
+			const struct rxs_recording *before);
 
 #endif /* RXS_RECORDING_H */

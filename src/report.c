@@ -9,13 +9,14 @@
 #include "report.h"
 #include "softnet.h"
 
-void rxs_report_stages(FILE *f, const struct rxs_recording *r)
+void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flags)
 {
 	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	bool hooks = !(flags & RXS_REPORT_LIVE);
 	char v[16];
 
-	fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s  %s\n", "STAGE", "COUNT", "P50", "P90",
-		"P99", "P99.9", "MAX", "HOOK");
+	fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s%s\n", "STAGE", "COUNT", "P50", "P90",
+		"P99", "P99.9", "MAX", hooks ? "  HOOK" : "");
 	for (int i = 0; i < RXS_H_NR; i++) {
 		const struct rxs_stage *s = &r->stages[i];
 		char name[40];
@@ -25,8 +26,8 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r)
 		else
 			snprintf(name, sizeof(name), "%s", s->name);
 		if (!s->available) {
-			fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s  %s\n", name, "-", "-", "-",
-				"-", "-", "-", "unavailable");
+			fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s%s\n", name, "-", "-", "-",
+				"-", "-", "-", hooks ? "  unavailable" : "");
 			continue;
 		}
 		fprintf(f, "%-24s %10llu", name, (unsigned long long)s->hist.count);
@@ -34,9 +35,9 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r)
 			fprintf(f, " %8s", s->hist.count ?
 				rxs_fmt_value(v, sizeof(v), rxs_hist_quantile(&s->hist, qs[q]),
 					      s->unit) : "-");
-		fprintf(f, " %8s  %s\n", s->hist.count ?
+		fprintf(f, " %8s%s%s\n", s->hist.count ?
 			rxs_fmt_value(v, sizeof(v), (double)s->hist.max, s->unit) : "-",
-			s->hook);
+			hooks ? "  " : "", hooks ? s->hook : "");
 	}
 }
 
@@ -171,17 +172,22 @@ int rxs_report_cpus(FILE *f, const struct rxs_recording *r)
 	return warnings;
 }
 
-void rxs_report_print(FILE *f, const struct rxs_recording *r, bool hist)
+void rxs_report_print(FILE *f, const struct rxs_recording *r, unsigned int flags)
 {
-	fprintf(f, "kernel %s, driver %s, dev %s, port %d, %.1f s, %d CPUs\n\n",
-		r->kernel[0] ? r->kernel : "?", r->driver[0] ? r->driver : "?",
-		r->dev[0] ? r->dev : "any", r->port, r->duration_s, r->ncpus);
-	rxs_report_stages(f, r);
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", r->port);
+	if (!(flags & RXS_REPORT_LIVE))
+		fprintf(f, "kernel %s, driver %s, dev %s, port %s, %.1f s, %d CPUs\n\n",
+			r->kernel[0] ? r->kernel : "?", r->driver[0] ? r->driver : "?",
+			r->dev[0] ? r->dev : "any", r->port ? port : "any", r->duration_s,
+			r->ncpus);
+	rxs_report_stages(f, r, flags);
 	fprintf(f, "\n");
 	rxs_report_funnel(f, r);
 	fprintf(f, "\n");
 	rxs_report_cpus(f, r);
-	if (!hist)
+	if (!(flags & RXS_REPORT_HIST))
 		return;
 	for (int i = 0; i < RXS_H_NR; i++) {
 		const struct rxs_stage *s = &r->stages[i];
@@ -193,7 +199,7 @@ void rxs_report_print(FILE *f, const struct rxs_recording *r, bool hist)
 	}
 }
 
-int rxs_report_cmd(const char *path, bool hist)
+int rxs_report_cmd(const char *path, unsigned int flags)
 {
 	struct rxs_recording r;
 	char err[512];
@@ -203,7 +209,7 @@ int rxs_report_cmd(const char *path, bool hist)
 		rxs_recording_free(&r);
 		return 2;
 	}
-	rxs_report_print(stdout, &r, hist);
+	rxs_report_print(stdout, &r, flags);
 	rxs_recording_free(&r);
 	return 0;
 }

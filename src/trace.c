@@ -127,6 +127,7 @@ struct session {
 	/* record -i: the time series of this recording (piece) */
 	struct rxs_recording series;	/* only nseries/series used */
 	struct rxs_interval last;	/* the totals at the last snapshot */
+	struct rxs_recording prev;	/* the previous reading: intervals are taken from it */
 };
 
 /*
@@ -353,7 +354,59 @@ static void print_hooks(FILE *f, const struct rxs_recording *r)
 			r->stages[i].available ? r->stages[i].hook : "unavailable");
 }
 
-static void print_interval(struct session *s, FILE *f)
+/* The table flags of this run's printed tables. */
+static unsigned int table_flags(const struct rxs_cli *cli)
+{
+	return RXS_REPORT_LIVE | (cli->hist ? RXS_REPORT_HIST : 0) |
+	       (cli->raw_ns ? RXS_REPORT_RAW_NS : 0);
+}
+
+/* The path the current recording goes to: -o FILE, or with --split the next piece's. */
+static void output_path(const struct session *s, char *buf, size_t len);
+
+/*
+ * One interval: read the maps, print what happened since the previous reading (not the
+ * totals since the start), and keep this reading for the next interval. record --format
+ * prom also rewrites its file with the totals so far, so that a textfile collector sees
+ * fresh data during a long run.
+ */
+static void interval_tick(struct session *s, FILE *f)
+{
+	const struct rxs_cli *cli = s->cli;
+	struct rxs_recording now, delta;
+	char tbuf[32], path[4096], err[512];
+	time_t t = time(NULL);
+	int ret = collect(s, &now);
+
+	if (!ret)
+		ret = rxs_recording_delta(&delta, &now, &s->prev);
+	else
+		rxs_recording_init(&delta, 0);
+	if (ret) {
+		fprintf(stderr, "rxscope: failed to read BPF maps: %s\n", strerror(-ret));
+		rxs_recording_free(&now);
+		rxs_recording_free(&delta);
+		return;
+	}
+	snapshot(s, &now);	/* record -i: the recording's time series */
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
+	fprintf(f, "\n%s  interval %.1f s (this interval only; totals at the end)\n", tbuf,
+		delta.duration_s);
+	rxs_report_print(f, &delta, table_flags(cli));
+	fflush(f);
+	if (cli->verb == RXS_VERB_RECORD && cli->format == RXS_FMT_PROM &&
+	    strcmp(cli->output, "-")) {
+		output_path(s, path, sizeof(path));
+		if (rxs_export_write(&now, path, cli->format, err, sizeof(err)))
+			fprintf(stderr, "rxscope: %s\n", err);
+	}
+	rxs_recording_free(&delta);
+	rxs_recording_free(&s->prev);
+	s->prev = now;
+}
+
+/* The end of trace: the totals since the start. */
+static void print_totals(struct session *s, FILE *f)
 {
 	struct rxs_recording r;
 	char tbuf[32];
@@ -365,10 +418,9 @@ static void print_interval(struct session *s, FILE *f)
 		rxs_recording_free(&r);
 		return;
 	}
-	snapshot(s, &r);
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
 	fprintf(f, "\n%s  totals since start (%.1f s)\n", tbuf, r.duration_s);
-	rxs_report_print(f, &r, s->cli->hist);
+	rxs_report_print(f, &r, table_flags(s->cli));
 	fflush(f);
 	rxs_recording_free(&r);
 }
@@ -507,6 +559,14 @@ static void piece_path(const char *output, int n, char *buf, size_t len)
 		snprintf(buf, len, "%.*s-%d%s", (int)(dot - output), output, n, dot);
 }
 
+static void output_path(const struct session *s, char *buf, size_t len)
+{
+	if (s->cli->split)
+		piece_path(s->cli->output, s->piece + 1, buf, len);
+	else
+		snprintf(buf, len, "%s", s->cli->output);
+}
+
 /*
  * record: read the maps and write the recording to -o FILE, or with --split to the next
  * numbered piece. With @next_piece (a SIGUSR1 cut) the maps are cleared right after the
@@ -529,20 +589,26 @@ static int write_recording(struct session *s, bool next_piece)
 	}
 	if (!ret && next_piece) {
 		ret = clear_maps(s);
-		if (!ret)
+		if (!ret) {
 			start_recording(s);
+			/* the next interval starts from the cleared maps */
+			rxs_recording_free(&s->prev);
+			ret = collect(s, &s->prev);
+		}
 	}
 	if (ret) {
 		fprintf(stderr, "rxscope: failed to read or clear BPF maps: %s\n", strerror(-ret));
 		rxs_recording_free(&rec);
 		return RXS_EXIT_RUNTIME;
 	}
-	if (cli->interval_s > 0 || cli->hist)
-		rxs_report_print(stderr, &rec, cli->hist);
+	if (cli->interval_s > 0 || cli->hist) {
+		fprintf(stderr, "\n%s (%.1f s)\n", cli->split ? "totals of this piece" :
+			"totals since start", rec.duration_s);
+		rxs_report_print(stderr, &rec, table_flags(cli));
+	}
+	output_path(s, path, sizeof(path));
 	if (cli->split)
-		piece_path(cli->output, ++s->piece, path, sizeof(path));
-	else
-		snprintf(path, sizeof(path), "%s", cli->output);
+		s->piece++;
 	ret = rxs_export_write(&rec, path, cli->format, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "rxscope: %s\n", err);
@@ -641,7 +707,6 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	bool record = cli->verb == RXS_VERB_RECORD;
 	FILE *out = record ? stderr : stdout;
 	struct session s = { .cli = cli };
-	struct rxs_recording rec = { 0 };
 	struct sigaction sa;
 	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
 	bool had_module, lost = false;
@@ -671,14 +736,18 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	start_recording(&s);
 	s.t_start = s.t0;
 
-	if (collect(&s, &rec) == 0) {
-		fprintf(out, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s\n",
-			record ? "record" : "trace", s.kernel, s.driver,
-			cli->dev[0] ? cli->dev : "any", cli->port ? "filtered" : "any",
-			cli->cpu >= 0 ? "filtered" : "any");
-		print_hooks(out, &rec);
+	/* the first reading: the hooks, and where the first interval starts from */
+	if (collect(&s, &s.prev) == 0) {
+		char port[16], cpu[16];
+
+		snprintf(port, sizeof(port), "%d", cli->port);
+		snprintf(cpu, sizeof(cpu), "%d", cli->cpu);
+		fprintf(out, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s, "
+			"%d CPUs\n", record ? "record" : "trace", s.kernel, s.driver,
+			cli->dev[0] ? cli->dev : "any", cli->port ? port : "any",
+			cli->cpu >= 0 ? cpu : "any", s.ncpus);
+		print_hooks(out, &s.prev);
 	}
-	rxs_recording_free(&rec);
 	if (cli->ready_file) {
 		ret = rxs_write_atomic_text(cli->ready_file, "ready\n", NULL, 0);
 		if (ret) {
@@ -688,8 +757,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			goto cleanup;
 		}
 	}
-	fprintf(stderr, "Tracing%s... %s\n", cli->port ? " (port filter)" : "",
-		cli->duration_s > 0 ? "" : "Hit Ctrl-C to end.");
+	fprintf(stderr, "Tracing... %s\n", cli->duration_s > 0 ? "" : "Hit Ctrl-C to end.");
 	fflush(out);
 
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
@@ -739,7 +807,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		if (stop_requested || rxs_now_sec() >= end)
 			break;
 		if (rxs_now_sec() >= next) {
-			print_interval(&s, out);
+			interval_tick(&s, out);
 			next += cli->interval_s;
 		}
 	}
@@ -747,7 +815,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	if (record) {
 		exit_code = write_recording(&s, false);
 	} else {
-		print_interval(&s, out);
+		print_totals(&s, out);
 	}
 	if (cli->stats && stats_fd >= 0)
 		print_stats(out, &s.tracer, rxs_now_sec() - s.t_start);
@@ -765,6 +833,7 @@ cleanup:
 	if (s.have_sn0)
 		rxs_softnet_free(&s.sn0);
 	rxs_series_free(&s.series);
+	rxs_recording_free(&s.prev);
 	rxs_tracer_stop(&s.tracer);
 	return exit_code;
 }

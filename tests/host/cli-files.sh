@@ -61,4 +61,65 @@ has "trace --ready-file in a missing directory: the message names it" "$TMP/bad.
 hasnt "trace --ready-file in a missing directory: refused before anything was attached" \
 	"$TMP/bad.err" "HOOK"
 
+# --- record --format prom -i: the file is rewritten every interval -----------------------
+rm -f "$TMP/ready"
+"$RXSCOPE" record -o "$TMP/live.prom" --format prom -i 0.3 -d 4 --dev lo \
+	--ready-file "$TMP/ready" > "$TMP/prom.out" 2>&1 &
+rec=$!
+PIDS+=("$rec")
+for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+dur() { sed -n 's/^rxscope_duration_seconds //p' "$TMP/live.prom" 2> /dev/null; }
+for _ in $(seq 30); do [ -n "$(dur)" ] && break; sleep 0.1; done
+d1=$(dur)
+[ -n "$d1" ] && pass "record --format prom -i wrote the file during the run ($d1 s)" ||
+	fail "record --format prom -i 0.3: no file during the run"
+sleep 1
+d2=$(dur)
+if [ -n "$d1" ] && [ -n "$d2" ] && awk -v a="$d1" -v b="$d2" 'BEGIN { exit !(b > a) }'; then
+	pass "  ... and rewrote it with later totals ($d2 s)"
+else
+	fail "  ... the file was not rewritten: '$d1' then '$d2'"
+fi
+kill -0 "$rec" 2> /dev/null && pass "  ... while the run went on" || fail "  ... the run ended early"
+wait "$rec"
+expect "record --format prom -i exit status" "$?" 0
+d3=$(dur)
+if awk -v a="${d3:-0}" 'BEGIN { exit !(a >= 3.9) }'; then
+	pass "the end wrote the whole run ($d3 s)"
+else
+	fail "the file at the end holds ${d3:-nothing} s, want about 4"
+fi
+
+# --- trace: each interval's own figures, the totals at the end ----------------------------
+# A burst of UDP datagrams to a closed port on lo right at the start: the interval tables
+# must hold it once (their counts add up to the total) and the later ones must be empty;
+# the final table holds the totals. No table line is wider than 100 columns.
+PORT=$((39000 + $$ % 1000))
+rm -f "$TMP/ready"
+"$RXSCOPE" trace --dev lo --port "$PORT" -i 0.5 -d 2.6 --ready-file "$TMP/ready" \
+	> "$TMP/iv.out" 2> "$TMP/iv.err" &
+tracer=$!
+PIDS+=("$tracer")
+for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+for _ in $(seq 100); do echo x > /dev/udp/127.0.0.1/"$PORT"; done 2> /dev/null
+wait "$tracer"
+expect "trace -i 0.5 -d 2.6 exit status" "$?" 0
+# one line per table: "interval" or "totals", then its funnel netif_receive count
+awk '/^[0-9:]+  interval / { kind = "interval" } /^[0-9:]+  totals since start/ { kind = "totals" }
+	/^funnel:/ { for (i = 1; i < NF; i++) if ($i == "netif_receive") print kind, $(i + 1) }' \
+	"$TMP/iv.out" > "$TMP/iv.tables"
+sed 's/^/    /' "$TMP/iv.tables"
+n_iv=$(grep -c '^interval ' "$TMP/iv.tables")
+[ "$n_iv" -ge 3 ] && pass "trace printed $n_iv interval tables" ||
+	fail "trace printed $n_iv interval tables, want at least 3"
+expect "the interval counts add up to the burst" \
+	"$(awk '$1 == "interval" { n += $2 } END { print n + 0 }' "$TMP/iv.tables")" 100
+expect "the last interval table is empty (it holds its own interval only)" \
+	"$(grep '^interval ' "$TMP/iv.tables" | tail -n 1 | awk '{ print $2 }')" 0
+expect "the final table holds the totals" "$(tail -n 1 "$TMP/iv.tables")" "totals 100"
+# (the hook list at the start names long hooks; the tables must stay narrow)
+wide=$(sed -n '/^[0-9:]*  \(interval\|totals\) /,$p' "$TMP/iv.out" | awk 'length($0) > 100' | head -n 3)
+[ -z "$wide" ] && pass "every table line fits in 100 columns" ||
+	fail "table lines wider than 100 columns: $wide"
+
 finish

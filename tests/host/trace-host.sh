@@ -85,7 +85,8 @@ T=$TMP/trace.out
 last=$(awk '/totals since start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$T")
 row() { echo "$last" | awk -v s="$1" '$1 == s { if ($2 ~ /^\[/) $2 = ""; print; exit }'; }
 count() { row "$1" | awk '{ print $2 }'; }
-hook() { row "$1" | awk '{ print $NF }'; }
+# The hook of a stage, from the hook list printed at the start (two columns: STAGE HOOK).
+hook() { awk -v s="$1" '$1 == s && NF == 2 { print $2; exit }' "$T"; }
 
 expect "stage gro counts every datagram" "$(count gro)" "$N"
 case "$(hook gro)" in

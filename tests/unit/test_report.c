@@ -26,6 +26,36 @@ static char *render(const struct rxs_recording *r, bool hist)
 	return buf;
 }
 
+/* An interval of a session: the readings' difference, stage by stage and CPU by CPU. */
+static void test_delta(void **state)
+{
+	struct rxs_recording a, b, d;
+
+	(void)state;
+	synth_recording(&a, 2, 500, NULL, 3);
+	synth_recording(&b, 2, 800, NULL, 4);
+	/* b = a + (b's events): the later reading of the same maps */
+	for (int i = 0; i < RXS_H_NR; i++)
+		rxs_hist_merge(&b.stages[i].hist, &a.stages[i].hist);
+	b.cpus[1].bpf.polls = a.cpus[1].bpf.polls + 17;
+	b.cpus[0].softnet[RXS_SN_PROCESSED] = a.cpus[0].softnet[RXS_SN_PROCESSED] + 40;
+	b.cpus[0].softnet[RXS_SN_BACKLOG_LEN] = 5;
+	b.drop_reasons[2] = a.drop_reasons[2] + 9;
+	b.duration_s = a.duration_s + 2;
+	assert_int_equal(rxs_recording_delta(&d, &b, &a), 0);
+	for (int i = 0; i < RXS_H_NR; i++)
+		assert_int_equal(d.stages[i].hist.count, 800);
+	assert_int_equal(d.cpus[1].bpf.polls, 17);
+	assert_int_equal(d.cpus[0].softnet[RXS_SN_PROCESSED], 40);
+	assert_int_equal(d.cpus[0].softnet[RXS_SN_BACKLOG_LEN], 5);	/* a gauge */
+	assert_int_equal(d.drop_reasons[2], 9);
+	assert_true(d.duration_s > 1.99 && d.duration_s < 2.01);
+	assert_string_equal(d.stages[RXS_H_GRO].hook, b.stages[RXS_H_GRO].hook);
+	rxs_recording_free(&d);
+	rxs_recording_free(&a);
+	rxs_recording_free(&b);
+}
+
 static void test_tables(void **state)
 {
 	struct rxs_recording r;
@@ -119,6 +149,7 @@ static void test_cmd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_funnel_unhooked),
 		cmocka_unit_test(test_cmd),
