@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 #include "export.h"
@@ -670,9 +671,32 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 	return ret;
 }
 
+/*
+ * What a file that is not JSON most likely is, from its first bytes: the other formats
+ * rxscope writes. NULL when it may be JSON (the parser then says what is wrong).
+ */
+static const char *other_format(const char *buf, size_t len)
+{
+	size_t i = 0, commas = 0;
+
+	while (i < len && strchr(" \t\r\n", buf[i]))
+		i++;
+	if (i == len || buf[i] == '{' || buf[i] == '[')
+		return NULL;
+	if (len - i >= 7 && (!strncmp(buf + i, "# HELP ", 7) || !strncmp(buf + i, "# TYPE ", 7)))
+		return "Prometheus text (record --format prom)";
+	for (; i < len && buf[i] != '\n'; i++)
+		commas += buf[i] == ',';
+	if (commas >= 2)
+		return "CSV (record --format csv)";
+	return NULL;
+}
+
 int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t errlen)
 {
 	struct rd rd = { .file = path, .err = err, .errlen = errlen };
+	const char *other;
+	struct stat st;
 	json_tokener *tok = NULL;
 	json_object *root = NULL;
 	char *buf = NULL;
@@ -687,6 +711,11 @@ int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t e
 		snprintf(err, errlen, "failed to open %s: %s", path, strerror(-ret));
 		return ret;
 	}
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory (want a JSON recording)", path);
+		fclose(f);
+		return -EISDIR;
+	}
 	{
 		FILE *m = open_memstream(&buf, &len);
 		char chunk[65536];
@@ -696,16 +725,24 @@ int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t e
 			fclose(f);
 			return -ENOMEM;
 		}
+		errno = 0;
 		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			fwrite(chunk, 1, got, m);
-		ret = ferror(f) ? -EIO : 0;
+		ret = ferror(f) ? (errno ? -errno : -EIO) : 0;
 		fclose(m);
 		fclose(f);
 		if (ret) {
-			snprintf(err, errlen, "failed to read %s: %s", path, strerror(EIO));
+			snprintf(err, errlen, "failed to read %s: %s", path, strerror(-ret));
 			free(buf);
 			return ret;
 		}
+	}
+	other = other_format(buf, len);
+	if (other) {
+		snprintf(err, errlen, "%s: this looks like %s; report and compare read JSON "
+			 "recordings (record --format json, the default)", path, other);
+		free(buf);
+		return -EINVAL;
 	}
 	tok = json_tokener_new();
 	if (!tok) {
@@ -724,8 +761,11 @@ int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t e
 		       strchr(" \t\r\n", buf[end]))
 			end++;
 		if (!root || e != json_tokener_success || end < len) {
-			snprintf(err, errlen, "%s: (document): not valid JSON: %s at byte %zu",
-				 path, root ? "trailing data" : json_tokener_error_desc(e), end);
+			/* json-c says "continue" when the document stopped half-way */
+			snprintf(err, errlen, "%s: (document): not valid JSON: %s at byte %zu%s",
+				 path, root ? "trailing data" : e == json_tokener_continue ?
+				 "unexpected end of data" : json_tokener_error_desc(e), end,
+				 len ? "" : " (the file is empty)");
 			ret = -EINVAL;
 			goto out;
 		}

@@ -61,6 +61,29 @@ has "trace --ready-file in a missing directory: the message names it" "$TMP/bad.
 hasnt "trace --ready-file in a missing directory: refused before anything was attached" \
 	"$TMP/bad.err" "HOOK"
 
+# --- report names what is wrong with a file that is not a JSON recording ------------------
+"$RXSCOPE" record -o "$TMP/run.csv" --format csv -d 0.2 > /dev/null 2>&1
+"$RXSCOPE" record -o "$TMP/run.prom" --format prom -d 0.2 > /dev/null 2>&1
+"$RXSCOPE" record -o "$TMP/run.json" -d 0.2 > /dev/null 2>&1
+: > "$TMP/empty.json"
+head -c 300 "$TMP/run.json" > "$TMP/cut.json"
+bad_report() { # bad_report LABEL FILE TEXT
+	"$RXSCOPE" report "$2" > "$TMP/rep.out" 2> "$TMP/rep.err"
+	expect "report $1: exit status" "$?" 2
+	has "report $1: says what it is" "$TMP/rep.err" "$3"
+}
+bad_report "of a CSV file" "$TMP/run.csv" \
+	"$TMP/run.csv: this looks like CSV (record --format csv); report and compare read JSON recordings"
+bad_report "of a Prometheus file" "$TMP/run.prom" \
+	"this looks like Prometheus text (record --format prom); report and compare read JSON recordings"
+bad_report "of an empty file" "$TMP/empty.json" \
+	\
+	"$TMP/empty.json: (document): not valid JSON: unexpected end of data at byte 0 (the file is empty)"
+bad_report "of a truncated file" "$TMP/cut.json" \
+	"$TMP/cut.json: (document): not valid JSON: unexpected end of data at byte 300"
+hasnt "report of a truncated file: no json-c internal words" "$TMP/rep.err" "continue"
+bad_report "of a directory" "$TMP/adir" "$TMP/adir: is a directory"
+
 # --- record --format prom -i: the file is rewritten every interval -----------------------
 rm -f "$TMP/ready"
 "$RXSCOPE" record -o "$TMP/live.prom" --format prom -i 0.3 -d 4 --dev lo \
