@@ -129,6 +129,42 @@ static void test_funnel_unhooked(void **state)
 	rxs_recording_free(&r);
 }
 
+/*
+ * Warnings only when something is wrong, and after the per-CPU table, never inside it;
+ * a few packets of skew between the BPF and the softnet_stat readings are not wrong.
+ */
+static void test_warnings(void **state)
+{
+	struct rxs_recording r;
+	char *out, *warn, *row;
+
+	(void)state;
+	synth_recording(&r, 2, 100, NULL, 5);
+	for (int c = 0; c < r.ncpus; c++)
+		r.cpus[c].bpf.track_evictions = 0;
+	/* BPF counted 3 more than the kernel: the readings are not simultaneous */
+	r.cpus[1].softnet[RXS_SN_PROCESSED] = r.cpus[1].bpf.pkts[RXS_F_NETIF_RECEIVE] - 3;
+	out = render(&r, false);
+	if (strstr(out, "WARNING"))
+		print_error("%s", out);
+	assert_null(strstr(out, "WARNING"));
+	/* unmatched events are a count, not a warning */
+	assert_non_null(strstr(out, " 4 events without a matching start"));
+	free(out);
+
+	/* far more than skew: warned, after the last CPU row */
+	r.cpus[0].softnet[RXS_SN_PROCESSED] = 100;
+	out = render(&r, false);
+	warn = strstr(out, "WARNING: cpu 0: BPF saw 4990 packets");
+	row = strstr(out, "\n   1 ");
+	assert_non_null(warn);
+	assert_non_null(row);
+	assert_true(warn > row);
+	assert_null(strstr(out, "WARNING: cpu 1"));
+	free(out);
+	rxs_recording_free(&r);
+}
+
 static void test_cmd(void **state)
 {
 	char path[] = "/tmp/rxs-test-report-XXXXXX", err[256];
@@ -152,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_funnel_unhooked),
+		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_cmd),
 	};
 
