@@ -322,6 +322,32 @@ static int parse_secs(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * RXSCOPE_DISABLE (docs/usage.md): a comma list of hook flavours the tracer treats as
+ * absent. A word it does not know would silently disable nothing, so it is refused.
+ * Returns 0, or -EINVAL with @err set.
+ */
+static int check_disable_env(char *err, size_t errlen)
+{
+	static const char *const known[] = { "fentry", "kprobe", "tp_btf", "raw_tp" };
+	const char *env = getenv("RXSCOPE_DISABLE"), *p;
+
+	for (p = env; p && *p;) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (n == strlen(known[i]) && !strncmp(p, known[i], n))
+				break;
+		if (n && i == sizeof(known) / sizeof(known[0])) {
+			snprintf(err, errlen, "RXSCOPE_DISABLE: unknown hook flavour '%.*s': want a "
+				 "comma list of fentry, kprobe, tp_btf, raw_tp", (int)n, p);
+			return -EINVAL;
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct rxs_cli *cli = state->input;
@@ -482,6 +508,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_failure(state, RXS_EXIT_USAGE, 0, "invalid -o: %s", err);
 		if (cli->ready_file && rxs_check_writable(cli->ready_file, err, sizeof(err)))
 			argp_failure(state, RXS_EXIT_USAGE, 0, "invalid --ready-file: %s", err);
+		if ((cli->verb == RXS_VERB_TRACE || cli->verb == RXS_VERB_RECORD ||
+		     cli->verb == RXS_VERB_PROBE) && check_disable_env(err, sizeof(err)))
+			argp_failure(state, RXS_EXIT_USAGE, 0, "%s", err);
 		break;
 	default:
 		return parse_serve_opt(key, arg, state);

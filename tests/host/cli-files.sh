@@ -61,6 +61,16 @@ has "trace --ready-file in a missing directory: the message names it" "$TMP/bad.
 hasnt "trace --ready-file in a missing directory: refused before anything was attached" \
 	"$TMP/bad.err" "HOOK"
 
+# --- RXSCOPE_DISABLE takes known hook flavours only ---------------------------------------
+RXSCOPE_DISABLE=bogus "$RXSCOPE" trace -d 3 > "$TMP/env.out" 2>&1
+expect "RXSCOPE_DISABLE=bogus: exit status" "$?" 2
+has "RXSCOPE_DISABLE=bogus: the message names it and the choices" "$TMP/env.out" \
+	"RXSCOPE_DISABLE: unknown hook flavour 'bogus': want a comma list of fentry, kprobe, tp_btf, raw_tp"
+RXSCOPE_DISABLE=fentry,kprob "$RXSCOPE" probe > "$TMP/env.out" 2>&1
+expect "RXSCOPE_DISABLE=fentry,kprob (a typo): probe exit status" "$?" 2
+RXSCOPE_DISABLE=fentry "$RXSCOPE" trace -d 0.1 > "$TMP/env.out" 2>&1
+expect "RXSCOPE_DISABLE=fentry: accepted" "$?" 0
+
 # --- report names what is wrong with a file that is not a JSON recording ------------------
 "$RXSCOPE" record -o "$TMP/run.csv" --format csv -d 0.2 > /dev/null 2>&1
 "$RXSCOPE" record -o "$TMP/run.prom" --format prom -d 0.2 > /dev/null 2>&1
