@@ -59,7 +59,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # src/: the rxscope CLI (main in src/main.c), the traffic generator (src/rxgen.c) and the
 # guest-side test receiver (src/rxsink.c); the frame code (src/frame.c) is shared by both,
-# and src/atomic.c (atomic file writes) by all three.
+# and src/atomic.c (atomic file writes) and src/help.c (-h/--help) by all three.
 TOOL_MAINS := src/main.c src/rxgen.c src/rxsink.c
 FRAME_SRCS := src/frame.c
 LIB_SRCS := $(filter-out $(TOOL_MAINS) $(FRAME_SRCS),$(wildcard src/*.c))
@@ -101,11 +101,11 @@ $(BUILD)/rxscope: $(BUILD)/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_STATIC)
 
-$(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS) $(BUILD)/atomic.o
+$(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS) $(BUILD)/atomic.o $(BUILD)/help.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC) -lm
 
-$(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS) $(BUILD)/atomic.o
+$(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS) $(BUILD)/atomic.o $(BUILD)/help.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC)
 

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include "atomic.h"
 #include "cli.h"
+#include "help.h"
 #include "http.h"
 #include "version.h"
 
@@ -59,6 +60,7 @@ static const struct argp_option trace_opts[] = {
 	{ "interval", 'i', "SEC", 0,
 	  "Print each interval's own table every SEC seconds (default 1)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -72,6 +74,7 @@ static const struct argp_option record_opts[] = {
 	{ "split", OPT_SPLIT, NULL, 0,
 	  "On each SIGUSR1 write what was recorded since the last one to FILE-N "
 	  "(N = 1, 2, ...), clear, and go on; the end writes the last piece", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -79,6 +82,7 @@ static const struct argp_option report_opts[] = {
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "text (default) or html: one self-contained page", 0 },
 	{ "output", 'o', "FILE", 0, "Write to FILE (atomically) instead of stdout", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -97,12 +101,14 @@ static const struct argp_option compare_opts[] = {
 	{ "paired", OPT_PAIRED, NULL, 0,
 	  "Pair run i of each side (same file name, as many runs; an A/B job's interleaved "
 	  "runs) and judge the pairs' ratios", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
 static const struct argp_option softnet_opts[] = {
 	{ "interval", 'i', "SEC", 0, "Print deltas every SEC seconds (default 1)", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -111,6 +117,7 @@ static const struct argp_option probe_opts[] = {
 	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },
 	{ "dev", OPT_DEV, "IF", 0, "Interface whose irqs the generic ISR hook follows", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug output", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -143,6 +150,7 @@ static const struct argp_option serve_opts[] = {
 	{ "output", 'o', "FILE", 0,
 	  "At the end, write the totals since start to FILE as a recording", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "Of -o FILE: json (default), csv or prom", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -213,13 +221,13 @@ static const char trace_doc[] =
 
 static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
-	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME] [--dev IF]\n"
-	"                      [--port N] [--cpu N] [--sample PCT] [-i SEC] [-d SEC] [--hist]\n"
-	"                      [--stats] [--ready-file PATH] [--split] [-v]\n"
+	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME]\n"
+	"                      [--dev IF] [--port N] [--cpu N] [--sample PCT] [-i SEC]\n"
+	"                      [-d SEC] [--hist] [--stats] [--ready-file PATH] [--split] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
-	"--format prom and -i, the file is also rewritten every interval (totals so far).\n"
-	"--split: each SIGUSR1 writes the piece so far (run.json -> run-1.json, run-2.json,\n"
-	"...) and starts the next; programs stay attached between pieces.\n\n"
+	"--format prom and -i, the file is also rewritten every interval (totals so\n"
+	"far). --split: each SIGUSR1 writes the piece so far (run.json -> run-1.json,\n"
+	"run-2.json, ...) and starts the next; programs stay attached between pieces.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope record -o run.json -d 30\n"
 	"  rxscope record -o run.prom --format prom --dev eth0 -d 10\n"
@@ -513,6 +521,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_failure(state, RXS_EXIT_USAGE, 0, "%s", err);
 		break;
 	default:
+		if (rxs_help_key(key, state, state->root_argp->doc, argp_program_version))
+			break;
 		return parse_serve_opt(key, arg, state);
 	}
 	return 0;
@@ -583,7 +593,7 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 	snprintf(name, sizeof(name), "rxscope %s", vd->name);
 	argv[1] = name;
 	argp_err_exit_status = RXS_EXIT_USAGE;
-	if (argp_parse(&argp, argc - 1, argv + 1, 0, NULL, cli))
+	if (argp_parse(&argp, argc - 1, argv + 1, ARGP_NO_HELP, NULL, cli))
 		return RXS_EXIT_USAGE;
 	return -1;
 }

@@ -3,6 +3,7 @@
  * report.c - the human-readable tables of a recording (stages, funnel, drops, per-CPU
  * softnet next to BPF counters) shared by `trace` (each interval) and `report FILE`.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "export.h"
 #include "hist.h"

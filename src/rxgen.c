@@ -26,6 +26,7 @@
 #include "atomic.h"
 #include "clock.h"
 #include "frame.h"
+#include "help.h"
 
 #define BATCH_MAX	256
 #define EXIT_USAGE	2
@@ -70,21 +71,19 @@ static volatile sig_atomic_t stop_flag;
 const char *argp_program_version = "rxgen (rxscope)";
 static const char doc[] =
 "Craft Ethernet/IPv4/UDP test frames and send them into a QEMU guest NIC\n"
-"(socket/dgram netdev) or onto a real interface (AF_PACKET).\n"
-"\n"
+"(socket/dgram netdev) or onto a real interface (AF_PACKET).\v"
 "USAGE: rxgen (--qemu HOST:PORT | --iface IF) [--count N] [--rate PPS|max]\n"
+"Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp\n"
+"bad-udp-csum frag vlan non-ip (or all).\n"
+"Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
 "\n"
 "EXAMPLES:\n"
 "  rxgen --qemu 127.0.0.1:10001 --count 10000 --rate 5000\n"
 "  rxgen --qemu 127.0.0.1:10001 --duration 10 --rate max --flows 8\n"
 "  rxgen --iface veth0 --dst-mac 02:00:00:00:00:02 --count 90 \\\n"
 "        --malformed all --good 9\n"
-"  rxgen --qemu 127.0.0.1:10001 --count 100 --size 8000 --summary sent.txt\n"
-"\n"
-"Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp\n"
-"bad-udp-csum frag vlan non-ip (or all).\n"
-"Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
-"\vOptions";
+
+"  rxgen --qemu 127.0.0.1:10001 --count 100 --size 8000 --summary sent.txt\n";
 
 enum {
 	OPT_DST_MAC = 1000, OPT_SRC_MAC, OPT_DST_IP, OPT_SRC_IP, OPT_DST_PORT, OPT_SRC_PORT,
@@ -98,7 +97,7 @@ static const struct argp_option options[] = {
 	  "is one frame for the guest NIC" , 1 },
 	{ "qemu-local", OPT_QEMU_LOCAL, "HOST:PORT", 0, "bind the sending socket to this "
 	  "address (for a netdev that expects a fixed peer)", 1 },
-	{ "iface", 'i', "IF", 0, "send on this interface through AF_PACKET (root)", 1 },
+	{ "iface", 'I', "IF", 0, "send on this interface through AF_PACKET (root)", 1 },
 	{ NULL, 0, NULL, 0, "How much and how fast:", 2 },
 	{ "count", 'c', "N", 0, "units to send (k/M suffix ok); default: until --duration "
 	  "or Ctrl-C. A frag unit is two frames", 2 },
@@ -129,6 +128,7 @@ static const struct argp_option options[] = {
 	{ "quiet", 'q', NULL, 0, "print nothing but errors", 5 },
 	{ "summary", OPT_SUMMARY, "FILE", 0, "write key=value results to FILE (atomically)",
 	  5 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -167,7 +167,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_QEMU_LOCAL:
 		o->qemu_local = arg;
 		break;
-	case 'i':
+	case 'I':
 		o->iface = arg;
 		break;
 	case 'c':
@@ -277,6 +277,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				     fc->flows);
 		break;
 	default:
+		if (rxs_help_key(key, state, doc, argp_program_version))
+			break;
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
@@ -724,7 +726,7 @@ int main(int argc, char **argv)
 
 	argp_err_exit_status = EXIT_USAGE;
 	rxg_frame_cfg_default(&o.fc);
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, &o))
 		return EXIT_USAGE;
 
 	ret = open_sender(&o, &s);

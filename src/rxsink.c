@@ -26,6 +26,7 @@
 #include "atomic.h"
 #include "clock.h"
 #include "frame.h"
+#include "help.h"
 
 #define EXIT_USAGE	2
 #define BATCH		32
@@ -68,23 +69,21 @@ const char *argp_program_version = "rxsink (rxscope)";
 static const char doc[] =
 "Receive rxgen's UDP test traffic, verify every payload and count lost,\n"
 "duplicated and reordered datagrams per flow. Results go to stdout and --out\n"
-"as key=value lines.\n"
-"\n"
+"as key=value lines.\v"
 "USAGE: rxsink [--port N] [--count N] [--idle SEC] [--timeout SEC] [--out FILE]\n"
 "\n"
 "EXAMPLES:\n"
 "  rxsink --port 9000 --count 10000 --timeout 60 --out /results/sink.txt\n"
 "  rxsink --ready-file /tmp/ready --idle 2 --timeout 30\n"
-"  rxsink --no-read --idle 1 --hold 30    # keep unread skbs for 30 s\n"
-"\vOptions";
+"  rxsink --no-read --idle 1 --hold 30    # keep unread skbs for 30 s\n";
 
-enum { OPT_READY = 1000, OPT_RCVBUF, OPT_HOLD, OPT_NO_READ, OPT_BIND };
+enum { OPT_READY = 1000, OPT_RCVBUF, OPT_HOLD, OPT_NO_READ, OPT_BIND, OPT_IDLE };
 
 static const struct argp_option options[] = {
 	{ "port", 'p', "N", 0, "UDP port to bind (default 9000)", 0 },
 	{ "bind", OPT_BIND, "IP", 0, "address to bind (default 0.0.0.0)", 0 },
 	{ "count", 'c', "N", 0, "stop after N datagrams", 0 },
-	{ "idle", 'i', "SEC", 0, "stop SEC seconds after the last datagram (once one came)",
+	{ "idle", OPT_IDLE, "SEC", 0, "stop SEC seconds after the last datagram (once one came)",
 	  0 },
 	{ "timeout", 't', "SEC", 0, "stop SEC seconds after start in any case", 0 },
 	{ "ready-file", OPT_READY, "PATH", 0, "write PATH once the socket is bound", 0 },
@@ -94,6 +93,7 @@ static const struct argp_option options[] = {
 	{ "no-read", OPT_NO_READ, NULL, 0, "never read: leave datagrams queued on the socket; "
 	  "--idle then means the queue stopped growing", 0 },
 	{ "quiet", 'q', NULL, 0, "do not print the results on stdout", 0 },
+	RXS_HELP_OPTIONS,
 	{ 0 },
 };
 
@@ -122,7 +122,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (rxg_parse_u64(arg, UINT64_MAX / 2, &o->count) || !o->count)
 			bad_value(state, "--count", arg, "want a positive integer");
 		break;
-	case 'i':
+	case OPT_IDLE:
 		if (rxg_parse_seconds(arg, &o->idle))
 			bad_value(state, "--idle", arg, "want seconds, > 0");
 		break;
@@ -160,6 +160,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				     "--no-read (nothing is read to count)");
 		break;
 	default:
+		if (rxs_help_key(key, state, doc, argp_program_version))
+			break;
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
@@ -378,7 +380,7 @@ int main(int argc, char **argv)
 	int fd, ret = 1;
 
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
+	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, &o))
 		return EXIT_USAGE;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

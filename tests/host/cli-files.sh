@@ -36,6 +36,36 @@ for b in "$RXSCOPE" "$RXGEN" "$RXSINK"; do
 	[ -x "$b" ] || { fail "prerequisite: $b is not built"; finish; }
 done
 
+# --- -h everywhere; help text printed as written ------------------------------------------
+for cmd in "rxscope trace" "rxscope record" "rxscope report" "rxscope compare" \
+	"rxscope softnet" "rxscope probe" rxgen rxsink; do
+	set -- $cmd
+	bin=$ROOT/build/$1
+	shift
+	"$bin" "$@" -h > "$TMP/h.out" 2>&1
+	rc=$?
+	"$bin" "$@" --help > "$TMP/help.out" 2>&1
+	if [ "$rc" = 0 ] && cmp -s "$TMP/h.out" "$TMP/help.out" && grep -q '^USAGE: ' "$TMP/h.out"; then
+		pass "$cmd -h: exit 0, the same as --help"
+	else
+		fail "$cmd -h: exit $rc: $(head -c 200 "$TMP/h.out")"
+	fi
+	long=$(awk 'length($0) > 80' "$TMP/help.out" | head -n 1)
+	[ -z "$long" ] && pass "$cmd --help: no line wider than 80 columns" ||
+		fail "$cmd --help: a line wider than 80 columns: $long"
+	if grep -qx 'Options' "$TMP/help.out"; then fail "$cmd --help ends with a stray 'Options'"; fi
+done
+# a hand-written continuation line comes out exactly as written (argp re-wrapped it)
+"$RXSCOPE" record --help > "$TMP/help.out"
+grep -qx '                      \[--dev IF\] \[--port N\] \[--cpu N\] \[--sample PCT\] \[-i SEC\]' \
+	"$TMP/help.out" && pass "record --help: the USAGE block as written" ||
+	fail "record --help: the USAGE block was re-wrapped: $(grep -A2 '^USAGE' "$TMP/help.out")"
+# -i means --interval in rxscope; rxgen and rxsink give it no other meaning
+"$RXGEN" -i lo --count 1 > "$TMP/i.out" 2>&1
+expect "rxgen -i (not a short option any more) is refused" "$?" 2
+"$RXSINK" -i 1 --count 1 > "$TMP/i.out" 2>&1
+expect "rxsink -i (not a short option any more) is refused" "$?" 2
+
 # --- record checks its output path at start-up: exit 2, nothing attached -----------------
 bad_output() { # bad_output LABEL PATH TEXT [record options]
 	local label=$1 path=$2 text=$3
