@@ -40,6 +40,7 @@ enum {
 	OPT_PAIRED,
 	OPT_SPLIT,
 	OPT_SAMPLE,
+	OPT_NS,
 };
 
 #define SEL_OPTS                                                                            \
@@ -60,6 +61,7 @@ static const struct argp_option trace_opts[] = {
 	{ "interval", 'i', "SEC", 0,
 	  "Print each interval's own table every SEC seconds (default 1)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	{ "ns", OPT_NS, NULL, 0, "Histogram rows in raw nanoseconds, not us/ms ranges", 0 },
 	RXS_HELP_OPTIONS,
 	{ 0 },
 };
@@ -71,6 +73,7 @@ static const struct argp_option record_opts[] = {
 	{ "interval", 'i', "SEC", 0,
 	  "Also print each interval's table every SEC seconds (and rewrite a prom FILE)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms to printed tables", 0 },
+	{ "ns", OPT_NS, NULL, 0, "Histogram rows in raw nanoseconds, not us/ms ranges", 0 },
 	{ "split", OPT_SPLIT, NULL, 0,
 	  "On each SIGUSR1 write what was recorded since the last one to FILE-N "
 	  "(N = 1, 2, ...), clear, and go on; the end writes the last piece", 0 },
@@ -80,6 +83,7 @@ static const struct argp_option record_opts[] = {
 
 static const struct argp_option report_opts[] = {
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
+	{ "ns", OPT_NS, NULL, 0, "Histogram rows in raw nanoseconds, not us/ms ranges", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "text (default) or html: one self-contained page", 0 },
 	{ "output", 'o', "FILE", 0, "Write to FILE (atomically) instead of stdout", 0 },
 	RXS_HELP_OPTIONS,
@@ -210,7 +214,8 @@ static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
-	"                     [--sample PCT] [-i SEC] [-d SEC] [--hist] [--stats]\n"
+	"                     [--sample PCT] [-i SEC] [-d SEC] [--hist [--ns]]\n"
+	"                     [--stats]\n"
 	"                     [--ready-file PATH] [-v]\n"
 	"NAME: auto, rxscope_igb, igb or generic.\n"
 	"Each interval's table holds that interval only; the last one holds the totals.\n\n"
@@ -223,7 +228,8 @@ static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME]\n"
 	"                      [--dev IF] [--port N] [--cpu N] [--sample PCT] [-i SEC]\n"
-	"                      [-d SEC] [--hist] [--stats] [--ready-file PATH] [--split] [-v]\n"
+	"                      [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH]\n"
+	"                      [--split] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
 	"--format prom and -i, the file is also rewritten every interval (totals so\n"
 	"far). --split: each SIGUSR1 writes the piece so far (run.json -> run-1.json,\n"
@@ -236,7 +242,7 @@ static const char record_doc[] =
 
 static const char report_doc[] =
 	"Print the tables of a JSON recording, or write them as one HTML page.\v"
-	"USAGE: rxscope report FILE [--hist] [--format text|html] [-o OUT]\n"
+	"USAGE: rxscope report FILE [--hist [--ns]] [--format text|html] [-o OUT]\n"
 	"--format html: waterfall, distributions, heatmaps over time (when the recording\n"
 	"has a series: record -i SEC), counters; inline SVG, loads nothing.\n\n"
 	"EXAMPLES:\n"
@@ -415,6 +421,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HIST:
 		cli->hist = true;
+		break;
+	case OPT_NS:
+		cli->raw_ns = true;
 		break;
 	case OPT_STATS:
 		cli->stats = true;

@@ -249,11 +249,11 @@ int rxs_hist_slot_row(int slot)
 	return r;
 }
 
-void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit)
+void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit, bool raw)
 {
 	__u64 rows[RXS_HIST_MAX_EXP + 2] = { 0 }, peak = 0;
 	int first = -1, last = -1;
-	char lo_s[24], hi_s[24], bar[BAR_WIDTH + 1];
+	char lo_s[24], hi_s[24], label[64], bar[BAR_WIDTH + 1];
 
 	for (int i = 0; i < (int)RXS_HIST_BUCKETS; i++)
 		rows[rxs_hist_slot_row(i)] += h->slots[i];
@@ -270,19 +270,33 @@ void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit)
 		fprintf(f, "%*s(no events)\n", 8, "");
 		return;
 	}
-	fprintf(f, "%30s : %-11s %s\n", unit, "count", "distribution");
+	if (raw)
+		fprintf(f, "%30s : %-11s %s\n", unit, "count", "distribution");
+	else
+		fprintf(f, "%30s : %-11s %s\n", strcmp(unit, "ns") ? unit : "latency", "count",
+			"distribution");
 	for (int r = first; r <= last; r++) {
 		int n = (int)((rows[r] * BAR_WIDTH + peak - 1) / peak);
 
 		memset(bar, '*', n);
 		bar[n] = '\0';
-		snprintf(lo_s, sizeof(lo_s), "%llu", (unsigned long long)row_lo(r));
-		if (r >= RXS_HIST_MAX_EXP)
-			snprintf(hi_s, sizeof(hi_s), "inf");
-		else
-			snprintf(hi_s, sizeof(hi_s), "%llu",
-				 (unsigned long long)(row_lo(r + 1) - 1));
-		fprintf(f, "%13s -> %-13s : %-11llu |%-*s|\n", lo_s, hi_s,
-			(unsigned long long)rows[r], BAR_WIDTH, bar);
+		if (raw) {
+			snprintf(lo_s, sizeof(lo_s), "%llu", (unsigned long long)row_lo(r));
+			if (r >= RXS_HIST_MAX_EXP)
+				snprintf(hi_s, sizeof(hi_s), "inf");
+			else
+				snprintf(hi_s, sizeof(hi_s), "%llu",
+					 (unsigned long long)(row_lo(r + 1) - 1));
+			snprintf(label, sizeof(label), "%13s -> %-13s", lo_s, hi_s);
+		} else {
+			rxs_fmt_value(lo_s, sizeof(lo_s), (double)row_lo(r), unit);
+			if (r >= RXS_HIST_MAX_EXP)
+				snprintf(hi_s, sizeof(hi_s), "inf");
+			else
+				rxs_fmt_value(hi_s, sizeof(hi_s), (double)row_lo(r + 1), unit);
+			snprintf(label, sizeof(label), "[%s, %s)", lo_s, hi_s);
+		}
+		fprintf(f, "%30s : %-11llu |%-*s|\n", label, (unsigned long long)rows[r],
+			BAR_WIDTH, bar);
 	}
 }

@@ -47,9 +47,11 @@ __u64 rxs_hist_slot_total(const struct rxs_hist *h);
 /*
  * bcc-style bar histogram, one row per power of two (the log-linear sub-buckets of that
  * power are folded together), from the first to the last non-empty row; 79 columns wide.
- * @unit names the values ("ns", "packets").
+ * @unit names the values ("ns", "packets"). Rows are half-open ranges in readable units,
+ * "[2.05us, 4.10us)" (bpftrace-style; rxs_fmt_value()), or with @raw bcc's
+ * "2048 -> 4095" in the unit itself.
  */
-void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit);
+void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit, bool raw);
 
 /* "hardirq", "irq_to_softirq", ... for RXS_H_* ids; "?" if out of range. */
 const char *rxs_stage_name(enum rxs_hist_id id);

@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	case RXS_VERB_REPORT:
 		if (cli.html)
 			return rxs_html_report_cmd(cli.files[0], cli.output);
-		return rxs_report_cmd(cli.files[0], cli.hist ? RXS_REPORT_HIST : 0);
+		return rxs_report_cmd(cli.files[0], (cli.hist ? RXS_REPORT_HIST : 0) |
+				      (cli.raw_ns ? RXS_REPORT_RAW_NS : 0));
 	case RXS_VERB_SOFTNET:
 		return rxs_softnet_cmd(cli.interval_s, cli.duration_s);
 	case RXS_VERB_COMPARE:

@@ -216,7 +216,7 @@ void rxs_report_print(FILE *f, const struct rxs_recording *r, unsigned int flags
 		if (!s->available || !s->hist.count)
 			continue;
 		fprintf(f, "\n%s (%s):\n", s->name, s->hook);
-		rxs_print_hist_bars(f, &s->hist, s->unit);
+		rxs_print_hist_bars(f, &s->hist, s->unit, flags & RXS_REPORT_RAW_NS);
 	}
 }
 

@@ -66,6 +66,17 @@ expect "rxgen -i (not a short option any more) is refused" "$?" 2
 "$RXSINK" -i 1 --count 1 > "$TMP/i.out" 2>&1
 expect "rxsink -i (not a short option any more) is refused" "$?" 2
 
+# --- histogram rows in readable units, raw nanoseconds on request -------------------------
+base=$(ls "$ROOT"/tests/baselines/*/default/run-1.json | head -n 1)
+"$RXSCOPE" report "$base" --hist > "$TMP/hist.out" 2>&1
+grep -q '^ *\[[0-9.]*[num]*s, [0-9.]*[num]*s) : [0-9]' "$TMP/hist.out" &&
+	pass "report --hist: rows like [2.05us, 4.10us)" ||
+	fail "report --hist: no readable rows: $(grep -m 2 ' : ' "$TMP/hist.out")"
+"$RXSCOPE" report "$base" --hist --ns > "$TMP/hist.out" 2>&1
+grep -q '^ *[0-9]* -> [0-9]* *: [0-9]' "$TMP/hist.out" &&
+	pass "report --hist --ns: rows in raw nanoseconds (2048 -> 4095)" ||
+	fail "report --hist --ns: no raw rows: $(grep -m 2 ' : ' "$TMP/hist.out")"
+
 # --- record checks its output path at start-up: exit 2, nothing attached -----------------
 bad_output() { # bad_output LABEL PATH TEXT [record options]
 	local label=$1 path=$2 text=$3

@@ -267,7 +267,7 @@ static void test_bars(void **state)
 	rxs_hist_add(&h, 1ULL << 50);	/* the open-ended last row */
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	rxs_print_hist_bars(f, &h, "ns");
+	rxs_print_hist_bars(f, &h, "ns", true);
 	fclose(f);
 	assert_non_null(strstr(buf, " 2048 -> 4095 "));
 	assert_non_null(strstr(buf, "-> inf"));
@@ -285,6 +285,59 @@ static void test_bars(void **state)
 	assert_int_equal(total, h.count);
 	/* from [2048, 4095] to the open-ended row: rows 12..42 */
 	assert_int_equal(rows, 31);
+	free(buf);
+}
+
+/*
+ * By default the rows read in the table's units, bpftrace-style half-open ranges:
+ * [2.05us, 4.10us) instead of 2048 -> 4095; packets stay plain numbers.
+ */
+static void test_bars_readable(void **state)
+{
+	struct rxs_hist h;
+	char *buf = NULL, *line, *save;
+	size_t len = 0;
+	unsigned long long total = 0;
+	int rows = 0;
+	FILE *f;
+
+	(void)state;
+	rxs_hist_init(&h);
+	for (int i = 0; i < 10000; i++)
+		rxs_hist_add(&h, draw(D_BIMODAL));
+	rxs_hist_add(&h, 1ULL << 50);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	rxs_print_hist_bars(f, &h, "ns", false);
+	fclose(f);
+	assert_non_null(strstr(buf, "[2.05us, 4.10us)"));
+	assert_non_null(strstr(buf, "[1.05ms, 2.10ms)"));
+	assert_non_null(strstr(buf, "[2199s, inf)"));
+	assert_null(strstr(buf, " -> "));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long cnt;
+		char *colon = strstr(line, ") : ");
+
+		assert_true(strlen(line) <= 80);
+		if (line[strspn(line, " ")] == '[' && colon && sscanf(colon + 4, "%llu", &cnt) == 1) {
+			rows++;
+			total += cnt;
+		}
+	}
+	assert_int_equal(total, h.count);
+	assert_int_equal(rows, 31);
+	free(buf);
+
+	/* packets per poll: [0, 1) holds the empty polls */
+	rxs_hist_init(&h);
+	rxs_hist_add(&h, 0);
+	rxs_hist_add(&h, 5);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	rxs_print_hist_bars(f, &h, "packets", false);
+	fclose(f);
+	assert_non_null(strstr(buf, "[0, 1)"));
+	assert_non_null(strstr(buf, "[4, 8)"));
 	free(buf);
 }
 
@@ -315,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_bars_readable),
 		cmocka_unit_test(test_names),
 	};
 
