@@ -65,8 +65,21 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 		       "read from the trampoline's frame (kernel < 5.17 has no "
 		       "bpf_get_func_arg() and bpf_get_func_ret())");
 	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, &f);
-	printf("driver profile %s, dev %s, irqs found %d\n\n", driver,
-	       cli->dev[0] ? cli->dev : "any", t.plan.nirqs);
+	printf("driver profile %s, dev %s\n", driver, cli->dev[0] ? cli->dev : "any");
+	/* the interrupts the irq_handler tracepoints follow (the ISR hook of generic) */
+	if (!cli->dev[0] && strcmp(driver, "generic"))
+		printf("interrupts: the driver's interrupt handler is hooked by name (isr "
+		       "below)\n\n");
+	else if (!cli->dev[0])
+		printf("interrupts: none followed: the generic profile times hardirq only for "
+		       "--dev IF\n\n");
+	else if (!t.plan.nirqs)
+		printf("interrupts: no /proc/interrupts line is named %s or %s-*, so the "
+		       "irq_handler tracepoints follow none\n\n", cli->dev, cli->dev);
+	else
+		printf("interrupts: %d /proc/interrupts lines of %s (%s or %s-*), followed by "
+		       "the irq_handler tracepoints when no driver hook is in use\n\n",
+		       t.plan.nirqs, cli->dev, cli->dev, cli->dev);
 
 	ret = rxs_tracer_start(&t, &flt, err, sizeof(err));
 	if (ret) {
@@ -88,6 +101,10 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 		rxs_plan_hook_str(&t.plan, p, hook, sizeof(hook));
 		printf(" %s\n", hook[0] ? hook : "unavailable");
 	}
+
+	printf("yes: the kernel offers this flavour here; yes*: the flavour rxscope attached\n"
+	       "(loaded and attached just now, so a flavour the kernel refuses shows its\n"
+	       "fallback); no: not offered. IN USE: the hook in use, or unavailable.\n");
 
 	rxs_recording_init(&rec, 0);
 	rxs_plan_fill_stages(&t.plan, &rec);

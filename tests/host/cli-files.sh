@@ -77,6 +77,17 @@ grep -q '^ *[0-9]* -> [0-9]* *: [0-9]' "$TMP/hist.out" &&
 	pass "report --hist --ns: rows in raw nanoseconds (2048 -> 4095)" ||
 	fail "report --hist --ns: no raw rows: $(grep -m 2 ' : ' "$TMP/hist.out")"
 
+# --- probe explains its marks and the interrupts it found ---------------------------------
+"$RXSCOPE" probe --driver generic > "$TMP/probe.out" 2>&1
+expect "probe --driver generic: exit status" "$?" 0
+has "probe: explains yes*" "$TMP/probe.out" "yes*: the flavour rxscope attached"
+hasnt "probe: no bare 'irqs found 0'" "$TMP/probe.out" "irqs found"
+has "probe without --dev: says why no interrupt is followed" "$TMP/probe.out" \
+	"interrupts: none followed: the generic profile times hardirq only for --dev IF"
+"$RXSCOPE" probe --driver generic --dev lo > "$TMP/probe.out" 2>&1
+has "probe --dev lo: says that lo has no interrupt lines" "$TMP/probe.out" \
+	"interrupts: no /proc/interrupts line is named lo or lo-"
+
 # --- record checks its output path at start-up: exit 2, nothing attached -----------------
 bad_output() { # bad_output LABEL PATH TEXT [record options]
 	local label=$1 path=$2 text=$3
