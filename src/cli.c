@@ -243,6 +243,11 @@ static const char record_doc[] =
 static const char report_doc[] =
 	"Print the tables of a JSON recording, or write them as one HTML page.\v"
 	"USAGE: rxscope report FILE [--hist [--ns]] [--format text|html] [-o OUT]\n"
+	"The stage table (in path order: total ends at the UDP queue, before socket),\n"
+	"the funnel and drops, the per-CPU table. poll_pkts counts every NAPI poll,\n"
+	"empty ones included, so its p50 is 0 or 1 when about half the polls find\n"
+	"nothing; the line under the table gives their share. Every column is described\n"
+	"in docs/usage.md.\n"
 	"--format html: waterfall, distributions, heatmaps over time (when the recording\n"
 	"has a series: record -i SEC), counters; inline SVG, loads nothing.\n\n"
 	"EXAMPLES:\n"

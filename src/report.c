@@ -13,13 +13,22 @@
 void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flags)
 {
 	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+
+	/* the order of the path; total ends at the UDP queue, so it comes before socket */
+	static const enum rxs_hist_id order[RXS_H_NR] = {
+		RXS_H_HARDIRQ, RXS_H_IRQ_TO_SOFTIRQ, RXS_H_IRQ_TO_SOFTIRQ_INLINE,
+		RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD, RXS_H_SOFTIRQ_TO_POLL, RXS_H_POLL,
+		RXS_H_POLL_PKTS, RXS_H_IRQ_TO_RX, RXS_H_GRO, RXS_H_L2_TO_IP, RXS_H_IP_TO_UDP,
+		RXS_H_TOTAL, RXS_H_SOCKET,
+	};
+	const struct rxs_hist *pp = &r->stages[RXS_H_POLL_PKTS].hist;
 	bool hooks = !(flags & RXS_REPORT_LIVE);
 	char v[16];
 
 	fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s%s\n", "STAGE", "COUNT", "P50", "P90",
 		"P99", "P99.9", "MAX", hooks ? "  HOOK" : "");
-	for (int i = 0; i < RXS_H_NR; i++) {
-		const struct rxs_stage *s = &r->stages[i];
+	for (int o = 0; o < RXS_H_NR; o++) {
+		const struct rxs_stage *s = &r->stages[order[o]];
 		char name[40];
 
 		if (strcmp(s->unit, "ns"))
@@ -40,6 +49,14 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flag
 			rxs_fmt_value(v, sizeof(v), (double)s->hist.max, s->unit) : "-",
 			hooks ? "  " : "", hooks ? s->hook : "");
 	}
+	if (r->stages[RXS_H_TOTAL].available)
+		fprintf(f, "total: driver interrupt to UDP socket queue; socket (the wait for "
+			"recvmsg) is after it\n");
+	/* empty polls pull poll_pkts' median down to 0 or 1: say how many there were */
+	if (r->stages[RXS_H_POLL_PKTS].available && pp->count && pp->slots[0])
+		fprintf(f, "poll_pkts: %llu of %llu polls (%.0f%%) found no packet\n",
+			(unsigned long long)pp->slots[0], (unsigned long long)pp->count,
+			100.0 * (double)pp->slots[0] / (double)pp->count);
 }
 
 /*
@@ -111,9 +128,8 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 			"stages are not timed)\n", (unsigned long long)evict);
 	/* expected in small numbers: packets already on their way when tracing started */
 	if (unmatched)
-		fprintf(f, "unmatched: %llu events without a matching start (not timed; packets "
-			"already on their way at the start, or a start hook that did not fire)\n",
-			(unsigned long long)unmatched);
+		fprintf(f, "unmatched: %llu events without a matching start (packets already "
+			"under way when tracing began)\n", (unsigned long long)unmatched);
 	fprintf(f, "tracking: %llu entries swept after %llu s without a hook (packet end unseen)\n",
 		(unsigned long long)r->tracking_swept, RXS_STALE_S);
 	if (r->sample_pct < 100)
@@ -143,16 +159,16 @@ int rxs_report_cpus(FILE *f, const struct rxs_recording *r)
 
 	if (!w)
 		w = f;	/* out of memory: the warnings go in between, as they come */
-	fprintf(f, "%4s %9s %9s %9s %9s %7s %9s | %10s %8s %8s\n", "CPU", "hardirqs",
-		"rx_inline", "rx_ksoftd", "polls", "budget", "netif_rx", "processed", "dropped",
-		"squeezed");
+	fprintf(f, "%4s %9s %9s %9s %9s %7s %13s | %10s %8s %8s\n", "CPU", "hardirqs",
+		"rx_inline", "rx_ksoftd", "polls", "budget", "netif_receive", "processed",
+		"dropped", "squeezed");
 	for (int i = 0; i < r->ncpus; i++) {
 		const struct rxs_cpu_stat *c = &r->cpus[i];
 		__u64 bpf_rx = c->bpf.pkts[RXS_F_NETIF_RECEIVE];
 		bool sn = c->softnet_ncols > RXS_SN_TIME_SQUEEZE;
 		__u64 proc = sn ? c->softnet[RXS_SN_PROCESSED] : 0;
 
-		fprintf(f, "%4d %9llu %9llu %9llu %9llu %7llu %9llu |", c->cpu,
+		fprintf(f, "%4d %9llu %9llu %9llu %9llu %7llu %13llu |", c->cpu,
 			(unsigned long long)c->bpf.hardirqs,
 			(unsigned long long)c->bpf.netrx_runs_inline,
 			(unsigned long long)c->bpf.netrx_runs_ksoftirqd,

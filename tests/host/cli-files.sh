@@ -55,6 +55,9 @@ for cmd in "rxscope trace" "rxscope record" "rxscope report" "rxscope compare" \
 		fail "$cmd --help: a line wider than 80 columns: $long"
 	if grep -qx 'Options' "$TMP/help.out"; then fail "$cmd --help ends with a stray 'Options'"; fi
 done
+"$RXSCOPE" report --help > "$TMP/help.out"
+has "report --help: says that poll_pkts counts empty polls" "$TMP/help.out" \
+	"poll_pkts counts every NAPI poll,"
 # a hand-written continuation line comes out exactly as written (argp re-wrapped it)
 "$RXSCOPE" record --help > "$TMP/help.out"
 grep -qx '                      \[--dev IF\] \[--port N\] \[--cpu N\] \[--sample PCT\] \[-i SEC\]' \

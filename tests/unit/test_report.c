@@ -14,14 +14,14 @@
 #include "report.h"
 #include "softnet.h"
 
-static char *render(const struct rxs_recording *r, bool hist)
+static char *render(const struct rxs_recording *r, unsigned int flags)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	rxs_report_print(f, r, hist);
+	rxs_report_print(f, r, flags);
 	fclose(f);
 	return buf;
 }
@@ -165,6 +165,54 @@ static void test_warnings(void **state)
 	rxs_recording_free(&r);
 }
 
+/*
+ * Tables that explain themselves: the per-CPU column is named after what it counts,
+ * total comes before socket with a line saying what it spans, the share of empty polls
+ * is printed, and the port filter reads "port 9000" or "port any", never "port 0".
+ */
+static void test_explained(void **state)
+{
+	struct rxs_recording r;
+	char *out, *tot, *sock;
+
+	(void)state;
+	synth_recording(&r, 2, 100, NULL, 9);
+	rxs_hist_init(&r.stages[RXS_H_POLL_PKTS].hist);
+	for (int i = 0; i < 40; i++)
+		rxs_hist_add(&r.stages[RXS_H_POLL_PKTS].hist, i % 2 ? 1 : 0);
+	rxs_hist_add(&r.stages[RXS_H_POLL_PKTS].hist, 5);
+	out = render(&r, false);
+	assert_non_null(strstr(out, " netif_receive |"));
+	assert_null(strstr(out, "netif_rx "));
+	tot = strstr(out, "\ntotal ");
+	sock = strstr(out, "\nsocket ");
+	assert_non_null(tot);
+	assert_non_null(sock);
+	assert_true(tot < sock);
+	assert_non_null(strstr(out, "total: driver interrupt to UDP socket queue; socket (the "
+			       "wait for recvmsg) is after it"));
+	assert_non_null(strstr(out, "poll_pkts: 20 of 41 polls (49%) found no packet"));
+	assert_non_null(strstr(out, ", port 9000,"));
+	free(out);
+	r.port = 0;
+	out = render(&r, false);
+	assert_non_null(strstr(out, ", port any,"));
+	assert_null(strstr(out, "port 0"));
+	free(out);
+	for (int c = 0; c < r.ncpus; c++)
+		for (int k = 0; k < (int)(sizeof(r.cpus[c].bpf) / 8); k++)
+			((__u64 *)&r.cpus[c].bpf)[k] = 123456789;
+	out = render(&r, RXS_REPORT_LIVE);
+	/* trace's tables (no HOOK column): every line but the funnel's, which grows with its five counts */
+	for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (strncmp(line, "funnel:", 7))
+			assert_true((nl ? nl - line : (long)strlen(line)) <= 100);
+	}
+	free(out);
+	rxs_recording_free(&r);
+}
+
 static void test_cmd(void **state)
 {
 	char path[] = "/tmp/rxs-test-report-XXXXXX", err[256];
@@ -189,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_funnel_unhooked),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_explained),
 		cmocka_unit_test(test_cmd),
 	};
 
