@@ -67,6 +67,8 @@ struct sender {
 };
 
 static volatile sig_atomic_t stop_flag;
+/* why the run failed, for the last line of the report */
+static char fail_reason[256];
 
 const char *argp_program_version = "rxgen (rxscope)";
 static const char doc[] =
@@ -434,10 +436,11 @@ static bool retryable(int err)
  * counted against its unit's kind and skipped. Returns 0, or -errno on a fatal error.
  */
 static int send_batch(struct sender *s, struct mmsghdr *msgs, const int *msg_kind,
-		      unsigned int n, struct kind_stats *ks)
+		      unsigned int n, struct kind_stats *ks, unsigned int *failed_at)
 {
 	unsigned int done = 0;
 
+	*failed_at = n;
 	while (done < n) {
 		int r = sendmmsg(s->fd, msgs + done, n - done, 0);
 
@@ -445,8 +448,10 @@ static int send_batch(struct sender *s, struct mmsghdr *msgs, const int *msg_kin
 			int err = errno;
 
 			if (retryable(err)) {
-				if (stop_flag)
+				if (stop_flag) {
+					*failed_at = done;
 					return -EINTR;
+				}
 				usleep(50);
 				continue;
 			}
@@ -455,6 +460,7 @@ static int send_batch(struct sender *s, struct mmsghdr *msgs, const int *msg_kin
 				done++;
 				continue;
 			}
+			*failed_at = done;
 			return -err;
 		}
 		for (int k = 0; k < r; k++) {
@@ -558,6 +564,20 @@ static void print_report(const struct kind_stats *ks, double elapsed)
 	       elapsed > 0 ? t.bytes * 8 / elapsed / 1e6 : 0.0);
 }
 
+/* The last line after a failed run, so that the report agrees with exit status 1. */
+static void print_failure(const struct opts *o, const struct kind_stats *ks)
+{
+	unsigned long long sent = 0;
+	char of[32] = "";
+
+	for (int k = 0; k < RXG_KIND_MAX; k++)
+		sent += units_sent(&ks[k]);
+	if (o->count_set)
+		snprintf(of, sizeof(of), " of %llu", (unsigned long long)o->count);
+	printf("rxgen: FAILED after %llu%s units: %s\n", sent, of,
+	       fail_reason[0] ? fail_reason : "see the error above");
+}
+
 /* The send arrays for one batch: up to two frames per unit. */
 struct batch {
 	uint8_t *bufs;
@@ -654,8 +674,10 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 			sc.kinds[sc.nkinds++] = k;
 
 	while (!stop_flag && next < o->count) {
+		/* per unit of the batch: its kind and the index of its last message */
+		enum rxg_kind ukind[BATCH_MAX];
+		unsigned int ulast[BATCH_MAX], nm = 0, failed_at;
 		double now = rxs_now_sec();
-		unsigned int nm = 0;
 		uint64_t n;
 		int err;
 
@@ -679,17 +701,35 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 				ret = 1;
 				goto out;
 			}
-			ks[kind].units++;
 			for (int f = 0; f < unit.nframes; f++)
 				batch_set_msg(b, s, nm++, &unit.frame[f], kind);
+			ukind[u] = kind;
+			ulast[u] = nm - 1;
 		}
-		err = send_batch(s, b->msgs, b->msg_kind, nm, ks);
+		err = send_batch(s, b->msgs, b->msg_kind, nm, ks, &failed_at);
+		/*
+		 * A unit counts once it was handed to the transport: all of them, or after a
+		 * fatal error those before the failed message, plus the failed one as an
+		 * error. Units after it were never tried and are not counted.
+		 */
+		for (uint64_t u = 0; u < n; u++) {
+			if (ulast[u] < failed_at) {
+				ks[ukind[u]].units++;
+			} else {
+				if (err && err != -EINTR) {
+					ks[ukind[u]].units++;
+					ks[ukind[u]].errors++;
+				}
+				break;
+			}
+		}
 		if (err == -EINTR)
 			break;
 		if (err) {
-			fprintf(stderr, "rxgen: failed to send to %s: %s%s\n", s->target,
-				strerror(-err), err == -ECONNREFUSED ?
-				" (is QEMU listening on that address?)" : "");
+			snprintf(fail_reason, sizeof(fail_reason), "failed to send to %s: %s%s",
+				 s->target, strerror(-err), err == -ECONNREFUSED ?
+				 " (is QEMU listening on that address?)" : "");
+			fprintf(stderr, "rxgen: %s\n", fail_reason);
 			ret = 1;
 			goto out;
 		}
@@ -746,14 +786,21 @@ int main(int argc, char **argv)
 	ret = run(&o, &s, &b, ks, &elapsed);
 	for (int k = 0; k < RXG_KIND_MAX; k++) {
 		if (ks[k].errors) {
-			fprintf(stderr, "rxgen: failed to send %llu %s frame(s) on %s: %s\n",
-				(unsigned long long)ks[k].errors, rxg_kind_name(k), s.target,
-				strerror(EMSGSIZE));
+			if (!fail_reason[0]) {
+				snprintf(fail_reason, sizeof(fail_reason),
+					 "failed to send %llu %s frame(s) on %s: %s",
+					 (unsigned long long)ks[k].errors, rxg_kind_name(k),
+					 s.target, strerror(EMSGSIZE));
+				fprintf(stderr, "rxgen: %s\n", fail_reason);
+			}
 			ret = 1;
 		}
 	}
-	if (!o.quiet)
+	if (!o.quiet) {
 		print_report(ks, elapsed);
+		if (ret)
+			print_failure(&o, ks);
+	}
 	if (o.summary && write_summary(&o, &s, ks, elapsed))
 		ret = 1;
 

@@ -103,6 +103,24 @@ if grep -q '^units=[0-9]' /tmp/rxgen-errors.$$.sum 2>/dev/null; then
 else
 	fail "after a fatal send error no summary was written"
 fi
+# ... and the summary agrees with the failure: units counted as sent went out (one frame
+# each), the refused frame is an error, and the last line says that the run failed.
+out=$("$RXGEN" --qemu "127.0.0.1:$port" --count 5 --rate 1000 \
+	--summary /tmp/rxgen-errors.$$.sum 2>&1)
+st=$?
+units=$(sed -n 's/^units=//p' /tmp/rxgen-errors.$$.sum)
+frames=$(sed -n 's/^frames=//p' /tmp/rxgen-errors.$$.sum)
+errors=$(sed -n 's/^errors=//p' /tmp/rxgen-errors.$$.sum)
+if [ "$st" = 1 ] && [ "${units:-x}" = "${frames:-y}" ] && [ "${errors:-0}" -ge 1 ]; then
+	pass "refused port: exit 1 and the summary agrees (units=$units frames=$frames errors=$errors)"
+else
+	fail "refused port: exit $st, summary units=$units frames=$frames errors=$errors"
+fi
+if echo "$out" | grep -q '^rxgen: FAILED after [0-9]* of 5 units: '; then
+	pass "refused port: the report ends with FAILED"
+else
+	fail "refused port: the report does not say it failed: $(echo "$out" | tail -n 2)"
+fi
 rm -f /tmp/rxgen-errors.$$.sum
 
 # --- rxsink: bad values, exit 2; bind failure, exit 1 ---------------------------------------
