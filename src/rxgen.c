@@ -49,6 +49,8 @@ struct opts {
 	unsigned int batch;
 	bool quiet;
 	bool count_set;
+	bool dst_mac_set;	/* --dst-mac given */
+	bool dst_mac_neigh;	/* taken from the neighbour table */
 };
 
 /* Per kind: units built, frames the transport accepted, bytes, frames it rejected. */
@@ -74,7 +76,11 @@ const char *argp_program_version = "rxgen (rxscope)";
 static const char doc[] =
 "Craft Ethernet/IPv4/UDP test frames and send them into a QEMU guest NIC\n"
 "(socket/dgram netdev) or onto a real interface (AF_PACKET).\v"
-"USAGE: rxgen (--qemu HOST:PORT | --iface IF) [--count N] [--rate PPS|max]\n"
+"USAGE: rxgen (--qemu HOST:PORT | --iface IF (--dst-mac MAC | --dst-ip IP))\n"
+"             [--count N] [--rate PPS|max] [options]\n"
+"With --iface, the destination MAC is --dst-mac, or --dst-ip's entry in the\n"
+"neighbour table (ping it once); the default MAC is the QEMU guest NIC's, for\n"
+"--qemu only.\n"
 "Malformed kinds: runt oversize bad-ip-csum bad-ip-len trunc-udp\n"
 "bad-udp-csum frag vlan non-ip (or all).\n"
 "Exit status: 0 all sent, 1 send errors, 2 bad input, 3 no privilege.\n"
@@ -85,6 +91,7 @@ static const char doc[] =
 "  rxgen --iface veth0 --dst-mac 02:00:00:00:00:02 --count 90 \\\n"
 "        --malformed all --good 9\n"
 
+"  rxgen --iface eth1 --src-ip 192.0.2.1 --dst-ip 192.0.2.2 --count 1000\n"
 "  rxgen --qemu 127.0.0.1:10001 --count 100 --size 8000 --summary sent.txt\n";
 
 enum {
@@ -111,7 +118,8 @@ static const struct argp_option options[] = {
 	{ "size", 's', "BYTES", 0, "UDP payload of good frames, 24..8972 (default 64)", 3 },
 	{ "flows", 'f', "N", 0, "flows 1..4096: flow f comes from src-ip + f, src-port + f "
 	  "(default 1)", 3 },
-	{ "dst-mac", OPT_DST_MAC, "MAC", 0, "default 52:54:00:12:34:56 (the guest NIC)", 3 },
+	{ "dst-mac", OPT_DST_MAC, "MAC", 0, "--qemu: default 52:54:00:12:34:56 (the guest "
+	  "NIC); --iface: required unless --dst-ip is in the neighbour table", 3 },
 	{ "src-mac", OPT_SRC_MAC, "MAC", 0, "default 02:00:00:00:00:01", 3 },
 	{ "dst-ip", OPT_DST_IP, "IP", 0, "default 198.18.0.2", 3 },
 	{ "src-ip", OPT_SRC_IP, "IP", 0, "base source address, default 198.18.1.1", 3 },
@@ -200,6 +208,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (rxg_parse_mac(arg, key == OPT_DST_MAC ? fc->dst_mac : fc->src_mac))
 			bad_value(state, key == OPT_DST_MAC ? "--dst-mac" : "--src-mac", arg,
 				  "want a MAC address like 52:54:00:12:34:56");
+		if (key == OPT_DST_MAC)
+			o->dst_mac_set = true;
 		break;
 	case OPT_DST_IP:
 	case OPT_SRC_IP:
@@ -387,6 +397,46 @@ static int open_packet(const struct opts *o, struct sender *s)
 static int open_sender(const struct opts *o, struct sender *s)
 {
 	return o->qemu ? open_qemu(o, s) : open_packet(o, s);
+}
+
+/*
+ * --iface without --dst-mac: the default MAC is the QEMU guest NIC's, which reaches nobody
+ * on a real network. Take --dst-ip's complete entry of @o->iface from the neighbour table
+ * (/proc/net/arp of this network namespace), or refuse. Returns 0 or EXIT_USAGE.
+ */
+static int resolve_dst_mac(struct opts *o)
+{
+	char want[16], line[256], ip[64], hw[64], dev[64];
+	unsigned int type, flags;
+	FILE *f;
+	int found = 0;
+
+	if (!o->iface || o->dst_mac_set)
+		return 0;
+	rxg_format_ipv4(o->fc.dst_ip, want);
+	f = fopen("/proc/net/arp", "r");
+	if (f) {
+		while (!found && fgets(line, sizeof(line), f)) {
+			/* IP address, HW type, Flags, HW address, Mask, Device */
+			if (sscanf(line, "%63s 0x%x 0x%x %63s %*s %63s", ip, &type, &flags, hw,
+				   dev) != 5)
+				continue;
+			/* ATF_COM (0x2): the entry is complete */
+			if (!strcmp(ip, want) && !strcmp(dev, o->iface) && (flags & 0x2) &&
+			    !rxg_parse_mac(hw, o->fc.dst_mac))
+				found = 1;
+		}
+		fclose(f);
+	}
+	if (found) {
+		o->dst_mac_neigh = true;
+		return 0;
+	}
+	fprintf(stderr, "rxgen: --iface %s needs the destination MAC: give --dst-mac, or "
+		"--dst-ip of a host in the neighbour table (%s is not in the neighbour table of "
+		"%s; ping it once, or see 'ip neigh'). The default %s is the QEMU guest NIC's, "
+		"for --qemu only.\n", o->iface, want, o->iface, "52:54:00:12:34:56");
+	return EXIT_USAGE;
 }
 
 /* The schedule: is unit @i good? Spreads the good units evenly (Bresenham). */
@@ -750,6 +800,13 @@ static void print_start(const struct opts *o, const struct sender *s)
 		snprintf(rate, sizeof(rate), "%g pps", o->rate);
 	printf("rxgen: to %s, %s -> %s:%u, %u flow(s), payload %u B, rate %s\n", s->target,
 	       src, dst, o->fc.dst_port, o->fc.flows, o->fc.payload_len, rate);
+	if (o->iface) {
+		char mac[18];
+
+		rxg_format_mac(o->fc.dst_mac, mac);
+		printf("rxgen: dst MAC %s (%s)\n", mac,
+		       o->dst_mac_neigh ? "neighbour table" : "--dst-mac");
+	}
 	fflush(stdout);
 }
 
@@ -770,6 +827,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 
 	ret = open_sender(&o, &s);
+	if (!ret)
+		ret = resolve_dst_mac(&o);
 	if (ret)
 		goto cleanup;
 	if (batch_alloc(&b, o.batch)) {

@@ -87,6 +87,34 @@ else
 	fail "privilege case needs root and setpriv to drop to an unprivileged user"
 fi
 
+# --- rxgen on a real interface: the destination MAC is given or known ---------------------
+# Without --dst-mac, the default (the QEMU guest NIC's MAC) would reach nobody on a real
+# network: the neighbour table's entry for --dst-ip is taken, or rxgen refuses.
+if [ "$(id -u)" -eq 0 ]; then
+	case_err 2 "--iface lo needs the destination MAC" "$RXGEN" --iface lo --count 1
+	dm=rxsdm$$
+	if ip link add "$dm" type veth peer name "${dm}p" 2> /dev/null; then
+		ip link set "$dm" up
+		ip addr add 198.18.91.1/24 dev "$dm"
+		ip neigh add 198.18.91.2 lladdr 02:00:00:aa:bb:cc dev "$dm" nud permanent
+		out=$("$RXGEN" --iface "$dm" --dst-ip 198.18.91.2 --count 1 2>&1)
+		st=$?
+		if [ "$st" = 0 ] && echo "$out" | grep -qF "dst MAC 02:00:00:aa:bb:cc (neighbour table)"; then
+			pass "--iface without --dst-mac takes --dst-ip's MAC from the neighbour table"
+		else
+			fail "--iface with a known --dst-ip: exit $st: $out"
+		fi
+		case_err 2 "198.18.91.3 is not in the neighbour table of $dm" \
+			"$RXGEN" --iface "$dm" --dst-ip 198.18.91.3 --count 1
+		out=$("$RXGEN" --iface "$dm" --dst-mac 02:00:00:00:00:09 --count 1 2>&1)
+		[ $? = 0 ] && pass "--iface with --dst-mac needs no neighbour entry" ||
+			fail "--iface with --dst-mac: $out"
+		ip link del "$dm"
+	else
+		fail "cannot create a veth pair for the neighbour-table cases"
+	fi
+fi
+
 # --- rxgen: run-time send failure, exit 1 ---------------------------------------------------
 # A UDP port on which nothing listens: the kernel answers port unreachable, so a later
 # send fails with ECONNREFUSED.
