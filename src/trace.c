@@ -757,8 +757,8 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 			goto cleanup;
 		}
 	}
+	fflush(out);	/* the hook list before the line on stderr */
 	fprintf(stderr, "Tracing... %s\n", cli->duration_s > 0 ? "" : "Hit Ctrl-C to end.");
-	fflush(out);
 
 	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
 	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
