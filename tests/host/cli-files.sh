@@ -210,4 +210,31 @@ wide=$(sed -n '/^[0-9:]*  \(interval\|totals\) /,$p' "$TMP/iv.out" | awk 'length
 [ -z "$wide" ] && pass "every table line fits in 100 columns" ||
 	fail "table lines wider than 100 columns: $wide"
 
+# record --split -i: after a cut (SIGUSR1) the intervals start from the cleared maps, so
+# the second burst shows in full in the intervals that follow the cut.
+rm -f "$TMP/ready"
+"$RXSCOPE" record -o "$TMP/cut.json" --split --dev lo --port "$PORT" -i 0.4 \
+	--ready-file "$TMP/ready" > /dev/null 2> "$TMP/cut.err" &
+rec=$!
+PIDS+=("$rec")
+for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+# both bursts from CPU 0: loopback handles them on the sending CPU, so a reading that was not
+# reset at the cut would hide the second burst behind the first
+burst() { taskset -c 0 bash -c "for i in \$(seq $1); do echo x > /dev/udp/127.0.0.1/$PORT; done" 2> /dev/null; }
+burst 100
+sleep 1
+kill -USR1 "$rec"
+for _ in $(seq 50); do [ -e "$TMP/cut-1.json" ] && break; sleep 0.1; done
+burst 40
+sleep 1.2
+kill -INT "$rec"
+wait "$rec"
+expect "record --split -i: exit status after SIGINT" "$?" 0
+# the interval counts between "wrote ...cut-1.json" and the end
+after=$(awk '/^wrote .*cut-1\.json/ { on = 1 } /^[0-9:]+  interval / { iv = 1 }
+	/^totals/ { iv = 0 }
+	on && iv && /^funnel:/ { for (i = 1; i < NF; i++) if ($i == "netif_receive") n += $(i + 1) }
+	END { print n + 0 }' "$TMP/cut.err")
+expect "record --split -i: the intervals after the cut hold the second burst" "$after" 40
+
 finish
