@@ -124,6 +124,12 @@ int rxs_check_writable(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: is a directory", path);
 		return -EISDIR;
 	}
+	/* the rename that makes the write atomic would replace a device or a FIFO */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (the file is replaced by a rename; "
+			 "use -o - to write to a stream)", path);
+		return -EINVAL;
+	}
 	copy = strdup(path);
 	if (!copy) {
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));

@@ -26,7 +26,8 @@ int rxs_write_atomic_text(const char *path, const char *text, char *err, size_t 
 
 /*
  * rxs_check_writable() - whether rxs_write_atomic() could create @path: its folder exists,
- * is a folder and is writable, and @path is not a folder. For checking an output path at
+ * is a folder and is writable, and @path is not a folder, nor anything else but a regular
+ * file (a device or a FIFO would be replaced by the rename). For checking an output path at
  * start-up, before work that would be lost. Returns 0, or a negative errno with @err
  * reading "PATH: problem" (e.g. "run.json: directory /x does not exist").
  */

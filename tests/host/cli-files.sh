@@ -109,6 +109,11 @@ bad_output "naming a directory with a slash" "$TMP/adir/" "is a directory"
 touch "$TMP/afile"
 bad_output "under a file" "$TMP/afile/x.json" "$TMP/afile is not a directory"
 bad_output "--split in a missing directory" /nonexistent-rxs/x.json "does not exist" --split
+# a FIFO (or /dev/null) would be replaced by the rename that makes the write atomic
+mkfifo "$TMP/fifo"
+bad_output "naming a FIFO" "$TMP/fifo" "$TMP/fifo: not a regular file"
+[ -p "$TMP/fifo" ] && pass "record -o FIFO: the FIFO is left alone" ||
+	fail "record -o FIFO: the FIFO was replaced"
 "$RXSCOPE" trace -d 3 --ready-file /nonexistent-rxs/ready > "$TMP/bad.err" 2>&1
 expect "trace --ready-file in a missing directory: exit status" "$?" 2
 has "trace --ready-file in a missing directory: the message names it" "$TMP/bad.err" \
