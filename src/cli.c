@@ -96,7 +96,7 @@ static const struct argp_option compare_opts[] = {
 	  "Slow-down that counts, with its % sign: 15% (default), 0.5%", 0 },
 	{ "format", OPT_FORMAT, "FMT", 0, "text (default), json, junit, markdown or html", 0 },
 	{ "output", 'o', "FILE", 0, "With --format html: write to FILE instead of stdout", 0 },
-	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages (repeatable or comma list)", 0 },
+	{ "stage", OPT_STAGE, "LIST", 0, "Judge only these stages: a comma list, repeatable", 0 },
 	{ "confidence", OPT_CONFIDENCE, "C", 0, "Confidence of the interval (default 0.99)", 0 },
 	{ "min-count", OPT_MINCOUNT, "N", 0, "Fewest events per side for a verdict (default 50)", 0 },
 	{ "inconclusive", OPT_INCONCLUSIVE, "ok|fail", 0,

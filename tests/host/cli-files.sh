@@ -54,6 +54,7 @@ for cmd in "rxscope trace" "rxscope record" "rxscope report" "rxscope compare" \
 	[ -z "$long" ] && pass "$cmd --help: no line wider than 80 columns" ||
 		fail "$cmd --help: a line wider than 80 columns: $long"
 	if grep -qx 'Options' "$TMP/help.out"; then fail "$cmd --help ends with a stray 'Options'"; fi
+	if grep -q '^ \+$' "$TMP/help.out"; then fail "$cmd --help has a line of blanks"; fi
 done
 "$RXSCOPE" report --help > "$TMP/help.out"
 has "report --help: says that poll_pkts counts empty polls" "$TMP/help.out" \
