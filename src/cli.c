@@ -163,7 +163,8 @@ static const char serve_doc[] =
 	"USAGE: rxscope serve [--listen ADDR:PORT] [--max-conns N] [--idle-timeout SEC]\n"
 	"                     [--driver NAME] [--dev IF] [--port N] [--cpu N] [-d SEC]\n"
 	"                     [--stats] [--ready-file PATH] [-o FILE [--format FMT]] [-v]\n"
-	"The programs stay attached; each scrape reads the per-CPU maps (totals since start).\n"
+	"The programs stay attached; each scrape reads the per-CPU maps (totals since\n"
+	"start).\n"
 	"-o FILE: when it stops, the same totals are written to FILE as a recording.\n"
 	"--ready-file PATH receives the bound address (ADDR:PORT) once serving.\n"
 	"--stats also measures each program's run time (rxscope_bpf_run_seconds_total).\n"
@@ -530,7 +531,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (cli->ready_file && rxs_check_writable(cli->ready_file, err, sizeof(err)))
 			argp_failure(state, RXS_EXIT_USAGE, 0, "invalid --ready-file: %s", err);
 		if ((cli->verb == RXS_VERB_TRACE || cli->verb == RXS_VERB_RECORD ||
-		     cli->verb == RXS_VERB_PROBE) && check_disable_env(err, sizeof(err)))
+		     cli->verb == RXS_VERB_PROBE || cli->verb == RXS_VERB_SERVE) &&
+		    check_disable_env(err, sizeof(err)))
 			argp_failure(state, RXS_EXIT_USAGE, 0, "%s", err);
 		break;
 	default:

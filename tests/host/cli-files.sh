@@ -38,7 +38,7 @@ done
 
 # --- -h everywhere; help text printed as written ------------------------------------------
 for cmd in "rxscope trace" "rxscope record" "rxscope report" "rxscope compare" \
-	"rxscope softnet" "rxscope probe" rxgen rxsink; do
+	"rxscope softnet" "rxscope probe" "rxscope serve" rxgen rxsink; do
 	set -- $cmd
 	bin=$ROOT/build/$1
 	shift
@@ -129,6 +129,8 @@ has "RXSCOPE_DISABLE=bogus: the message names it and the choices" "$TMP/env.out"
 	"RXSCOPE_DISABLE: unknown hook flavour 'bogus': want a comma list of fentry, kprobe, tp_btf, raw_tp"
 RXSCOPE_DISABLE=fentry,kprob "$RXSCOPE" probe > "$TMP/env.out" 2>&1
 expect "RXSCOPE_DISABLE=fentry,kprob (a typo): probe exit status" "$?" 2
+RXSCOPE_DISABLE=tpbtf "$RXSCOPE" serve -d 1 --listen 127.0.0.1:0 > "$TMP/env.out" 2>&1
+expect "RXSCOPE_DISABLE=tpbtf (a typo): serve exit status" "$?" 2
 RXSCOPE_DISABLE=fentry "$RXSCOPE" trace -d 0.1 > "$TMP/env.out" 2>&1
 expect "RXSCOPE_DISABLE=fentry: accepted" "$?" 0
 
