@@ -809,6 +809,9 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 		if (rxs_now_sec() >= next) {
 			interval_tick(&s, out);
 			next += cli->interval_s;
+			/* late (a stopped or starved process): no burst of empty intervals */
+			if (next <= rxs_now_sec())
+				next = rxs_now_sec() + cli->interval_s;
 		}
 	}
 

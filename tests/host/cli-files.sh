@@ -218,6 +218,23 @@ wide=$(sed -n '/^[0-9:]*  \(interval\|totals\) /,$p' "$TMP/iv.out" | awk 'length
 [ -z "$wide" ] && pass "every table line fits in 100 columns" ||
 	fail "table lines wider than 100 columns: $wide"
 
+# A late tick (the tracer stopped for 2 s) gives one long interval, not a burst of empty
+# ones that catch up with the missed ticks.
+rm -f "$TMP/ready"
+"$RXSCOPE" trace --dev lo --port "$PORT" -i 0.5 -d 4 --ready-file "$TMP/ready" \
+	> "$TMP/late.out" 2>&1 &
+tracer=$!
+PIDS+=("$tracer")
+for _ in $(seq 100); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+sleep 0.7
+kill -STOP "$tracer"
+sleep 2
+kill -CONT "$tracer"
+wait "$tracer"
+short=$(awk '/^[0-9:]+  interval / && $3 < 0.3' "$TMP/late.out" | wc -l)
+expect "after a 2 s stop, no interval shorter than 0.3 s (missed ticks are not replayed)" \
+	"$short" 0
+
 # record --split -i: after a cut (SIGUSR1) the intervals start from the cleared maps, so
 # the second burst shows in full in the intervals that follow the cut.
 rm -f "$TMP/ready"
