@@ -132,8 +132,8 @@ FUZZ_REC := export.o export_json.o export_csv.o export_prom.o hist.o recording.o
 FUZZ_OBJS_json := $(FUZZ_REC)
 FUZZ_OBJS_softnet := $(FUZZ_REC)
 FUZZ_OBJS_compare := compare.o $(FUZZ_REC)
-FUZZ_OBJS_cli := cli.o compare.o http.o $(FUZZ_REC)
-FUZZ_OBJS_rxsink := frame.o atomic.o
+FUZZ_OBJS_cli := cli.o compare.o http.o help.o $(FUZZ_REC)
+FUZZ_OBJS_rxsink := frame.o atomic.o help.o
 FUZZ_OBJS_frame := frame.o
 
 $(FUZZ)/%.o: src/%.c $(wildcard src/*.h) $(wildcard bpf/*.h)

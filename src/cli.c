@@ -371,7 +371,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct rxs_cli *cli = state->input;
 	char err[PATH_MAX + 128];
-	long v;
+	long v = 0;
 	double d;
 
 	switch (key) {
