@@ -109,9 +109,13 @@ if [ -n "${SAMPLE:-}" ]; then
 	share=$(sed -n 's/^sampled: packets followed \([0-9]*\)% of the time.*/\1/p' "$R")
 	rxs_check "--sample $SAMPLE: the report gives the share followed (${share:-none}%)" \
 		sh -c "[ ${share:-0} -ge 1 ] && [ ${share:-0} -le $((SAMPLE * 3 / 2)) ]"
-	n=$(stage_count "$R" gro)
+	# The followed packets are netif_receive_skb's count: one that passed GRO just
+	# before a window opened starts there, so GRO's count (and irq_to_rx's) may be a few
+	# short of it (1% below).
+	set -- $(funnel "$R")
+	n=${2:-0}
 	lo=$((COUNT * ${share:-0} / 400)) hi=$((COUNT * ${share:-0} / 50 + 10))
-	rxs_check "--sample $SAMPLE: gro followed $n of $COUNT ($lo..$hi)" \
+	rxs_check "--sample $SAMPLE: $n of $COUNT followed ($lo..$hi)" \
 		sh -c "[ $n -ge $lo ] && [ $n -le $hi ]"
 	for s in l2_to_ip ip_to_udp socket; do
 		rxs_check "--sample: stage $s counted the $n followed ($(stage_count "$R" "$s"))" \
@@ -125,6 +129,7 @@ fi
 # the exit of an interrupt that hit the kretprobe of recvmsg): allow 2% there.
 tol=0
 case "${RXSCOPE_DISABLE:-}" in *fentry*) tol=2 ;; esac
+[ -n "${SAMPLE:-}" ] && tol=1
 at_least() { [ $(($1 * 100)) -ge $(($2 * (100 - tol))) ] && [ "$1" -le "$2" ]; }
 for s in gro l2_to_ip ip_to_udp socket; do
 	n=$(stage_count "$R" "$s")
