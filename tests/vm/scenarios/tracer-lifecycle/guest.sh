@@ -24,6 +24,8 @@ mem_available() {
 	echo 3 > /proc/sys/vm/drop_caches
 	sleep 2
 	echo 3 > /proc/sys/vm/drop_caches
+	# compaction drains the per-CPU free page lists, which MemFree does not count
+	[ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_memory
 	awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo
 }
 # wait_gone PID SECONDS: waits for PID to exit; returns 1 if it is still there
