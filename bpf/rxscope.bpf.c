@@ -819,14 +819,21 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
 }
 
 /*
- * The per-packet handlers take the skb twice: @key, its address as a number,
- * and @skb, the pointer whose fields skb_wanted() reads (@typed as there).
+ * The per-packet handlers take @key, the skb's address as a number; those that
+ * filter also take @skb, the pointer whose fields skb_wanted() reads (@typed as
+ * there). At GRO the filter comes first, so that a tp_btf program copies the
+ * address only of the packets it follows.
  */
-static __always_inline int on_gro(__u64 key, struct sk_buff *skb, bool typed)
+/* Is @skb, at the GRO hook, a packet to follow now? Checked before its key is read. */
+static __always_inline bool gro_wanted(struct sk_buff *skb, bool typed)
 {
-	if ((empty_progs || empty_pkt) || !follow_new || !cpu_ok() ||
-	    !skb_wanted(skb, typed))
-		return 0;
+	return !(empty_progs || empty_pkt) && follow_new && cpu_ok() &&
+	       skb_wanted(skb, typed);
+}
+
+/* A packet that gro_wanted() accepted starts being followed. */
+static __always_inline int on_gro(__u64 key)
+{
 	track_start(key, bpf_ktime_get_ns(), true);
 	return 0;
 }
@@ -972,25 +979,25 @@ static __always_inline int on_kfree_skb(__u64 key, int reason)
 SEC("fentry")
 int BPF_PROG(fentry_gro, void *napi, struct sk_buff *skb)
 {
-	return on_gro(fentry_arg(ctx, 1), skb, true);
+	return gro_wanted(skb, true) ? on_gro(fentry_arg(ctx, 1)) : 0;
 }
 
 SEC("kprobe")
 int BPF_KPROBE(kprobe_gro, void *napi, struct sk_buff *skb)
 {
-	return on_gro((__u64)skb, skb, false);
+	return gro_wanted(skb, false) ? on_gro((__u64)skb) : 0;
 }
 
 SEC("tp_btf/napi_gro_receive_entry")
 int BPF_PROG(tpbtf_gro, struct sk_buff *skb)
 {
-	return (empty_progs || empty_pkt) ? 0 : on_gro(tp_arg0(ctx), skb, true);
+	return gro_wanted(skb, true) ? on_gro(tp_arg0(ctx)) : 0;
 }
 
 SEC("raw_tp/napi_gro_receive_entry")
 int BPF_PROG(rawtp_gro, struct sk_buff *skb)
 {
-	return on_gro((__u64)skb, skb, false);
+	return gro_wanted(skb, false) ? on_gro((__u64)skb) : 0;
 }
 
 SEC("tp_btf/netif_receive_skb")
