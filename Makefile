@@ -41,7 +41,8 @@ BUILD := build
 STATIC := -static
 endif
 OUT := $(abspath $(BUILD))
-CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) -Ibpf -Isrc
+SRC_INC := -Ibpf -Isrc/common -Isrc/rxscope
+CFLAGS += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -I$(OUT) $(SRC_INC)
 
 ifeq ($(V),1)
 Q :=
@@ -57,14 +58,20 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-# src/: the rxscope CLI (main in src/main.c), the traffic generator (src/rxgen.c) and the
-# guest-side test receiver (src/rxsink.c); the frame code (src/frame.c) is shared by both,
-# and src/atomic.c (atomic file writes) and src/help.c (-h/--help) by all three.
-TOOL_MAINS := src/main.c src/rxgen.c src/rxsink.c
-FRAME_SRCS := src/frame.c
-LIB_SRCS := $(filter-out $(TOOL_MAINS) $(FRAME_SRCS),$(wildcard src/*.c))
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
-FRAME_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(FRAME_SRCS))
+# src/ holds three programs, each linked from an explicit object list:
+#   src/rxscope/  the tracer and collector (rxscope; main in main.c)
+#   src/tools/    the traffic generator (rxgen) and the guest-side test receiver (rxsink)
+#   src/common/   what they share: frame building and parsing, the clock, atomic file
+#                 writes, -h/--help
+# Objects are flat in $(BUILD)/ (file names are unique across the three folders).
+vpath %.c src/common src/tools src/rxscope
+COMMON_OBJS := $(addprefix $(BUILD)/,atomic.o help.o)
+FRAME_OBJS := $(BUILD)/frame.o
+RXSCOPE_OBJS := $(addprefix $(BUILD)/,main.o attach.o cli.o compare.o export.o export_csv.o \
+	export_html.o export_json.o export_prom.o hist.o http.o probe.o recording.o report.o \
+	serve.o softnet.o trace.o) $(COMMON_OBJS)
+# Only these include the BPF skeleton; nothing else needs clang or bpftool to build.
+SKEL_USERS := $(addprefix $(BUILD)/,attach.o trace.o)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -93,19 +100,22 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # --- userspace ---------------------------------------------------------------------------
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(wildcard bpf/*.h) $(SKELS) | $(BUILD)
+# Header dependencies come from the compiler (-MMD -MP: build/*.d).
+$(BUILD)/%.o: %.c | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/rxscope: $(BUILD)/main.o $(LIB_OBJS)
+$(SKEL_USERS): $(SKELS)
+
+$(BUILD)/rxscope: $(RXSCOPE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_STATIC)
 
-$(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS) $(BUILD)/atomic.o $(BUILD)/help.o
+$(BUILD)/rxgen: $(BUILD)/rxgen.o $(FRAME_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC) -lm
 
-$(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS) $(BUILD)/atomic.o $(BUILD)/help.o
+$(BUILD)/rxsink: $(BUILD)/rxsink.o $(FRAME_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(STATIC)
 
@@ -113,7 +123,7 @@ include tests/unit/deps.mk
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILD)/,$$(TEST_OBJS_$$*)) | $(BUILD)/tests
 	$(call msg,CC-TEST,$@)
-	$(Q)$(CC) $(CFLAGS) $(filter %.c %.o,$^) -o $@ -lcmocka $(LDLIBS_DYN) -lm
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(filter %.c %.o,$^) -o $@ -lcmocka $(LDLIBS_DYN) -lm
 
 $(BUILD) $(BUILD)/tests:
 	$(Q)mkdir -p $@
@@ -124,7 +134,7 @@ $(BUILD) $(BUILD)/tests:
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 20
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -Ibpf -Isrc -Itests/fuzz
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 -D_GNU_SOURCE $(SRC_INC) -Itests/fuzz
 FUZZ_NAMES := json softnet compare cli rxsink frame
 FUZZ_BINS := $(addprefix $(FUZZ)/fuzz_,$(FUZZ_NAMES))
 FUZZ_REC := export.o export_json.o export_csv.o export_prom.o hist.o recording.o softnet.o \
@@ -136,13 +146,13 @@ FUZZ_OBJS_cli := cli.o compare.o http.o help.o $(FUZZ_REC)
 FUZZ_OBJS_rxsink := frame.o atomic.o help.o
 FUZZ_OBJS_frame := frame.o
 
-$(FUZZ)/%.o: src/%.c $(wildcard src/*.h) $(wildcard bpf/*.h)
+$(FUZZ)/%.o: %.c
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(FUZZ)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $$(addprefix $(FUZZ)/,$$(FUZZ_OBJS_$$*)) \
-		$(wildcard src/*.c)
+		$(wildcard src/*/*.c)
 	$(call msg,LD-FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
 		$(addprefix $(FUZZ)/,$(FUZZ_OBJS_$*)) -o $@ $(LDLIBS_DYN) -lm
@@ -192,12 +202,12 @@ test: deps
 
 demo: deps
 	$(Q)$(MAKE) all module
-	$(Q)bash tests/vm/demo.sh
+	$(Q)bash scripts/demo.sh
 
 bench: deps
 	$(Q)$(MAKE) all module
-	$(Q)bash tests/vm/bench.sh
-	$(Q)bash tests/bench-host.sh
+	$(Q)bash scripts/bench.sh
+	$(Q)bash scripts/bench-host.sh
 
 # The ready-made latency check (docs/ci.md). By default an A/B of the built module against
 # itself in one boot (no change: expect ok), which ends by showing how to judge a change:
@@ -205,9 +215,11 @@ bench: deps
 CI_CHECK_ARGS ?= --against same
 ci-check: deps
 	$(Q)$(MAKE) all module
-	$(Q)bash tests/vm/ci-check.sh $(CI_CHECK_ARGS)
+	$(Q)bash scripts/ci-check.sh $(CI_CHECK_ARGS)
 
 clean:
 	$(call msg,CLEAN,)
 	$(Q)rm -rf $(BUILD) build-asan build-fuzz build-fuzz-cov
 	$(Q)if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(abspath module) clean >/dev/null; fi
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(FUZZ)/*.d)

@@ -2,7 +2,7 @@
 /*
  * rxscope.bpf.c - the BPF side of rxscope: every program that times a stage of
  * the receive path, in every hook flavour we may fall back to (fentry/fexit,
- * kprobe/kretprobe, tp_btf, raw_tp). Userspace (src/attach.c) keeps one flavour
+ * kprobe/kretprobe, tp_btf, raw_tp). Userspace (src/rxscope/attach.c) keeps one flavour
  * per hook point and turns the others' autoload off before load.
  *
  * Everything aggregates in the kernel: per-CPU log-linear histograms (one per

@@ -73,7 +73,7 @@ while read -r scen args; do
 	count_lines "$name" "$rc" "$log.checks"
 done < tests/vm/suite.list
 # The kernel compatibility table, from the tracer and module runs above.
-bash tests/vm/compat-table.sh results/suite docs/compat.md || true
+bash scripts/compat-table.sh results/suite docs/compat.md || true
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"

@@ -14,8 +14,8 @@ shift
 make -s FUZZ=build-fuzz-cov FUZZ_SAN="-fprofile-instr-generate -fcoverage-mapping" \
 	fuzz-build > /dev/null || exit 1
 declare -A files=(
-	[json]="src/export_json.c" [softnet]="src/softnet.c" [compare]="src/compare.c"
-	[cli]="src/cli.c" [rxsink]="src/rxsink.c" [frame]="src/frame.c")
+	[json]="src/rxscope/export_json.c" [softnet]="src/rxscope/softnet.c" [compare]="src/rxscope/compare.c"
+	[cli]="src/rxscope/cli.c" [rxsink]="src/tools/rxsink.c" [frame]="src/common/frame.c")
 for name in "$@"; do
 	bin=build-fuzz-cov/fuzz_$name
 	prof=build-fuzz-cov/$name.profraw
@@ -30,6 +30,6 @@ for name in "$@"; do
 	# shellcheck disable=SC2086
 	llvm-cov report "$bin" -instr-profile="${prof%.profraw}.profdata" ${files[$name]} |
 		awk -v n="$name" -v c="$n" '$1 ~ /\/src\// { sub(".*/src/", "src/", $1)
-			printf "%-8s %-18s %6d inputs  lines %5s of %4d covered (%s), functions %s\n",
+			printf "%-8s %-26s %6d inputs  lines %5s of %4d covered (%s), functions %s\n",
 				n, $1, c, $8 - $9, $8, $10, $7 }'
 done

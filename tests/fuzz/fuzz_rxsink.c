@@ -12,7 +12,7 @@
  * must add up: every datagram is counted once, as good, bad, truncated or malformed.
  */
 #define main rxsink_main
-#include "../../src/rxsink.c"
+#include "../../src/tools/rxsink.c"
 #undef main
 #include "fuzz.h"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Proofs of the ready-made CI check (tests/vm/ci-check.sh), run by make test:
+# Proofs of the ready-made CI check (scripts/ci-check.sh), run by make test:
 #  - bad input is refused with exit 2 before any VM boots;
 #  - the committed baseline is a set compare accepts and ci-check --plan advises at most the
 #    profile's K for it; it carries no calibration, so a check against it is inconclusive
@@ -27,7 +27,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-ck=tests/vm/ci-check.sh
+ck=scripts/ci-check.sh
 rxscope=build/rxscope
 inject=${INJECT_NS:-50000}
 fails=0

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_frame.c - unit tests of src/frame.c: frame lengths and fields, IPv4 and UDP
+ * test_frame.c - unit tests of src/common/frame.c: frame lengths and fields, IPv4 and UDP
  * checksums checked by an independent implementation written here, the test payload's
  * encode/verify and its corruption detection, the defect of every malformed kind, the
  * per-flow sequence accounting against exact counts, and the value parsers' accept/reject

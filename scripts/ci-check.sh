@@ -22,7 +22,7 @@
 set -euo pipefail
 
 prog=ci-check
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
 	cat <<EOF

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make demo: boots the VM, sends traffic, and prints what rxscope saw.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/results/demo
 echo "demo: booting the guest and sending 20,000 UDP frames (takes about a minute under TCG)"
 bash "$top/tests/vm/run-vm.sh" demo "$@"

@@ -27,7 +27,7 @@
 #       runs of one round are a pair (compare --paired; ci-check --against).
 # Default DIR: results/ci-sweep.
 set -euo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "ci-sweep: error: $*" >&2; exit 2; }
 
 cmd=${1:-}
@@ -56,7 +56,7 @@ record_set() { # record_set NAME [ci-check options]: one boot, K runs, into sets
 	local name=$1 t
 	shift
 	t=$(date +%s)
-	if bash "$top/tests/vm/ci-check.sh" --update-baseline --baseline "$out/sets/$name" \
+	if bash "$top/scripts/ci-check.sh" --update-baseline --baseline "$out/sets/$name" \
 		--artifacts "$out/art/$name" "${extra[@]}" "$@" > "$out/log/$name.log" 2>&1; then
 		echo "$name: recorded in $(( $(date +%s) - t ))s (load $(cut -d' ' -f1 /proc/loadavg))"
 	else

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
-#include "../bpf/rxscope.h"
+#include "rxscope.h"
 
 #define RXS_SCHEMA		"rxscope/1"
 #define RXS_SOFTNET_MAX_COLS	32

@@ -18,7 +18,7 @@
 # cost is measured with DURATION=30 or more).
 # Results: results/bench-rx/, summary in summary.txt.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "bench: RUNS must be a positive number" >&2; exit 2; }
 drv=rxscope_igb

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include <linux/types.h>
-#include "../bpf/rxscope.h"
+#include "rxscope.h"
 
 /* Lowest value that lands in @slot. */
 __u64 rxs_hist_slot_lo(__u32 slot);
