@@ -125,7 +125,22 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILD)/,$$(TEST_OBJS_$
 	$(call msg,CC-TEST,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP $(filter %.c %.o,$^) -o $@ -lcmocka $(LDLIBS_DYN) -lm
 
-$(BUILD) $(BUILD)/tests:
+# The stage table proven: test_stage_table and the objects it links are built with
+# tests/unit/extra_stage.h forced in, which adds one stage and one counter (docs/hacking.md).
+EXTRA_STAGE_OBJS := $(addprefix $(BUILD)/extra-stage/,hist.o recording.o softnet.o export.o \
+	atomic.o export_json.o export_csv.o export_prom.o report.o compare.o)
+EXTRA_STAGE_CFLAGS := -include tests/unit/extra_stage.h
+$(BUILD)/extra-stage/%.o: %.c tests/unit/extra_stage.h | $(BUILD)/extra-stage
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_STAGE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/test_stage_table: tests/unit/test_stage_table.c tests/unit/extra_stage.h \
+		$(EXTRA_STAGE_OBJS) | $(BUILD)/tests
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_STAGE_CFLAGS) -MMD -MP $< $(EXTRA_STAGE_OBJS) -o $@ \
+		-lcmocka $(LDLIBS_DYN) -lm
+
+$(BUILD) $(BUILD)/tests $(BUILD)/extra-stage:
 	$(Q)mkdir -p $@
 
 # --- fuzzing (tests/fuzz/, docs/fuzzing.md) -------------------------------------------------
@@ -222,4 +237,4 @@ clean:
 	$(Q)rm -rf $(BUILD) build-asan build-fuzz build-fuzz-cov
 	$(Q)if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(abspath module) clean >/dev/null; fi
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(FUZZ)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/extra-stage/*.d $(FUZZ)/*.d)

@@ -31,11 +31,10 @@ const volatile int targ_cpu = -1;
  */
 const volatile bool isr_needs_filter = false;
 /*
- * What the driver ISR's data argument points to, so that its NAPI cycle is
- * keyed by napi: 0 unknown (per-CPU fallback), 1 struct igb_q_vector, 2 struct
- * rxscope_igb_q_vector.
+ * What the driver ISR's data argument points to (the driver profile's enum
+ * rxs_isr_arg), so that its NAPI cycle is keyed by napi; unknown: per CPU.
  */
-const volatile int isr_qv = 0;
+const volatile int isr_arg = RXS_ISR_ARG_UNKNOWN;
 /*
  * No poll entry hook (generic profile): a NET_RX run claims the CPU's pending ISR
  * stamp when it starts, instead of a poll.
@@ -225,8 +224,9 @@ struct rxscope_igb_q_vector___rxs {
  */
 static __always_inline bool isr_keyed(void)
 {
-	return (isr_qv == 1 && bpf_core_type_exists(struct igb_q_vector___rxs)) ||
-	       (isr_qv == 2 &&
+	return (isr_arg == RXS_ISR_ARG_IGB_Q_VECTOR &&
+		bpf_core_type_exists(struct igb_q_vector___rxs)) ||
+	       (isr_arg == RXS_ISR_ARG_RXSCOPE_Q_VECTOR &&
 		bpf_core_type_exists(struct rxscope_igb_q_vector___rxs));
 }
 
@@ -235,9 +235,10 @@ static __always_inline bool isr_keyed(void)
  */
 static __always_inline __u64 isr_napi(void *data)
 {
-	if (isr_qv == 1 && bpf_core_type_exists(struct igb_q_vector___rxs))
+	if (isr_arg == RXS_ISR_ARG_IGB_Q_VECTOR &&
+	    bpf_core_type_exists(struct igb_q_vector___rxs))
 		return (__u64)&((struct igb_q_vector___rxs *)data)->napi;
-	if (isr_qv == 2 &&
+	if (isr_arg == RXS_ISR_ARG_RXSCOPE_Q_VECTOR &&
 	    bpf_core_type_exists(struct rxscope_igb_q_vector___rxs))
 		return (__u64)&((struct rxscope_igb_q_vector___rxs *)data)
 			->napi;

@@ -76,46 +76,126 @@ struct rxs_hist {
 	__u64 slots[RXS_HIST_BUCKETS];
 };
 
-/* One histogram per stage (DESIGN.md, "Stage intervals"); the order is the file order. */
+/*
+ * The hook points of the receive path: X(ID, name, per_packet). Each point is attached in
+ * one flavour (enum rxs_hook_kind) or not at all; userspace tells the BPF side which ones
+ * it attached (rodata `hooked`). A per-packet point runs once per followed packet; the
+ * others once per interrupt, softirq or NAPI poll.
+ */
+#define RXS_POINTS(X)							\
+	X(ISR, "isr", 0)		/* driver ISR entry and exit */	\
+	X(SOFTIRQ, "softirq", 0)	/* softirq raise, entry and exit */ \
+	X(POLL_ENTRY, "poll_entry", 0)	/* driver poll entry and exit */ \
+	X(POLL_EXIT, "poll_exit", 0)	/* poll exit, work and budget (napi:napi_poll) */ \
+	X(GRO, "gro", 1)		/* skb handed to GRO */		\
+	X(NETIF_RX, "netif_receive_skb", 1)				\
+	X(IP_RCV, "ip_rcv", 1)						\
+	X(UDP_QUEUE, "udp_queue", 1)	/* udp_queue_rcv_skb */		\
+	X(SOCK_DEQ, "sock_dequeue", 1)	/* dequeue by recvmsg */	\
+	X(SKB_FREE, "skb_free", 1)	/* kfree_skb */
+
+enum rxs_point {
+#define RXS_POINT_ENUM(id, name, per_packet) RXS_P_##id,
+	RXS_POINTS(RXS_POINT_ENUM)
+#undef RXS_POINT_ENUM
+	RXS_P_NR,
+};
+
+/*
+ * The stage table: every stage once, in the order of the recording files. A line is
+ *   X(ID, name, unit, from, from_end, to, to_end, per_packet, rank)
+ * ID      the stage is RXS_H_<ID> (enum rxs_hist_id)
+ * name    its name in every output (report, JSON, CSV, Prometheus, compare)
+ * unit    NS (latency) or PACKETS (a count per event)
+ * from/to the hook points that bound it (RXS_P_<from>, RXS_P_<to>), each with the end of
+ *         the point that counts: 0 where it starts (entry, raise, its first tracepoint),
+ *         1 where it ends (exit, softirq entry, its second tracepoint)
+ * per_packet  1 when timed per followed packet, 0 per interrupt, softirq or NAPI poll
+ * rank    its row in the report: the order of the path (total ends at the UDP queue, so
+ *         it comes before socket)
+ * Everything else (names, units, hook strings, report rows, every exporter's lists) is
+ * generated from this table. Adding a stage: docs/hacking.md.
+ */
+#define RXS_STAGES(X)								\
+	X(HARDIRQ, "hardirq", NS, ISR, 0, ISR, 1, 0, 0)				\
+	X(IRQ_TO_SOFTIRQ, "irq_to_softirq", NS, SOFTIRQ, 0, SOFTIRQ, 1, 0, 1)	\
+	X(IRQ_TO_SOFTIRQ_INLINE, "irq_to_softirq_inline", NS, SOFTIRQ, 0, SOFTIRQ, 1, 0, 2) \
+	X(IRQ_TO_SOFTIRQ_KSOFTIRQD, "irq_to_softirq_ksoftirqd", NS, SOFTIRQ, 0, SOFTIRQ, 1, 0, 3) \
+	X(SOFTIRQ_TO_POLL, "softirq_to_poll", NS, SOFTIRQ, 1, POLL_ENTRY, 0, 0, 4) \
+	X(POLL, "poll", NS, POLL_ENTRY, 0, POLL_ENTRY, 1, 0, 5)			\
+	X(POLL_PKTS, "poll_pkts", PACKETS, POLL_EXIT, 1, POLL_EXIT, 1, 0, 6)	\
+	X(IRQ_TO_RX, "irq_to_rx", NS, ISR, 0, GRO, 0, 1, 7)			\
+	X(GRO, "gro", NS, GRO, 0, NETIF_RX, 0, 1, 8)				\
+	X(L2_TO_IP, "l2_to_ip", NS, NETIF_RX, 0, IP_RCV, 0, 1, 9)		\
+	X(IP_TO_UDP, "ip_to_udp", NS, IP_RCV, 0, UDP_QUEUE, 0, 1, 10)		\
+	X(SOCKET, "socket", NS, UDP_QUEUE, 0, SOCK_DEQ, 0, 1, 12)		\
+	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 11)			\
+	RXS_STAGES_EXTRA(X)
+
+/* A build may add stages at the end of the table (a unit test proves the table with one). */
+#ifndef RXS_STAGES_EXTRA
+#define RXS_STAGES_EXTRA(X)
+#endif
+
 enum rxs_hist_id {
-	RXS_H_HARDIRQ,			/* ISR entry -> ISR exit */
-	RXS_H_IRQ_TO_SOFTIRQ,		/* softirq_raise(NET_RX) -> softirq_entry, all runs */
-	RXS_H_IRQ_TO_SOFTIRQ_INLINE,	/* ... the runs on irq exit */
-	RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD,	/* ... the runs in ksoftirqd/N */
-	RXS_H_SOFTIRQ_TO_POLL,		/* softirq_entry -> first poll entry of that run */
-	RXS_H_POLL,			/* poll entry -> poll exit */
-	RXS_H_POLL_PKTS,		/* packets per poll (unit: packets, not ns) */
-	RXS_H_IRQ_TO_RX,		/* ISR entry of the NAPI cycle -> skb handed to GRO */
-	RXS_H_GRO,			/* napi_gro_receive -> netif_receive_skb */
-	RXS_H_L2_TO_IP,			/* netif_receive_skb -> ip_rcv */
-	RXS_H_IP_TO_UDP,		/* ip_rcv -> udp_queue_rcv_skb */
-	RXS_H_SOCKET,			/* udp_queue_rcv_skb -> dequeue in recvmsg */
-	RXS_H_TOTAL,			/* ISR entry -> udp_queue_rcv_skb */
+#define RXS_STAGE_ENUM(id, ...) RXS_H_##id,
+	RXS_STAGES(RXS_STAGE_ENUM)
+#undef RXS_STAGE_ENUM
 	RXS_H_NR,
 };
 
-/* The packet funnel: how many packets each per-packet hook saw. */
+/*
+ * The packet funnel: how many packets each per-packet point saw. X(ID, name, point).
+ */
+#define RXS_FUNNEL(X)						\
+	X(GRO, "gro", GRO)	/* harvested by the driver, handed to GRO */ \
+	X(NETIF_RECEIVE, "netif_receive", NETIF_RX)		\
+	X(IP_RCV, "ip_rcv", IP_RCV)				\
+	X(UDP_QUEUE, "udp_queue", UDP_QUEUE)			\
+	X(SOCKET, "socket", SOCK_DEQ)	/* dequeued by recvmsg */
+
 enum rxs_funnel {
-	RXS_F_GRO,		/* harvested by the driver, handed to GRO */
-	RXS_F_NETIF_RECEIVE,	/* netif_receive_skb */
-	RXS_F_IP_RCV,		/* ip_rcv */
-	RXS_F_UDP_QUEUE,	/* udp_queue_rcv_skb */
-	RXS_F_SOCKET,		/* dequeued by recvmsg */
+#define RXS_FUNNEL_ENUM(id, name, point) RXS_F_##id,
+	RXS_FUNNEL(RXS_FUNNEL_ENUM)
+#undef RXS_FUNNEL_ENUM
 	RXS_F_NR,
 };
 
-/* Per-CPU counters, in the spirit of /proc/net/softnet_stat. */
+/*
+ * Per-CPU counters, in the spirit of /proc/net/softnet_stat: X(field, required, help).
+ * required: 1 for the counters of the first rxscope/1 files, which a file must have; a
+ * counter added later is 0 and reads as 0 from files written before it existed. The
+ * funnel (pkts[]) follows them in struct rxs_cpu_counters.
+ */
+#define RXS_COUNTERS(X)							\
+	X(hardirqs, 1, "Driver interrupt handler runs.")		\
+	X(netrx_raised, 1, "NET_RX softirqs raised.")			\
+	X(netrx_runs_inline, 1, "NET_RX softirq runs on irq exit.")	\
+	X(netrx_runs_ksoftirqd, 1, "NET_RX softirq runs in ksoftirqd.")	\
+	X(polls, 1, "NAPI poll calls.")					\
+	X(polls_budget_exhausted, 1, "NAPI polls that used their whole budget.") \
+	X(drops, 1, "Followed packets freed by kfree_skb.")		\
+	X(track_evictions, 1,						\
+	  "Followed packets not timed because their tracking slot was taken.") \
+	X(unmatched, 1, "Events with no matching start.")		\
+	RXS_COUNTERS_EXTRA(X)
+
+#ifndef RXS_COUNTERS_EXTRA
+#define RXS_COUNTERS_EXTRA(X)
+#endif
+
 struct rxs_cpu_counters {
-	__u64 hardirqs;			/* driver ISR runs */
-	__u64 netrx_raised;		/* softirq_raise(NET_RX) */
-	__u64 netrx_runs_inline;	/* NET_RX runs on irq exit */
-	__u64 netrx_runs_ksoftirqd;	/* NET_RX runs in ksoftirqd/N */
-	__u64 polls;			/* NAPI poll calls */
-	__u64 polls_budget_exhausted;	/* polls that used their whole budget */
+#define RXS_COUNTER_FIELD(field, required, help) __u64 field;
+	RXS_COUNTERS(RXS_COUNTER_FIELD)
+#undef RXS_COUNTER_FIELD
 	__u64 pkts[RXS_F_NR];		/* the funnel */
-	__u64 drops;			/* kfree_skb of a followed skb */
-	__u64 track_evictions;		/* followed skbs lost because the map was full */
-	__u64 unmatched;		/* events with no matching start (not followed) */
+};
+
+/* How the driver's ISR argument leads to its NAPI context (a driver profile's). */
+enum rxs_isr_arg {
+	RXS_ISR_ARG_UNKNOWN,		/* not read: stamps are keyed by CPU only */
+	RXS_ISR_ARG_IGB_Q_VECTOR,	/* struct igb_q_vector of the in-tree igb */
+	RXS_ISR_ARG_RXSCOPE_Q_VECTOR,	/* struct rxscope_igb_q_vector */
 };
 
 /*
@@ -142,24 +222,6 @@ struct rxs_track {
 
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128
-
-/*
- * The hook points of the receive path. Each is attached in one flavour (enum rxs_hook_kind)
- * or not at all; userspace tells the BPF side which ones it attached (rodata `hooked`).
- */
-enum rxs_point {
-	RXS_P_ISR,		/* driver ISR entry and exit */
-	RXS_P_SOFTIRQ,		/* softirq raise, entry and exit */
-	RXS_P_POLL_ENTRY,	/* driver poll entry and exit (duration) */
-	RXS_P_POLL_EXIT,	/* poll exit with work and budget (napi:napi_poll) */
-	RXS_P_GRO,		/* skb handed to GRO */
-	RXS_P_NETIF_RX,		/* netif_receive_skb */
-	RXS_P_IP_RCV,		/* ip_rcv */
-	RXS_P_UDP_QUEUE,	/* udp_queue_rcv_skb */
-	RXS_P_SOCK_DEQ,		/* dequeue by recvmsg */
-	RXS_P_SKB_FREE,		/* kfree_skb / consume_skb */
-	RXS_P_NR,
-};
 
 /* How a stage was hooked; userspace records this in every output. */
 enum rxs_hook_kind {

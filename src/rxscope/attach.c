@@ -278,16 +278,9 @@ const char *rxs_hook_kind_name(enum rxs_hook_kind k)
 }
 
 static const char *const point_names[RXS_P_NR] = {
-	[RXS_P_ISR] = "isr",
-	[RXS_P_SOFTIRQ] = "softirq",
-	[RXS_P_POLL_ENTRY] = "poll_entry",
-	[RXS_P_POLL_EXIT] = "poll_exit",
-	[RXS_P_GRO] = "gro",
-	[RXS_P_NETIF_RX] = "netif_receive_skb",
-	[RXS_P_IP_RCV] = "ip_rcv",
-	[RXS_P_UDP_QUEUE] = "udp_queue",
-	[RXS_P_SOCK_DEQ] = "sock_dequeue",
-	[RXS_P_SKB_FREE] = "skb_free",
+#define POINT_NAME(id, name, per_packet) [RXS_P_##id] = name,
+	RXS_POINTS(POINT_NAME)
+#undef POINT_NAME
 };
 
 const char *rxs_point_name(enum rxs_point p)
@@ -310,83 +303,111 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 	[RXS_P_SKB_FREE] = { { "skb", "kfree_skb" } },
 };
 
-/* The BPF programs of one point in one flavour (see bpf/rxscope.bpf.c), NULL-terminated. */
-static void point_progs(enum rxs_point p, enum rxs_hook_kind k, const char *out[4])
+/*
+ * The BPF programs of one point in one flavour (bpf/rxscope.bpf.c), taken from the
+ * skeleton so that a missing program is a compile error. @ret says which are kretprobes.
+ * Returns how many (0: the point has no program of that flavour).
+ */
+#define PROGS_MAX 3
+static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rxs_hook_kind k,
+		       struct bpf_program *out[PROGS_MAX], bool ret[PROGS_MAX])
 {
-	static const char *const fentry[RXS_P_NR][3] = {
-		[RXS_P_ISR] = { "fentry_isr", "fexit_isr" },
-		[RXS_P_POLL_ENTRY] = { "fentry_poll", "fexit_poll" },
-		[RXS_P_GRO] = { "fentry_gro" },
-		[RXS_P_IP_RCV] = { "fentry_ip_rcv" },
-		[RXS_P_UDP_QUEUE] = { "fentry_udp_queue" },
-		[RXS_P_SOCK_DEQ] = { "fexit_sock_dequeue" },
-	};
-	static const char *const kprobe[RXS_P_NR][3] = {
-		[RXS_P_ISR] = { "kprobe_isr", "kretprobe_isr" },
-		[RXS_P_POLL_ENTRY] = { "kprobe_poll", "kretprobe_poll" },
-		[RXS_P_GRO] = { "kprobe_gro" },
-		[RXS_P_IP_RCV] = { "kprobe_ip_rcv" },
-		[RXS_P_UDP_QUEUE] = { "kprobe_udp_queue" },
-		[RXS_P_SOCK_DEQ] = { "kretprobe_sock_dequeue" },
-	};
-	static const char *const tpbtf[RXS_P_NR][3] = {
-		[RXS_P_ISR] = { "tpbtf_irq_entry", "tpbtf_irq_exit" },
-		[RXS_P_SOFTIRQ] = { "tpbtf_softirq_raise", "tpbtf_softirq_entry",
-				    "tpbtf_softirq_exit" },
-		[RXS_P_POLL_EXIT] = { "tpbtf_napi_poll" },
-		[RXS_P_GRO] = { "tpbtf_gro" },
-		[RXS_P_NETIF_RX] = { "tpbtf_netif_receive" },
-		[RXS_P_SKB_FREE] = { "tpbtf_kfree_skb" },
-	};
-	static const char *const rawtp[RXS_P_NR][3] = {
-		[RXS_P_ISR] = { "rawtp_irq_entry", "rawtp_irq_exit" },
-		[RXS_P_SOFTIRQ] = { "rawtp_softirq_raise", "rawtp_softirq_entry",
-				    "rawtp_softirq_exit" },
-		[RXS_P_POLL_EXIT] = { "rawtp_napi_poll" },
-		[RXS_P_GRO] = { "rawtp_gro" },
-		[RXS_P_NETIF_RX] = { "rawtp_netif_receive" },
-		[RXS_P_SKB_FREE] = { "rawtp_kfree_skb" },
-	};
-	const char *const *row = NULL;
-	int i;
+	int n = 0;
 
+#define PROG(name, is_ret)				\
+	do {						\
+		out[n] = skel->progs.name;		\
+		ret[n++] = is_ret;			\
+	} while (0)
 	switch (k) {
 	case RXS_HOOK_FENTRY:
-		row = fentry[p];
+		switch (p) {
+		case RXS_P_ISR: PROG(fentry_isr, false); PROG(fexit_isr, false); break;
+		case RXS_P_POLL_ENTRY: PROG(fentry_poll, false); PROG(fexit_poll, false); break;
+		case RXS_P_GRO: PROG(fentry_gro, false); break;
+		case RXS_P_IP_RCV: PROG(fentry_ip_rcv, false); break;
+		case RXS_P_UDP_QUEUE: PROG(fentry_udp_queue, false); break;
+		case RXS_P_SOCK_DEQ: PROG(fexit_sock_dequeue, false); break;
+		default: break;
+		}
 		break;
 	case RXS_HOOK_KPROBE:
-		row = kprobe[p];
+		switch (p) {
+		case RXS_P_ISR: PROG(kprobe_isr, false); PROG(kretprobe_isr, true); break;
+		case RXS_P_POLL_ENTRY: PROG(kprobe_poll, false); PROG(kretprobe_poll, true); break;
+		case RXS_P_GRO: PROG(kprobe_gro, false); break;
+		case RXS_P_IP_RCV: PROG(kprobe_ip_rcv, false); break;
+		case RXS_P_UDP_QUEUE: PROG(kprobe_udp_queue, false); break;
+		case RXS_P_SOCK_DEQ: PROG(kretprobe_sock_dequeue, true); break;
+		default: break;
+		}
 		break;
 	case RXS_HOOK_TP_BTF:
-		row = tpbtf[p];
+		switch (p) {
+		case RXS_P_ISR: PROG(tpbtf_irq_entry, false); PROG(tpbtf_irq_exit, false); break;
+		case RXS_P_SOFTIRQ:
+			PROG(tpbtf_softirq_raise, false);
+			PROG(tpbtf_softirq_entry, false);
+			PROG(tpbtf_softirq_exit, false);
+			break;
+		case RXS_P_POLL_EXIT: PROG(tpbtf_napi_poll, false); break;
+		case RXS_P_GRO: PROG(tpbtf_gro, false); break;
+		case RXS_P_NETIF_RX: PROG(tpbtf_netif_receive, false); break;
+		case RXS_P_SKB_FREE: PROG(tpbtf_kfree_skb, false); break;
+		default: break;
+		}
 		break;
 	case RXS_HOOK_RAW_TP:
-		row = rawtp[p];
+		switch (p) {
+		case RXS_P_ISR: PROG(rawtp_irq_entry, false); PROG(rawtp_irq_exit, false); break;
+		case RXS_P_SOFTIRQ:
+			PROG(rawtp_softirq_raise, false);
+			PROG(rawtp_softirq_entry, false);
+			PROG(rawtp_softirq_exit, false);
+			break;
+		case RXS_P_POLL_EXIT: PROG(rawtp_napi_poll, false); break;
+		case RXS_P_GRO: PROG(rawtp_gro, false); break;
+		case RXS_P_NETIF_RX: PROG(rawtp_netif_receive, false); break;
+		case RXS_P_SKB_FREE: PROG(rawtp_kfree_skb, false); break;
+		default: break;
+		}
 		break;
 	default:
 		break;
 	}
-	for (i = 0; i < 3; i++)
-		out[i] = row ? row[i] : NULL;
-	out[3] = NULL;
+#undef PROG
+	return n;
+}
+
+/*
+ * The programs of the hook chosen for point @p. A candidate whose flavour has no program
+ * for its point is a bug of the candidate lists, not the kernel's refusal: it fails loudly.
+ */
+static int chosen_progs(const struct rxs_tracer *t, enum rxs_point p,
+			struct bpf_program *out[PROGS_MAX], bool ret[PROGS_MAX])
+{
+	const struct rxs_hook *h = &t->plan.cands[p][t->plan.chosen[p]];
+	int n = point_progs(t->skel, p, h->kind, out, ret);
+
+	if (!n) {
+		fprintf(stderr, "rxscope: internal error: no %s program for hook point %s\n",
+			rxs_hook_kind_name(h->kind), rxs_point_name(p));
+		return -EINVAL;
+	}
+	return n;
 }
 
 /* ---- driver profiles --------------------------------------------------------------------- */
 
-struct profile {
-	const char *name;
-	const char *module;	/* whose BTF holds the functions */
-	const char *isr;	/* MSI-X ring ISR */
-	const char *poll;	/* NAPI poll */
+static const struct rxs_driver_profile profiles[] = {
+	{ .name = "rxscope_igb", .module = "rxscope_igb", .isr = "rxscope_igb_msix_ring",
+	  .poll = "rxscope_igb_poll", .isr_arg = RXS_ISR_ARG_RXSCOPE_Q_VECTOR },
+	{ .name = "igb", .module = "igb", .isr = "igb_msix_ring", .poll = "igb_poll",
+	  .isr_arg = RXS_ISR_ARG_IGB_Q_VECTOR },
+	{ .name = "generic", .module = "", .isr_arg = RXS_ISR_ARG_UNKNOWN },
 };
 
-static const struct profile profiles[] = {
-	{ "rxscope_igb", "rxscope_igb", "rxscope_igb_msix_ring", "rxscope_igb_poll" },
-	{ "igb", "igb", "igb_msix_ring", "igb_poll" },
-	{ "generic", "", NULL, NULL },
-};
-
-static const struct profile *profile_find(const char *name)
+const struct rxs_driver_profile *rxs_driver_profile(const char *name)
 {
 	size_t i;
 
@@ -404,7 +425,7 @@ int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
 	ssize_t n;
 
 	if (strcmp(want, "auto")) {
-		if (!profile_find(want)) {
+		if (!rxs_driver_profile(want)) {
 			snprintf(err, errlen,
 				 "unknown driver '%s' (want auto, rxscope_igb, igb or generic)",
 				 want);
@@ -418,8 +439,8 @@ int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
 		n = readlink(path, link, sizeof(link) - 1);
 		if (n > 0) {
 			link[n] = '\0';
-			if (profile_find(basename(link)))
-				pick = profile_find(basename(link))->name;
+			if (rxs_driver_profile(basename(link)))
+				pick = rxs_driver_profile(basename(link))->name;
 		}
 	} else if (file_exists("/sys/module/rxscope_igb")) {
 		pick = "rxscope_igb";
@@ -641,7 +662,7 @@ static bool point_listed(enum rxs_point p)
 void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
 		    const struct rxs_features *f)
 {
-	const struct profile *prof = profile_find(driver);
+	const struct rxs_driver_profile *prof = rxs_driver_profile(driver);
 	const char *isr[2] = { prof ? prof->isr : NULL, NULL };
 	const char *poll[2] = { prof ? prof->poll : NULL, NULL };
 	const char *const gro[] = { "napi_gro_receive", "gro_receive_skb", NULL };
@@ -653,6 +674,7 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	int p;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->profile = prof;
 	snprintf(plan->driver, sizeof(plan->driver), "%s", driver);
 	snprintf(plan->dev, sizeof(plan->dev), "%s", dev ? dev : "");
 	plan->ifindex = ifindex;
@@ -751,33 +773,6 @@ void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf,
 	hook_str(plan, p, 0, buf, len);
 }
 
-/*
- * The two ends of a stage's interval: a point and which end of it (0: entry, raise, the
- * first tracepoint; 1: exit, softirq entry, the second tracepoint).
- */
-struct stage_ends {
-	enum rxs_point p0;
-	int e0;
-	enum rxs_point p1;
-	int e1;
-};
-
-static const struct stage_ends stage_ends[RXS_H_NR] = {
-	[RXS_H_HARDIRQ] = { RXS_P_ISR, 0, RXS_P_ISR, 1 },
-	[RXS_H_IRQ_TO_SOFTIRQ] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
-	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
-	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = { RXS_P_SOFTIRQ, 0, RXS_P_SOFTIRQ, 1 },
-	[RXS_H_SOFTIRQ_TO_POLL] = { RXS_P_SOFTIRQ, 1, RXS_P_POLL_ENTRY, 0 },
-	[RXS_H_POLL] = { RXS_P_POLL_ENTRY, 0, RXS_P_POLL_ENTRY, 1 },
-	[RXS_H_POLL_PKTS] = { RXS_P_POLL_EXIT, 1, RXS_P_POLL_EXIT, 1 },
-	[RXS_H_IRQ_TO_RX] = { RXS_P_ISR, 0, RXS_P_GRO, 0 },
-	[RXS_H_GRO] = { RXS_P_GRO, 0, RXS_P_NETIF_RX, 0 },
-	[RXS_H_L2_TO_IP] = { RXS_P_NETIF_RX, 0, RXS_P_IP_RCV, 0 },
-	[RXS_H_IP_TO_UDP] = { RXS_P_IP_RCV, 0, RXS_P_UDP_QUEUE, 0 },
-	[RXS_H_SOCKET] = { RXS_P_UDP_QUEUE, 0, RXS_P_SOCK_DEQ, 0 },
-	[RXS_H_TOTAL] = { RXS_P_ISR, 0, RXS_P_UDP_QUEUE, 0 },
-};
-
 static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
 {
 	if (p == RXS_P_POLL_EXIT)
@@ -787,8 +782,8 @@ static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
 
 void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_t len)
 {
-	const struct stage_ends *se = &stage_ends[stage];
-	enum rxs_point ps[2] = { se->p0, se->p1 };
+	const struct rxs_stage_def *sd = rxs_stage_def(stage);
+	enum rxs_point ps[2] = { sd->from, sd->to };
 	size_t n = 0;
 	int i;
 
@@ -806,7 +801,7 @@ void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_
 				      plan->why[RXS_P_POLL_ENTRY][0] ?
 				      plan->why[RXS_P_POLL_ENTRY] : "none offered");
 	}
-	if (!n && stage >= RXS_H_IRQ_TO_RX && !on(plan, RXS_P_GRO) && !on(plan, RXS_P_NETIF_RX))
+	if (!n && sd->per_packet && !on(plan, RXS_P_GRO) && !on(plan, RXS_P_NETIF_RX))
 		snprintf(buf, len, "no gro or netif_receive_skb hook to start following packets");
 }
 
@@ -818,21 +813,21 @@ void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
 
 	for (i = 0; i < RXS_H_NR; i++) {
 		struct rxs_stage *s = &r->stages[i];
-		const struct stage_ends *se = &stage_ends[i];
-		enum rxs_point p0 = se->p0, p1 = se->p1;
-		bool per_packet = i >= RXS_H_IRQ_TO_RX;
+		const struct rxs_stage_def *sd = rxs_stage_def(i);
+		enum rxs_point p0 = sd->from, p1 = sd->to;
 
 		snprintf(s->name, sizeof(s->name), "%s", rxs_stage_name(i));
 		snprintf(s->unit, sizeof(s->unit), "%s", rxs_stage_unit(i));
 		s->available = point_on(plan, p0) && point_on(plan, p1) &&
-			       (!per_packet || tracked);
+			       (!sd->per_packet || tracked);
 		if (!s->available) {
 			snprintf(s->hook, sizeof(s->hook), "%s", "");
 			continue;
 		}
-		hook_str(plan, p0, se->e0, a, sizeof(a));
-		hook_str(plan, p1, se->e1, b, sizeof(b));
-		if (i == RXS_H_POLL_PKTS)
+		hook_str(plan, p0, sd->from_end, a, sizeof(a));
+		hook_str(plan, p1, sd->to_end, b, sizeof(b));
+		/* a stage at one end of one point (a count per event) has one hook */
+		if (p0 == p1 && sd->from_end == sd->to_end)
 			snprintf(s->hook, sizeof(s->hook), "%s", b);
 		else
 			snprintf(s->hook, sizeof(s->hook), "%s>%s", a, b);
@@ -913,9 +908,9 @@ static bool env_flag(const char *name)
 static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 {
 	struct rxs_plan *plan = &t->plan;
-	struct bpf_program *prog;
-	const char *names[4];
-	int p, i, err;
+	struct bpf_program *prog, *progs[PROGS_MAX];
+	bool ret[PROGS_MAX];
+	int p, i, n, err;
 
 	t->skel = rxscope_bpf__open();
 	if (!t->skel)
@@ -933,9 +928,9 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 		t->skel->rodata->empty_pkt = true;
 	else
 		t->skel->rodata->empty_progs = env_flag("RXSCOPE_EMPTY");
-	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE)
-		t->skel->rodata->isr_qv = !strcmp(plan->driver, "igb") ? 1 :
-					  !strcmp(plan->driver, "rxscope_igb") ? 2 : 0;
+	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE &&
+	    plan->profile)
+		t->skel->rodata->isr_arg = plan->profile->isr_arg;
 
 	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);
@@ -944,14 +939,13 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 
 		if (!point_wanted(plan, p))
 			continue;
-		point_progs(p, h->kind, names);
-		for (i = 0; names[i]; i++) {
-			prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
-			if (!prog)
-				return -ENOENT;
-			bpf_program__set_autoload(prog, true);
+		n = chosen_progs(t, p, progs, ret);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			bpf_program__set_autoload(progs[i], true);
 			if (h->kind == RXS_HOOK_FENTRY) {
-				err = bpf_program__set_attach_target(prog, 0, h->func);
+				err = bpf_program__set_attach_target(progs[i], 0, h->func);
 				if (err)
 					return err;
 			}
@@ -962,32 +956,35 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 
 bool rxs_point_per_packet(enum rxs_point p)
 {
-	return p >= RXS_P_GRO && p <= RXS_P_SKB_FREE;
+	static const bool per_packet[RXS_P_NR] = {
+#define POINT_PER_PACKET(id, name, pp) [RXS_P_##id] = pp,
+		RXS_POINTS(POINT_PER_PACKET)
+#undef POINT_PER_PACKET
+	};
+
+	return p < RXS_P_NR && per_packet[p];
 }
 
 /* Attach the programs of point @p; 0 or a negative errno. */
 static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 {
 	const struct rxs_hook *h = chosen(&t->plan, p);
-	bool pkt = rxs_point_per_packet(p);
-	const char *names[4];
-	struct bpf_program *prog;
+	bool pkt = rxs_point_per_packet(p), ret[PROGS_MAX];
+	struct bpf_program *progs[PROGS_MAX];
 	struct bpf_link *link;
-	int i;
+	int i, n;
 
-	point_progs(p, h->kind, names);
-	for (i = 0; names[i]; i++) {
+	n = chosen_progs(t, p, progs, ret);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
 		if (pkt ? i > 0 || t->pkt_links[p] :
 			  t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
 			return -E2BIG;
-		prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
-		if (!prog)
-			return -ENOENT;
 		if (h->kind == RXS_HOOK_KPROBE)
-			link = bpf_program__attach_kprobe(prog, !strncmp(names[i], "kret", 4),
-							  h->func);
+			link = bpf_program__attach_kprobe(progs[i], ret[i], h->func);
 		else
-			link = bpf_program__attach(prog);
+			link = bpf_program__attach(progs[i]);
 		if (!link)
 			return -errno;
 		if (pkt)

@@ -35,7 +35,20 @@ struct rxs_hook {
 #define RXS_MAX_CANDS	4
 
 /* The candidates of every point, best first, and the one in use. */
+/* What rxscope knows of a driver: where its functions are and how to read its ISR. */
+struct rxs_driver_profile {
+	const char *name;
+	const char *module;		/* whose BTF holds the functions; "" for none */
+	const char *isr;		/* the per-queue (MSI-X) ISR; NULL: irq tracepoints */
+	const char *poll;		/* the NAPI poll; NULL: none */
+	enum rxs_isr_arg isr_arg;	/* what the ISR's argument points to */
+};
+
+/* The profile called @name (rxscope_igb, igb, generic), or NULL. */
+const struct rxs_driver_profile *rxs_driver_profile(const char *name);
+
 struct rxs_plan {
+	const struct rxs_driver_profile *profile;
 	char driver[32];		/* resolved profile */
 	char dev[32];
 	int ifindex;

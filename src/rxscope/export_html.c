@@ -414,10 +414,34 @@ static void line_key(FILE *f, const char *colour, const char *dash, const char *
 
 /* ---- the report ------------------------------------------------------------------- */
 
-static const enum rxs_hist_id journey[] = {
-	RXS_H_IRQ_TO_RX, RXS_H_GRO, RXS_H_L2_TO_IP, RXS_H_IP_TO_UDP, RXS_H_SOCKET,
-};
-#define N_JOURNEY (int)(sizeof(journey) / sizeof(journey[0]))
+/*
+ * The packet's journey: the per-packet stages end to end, from the driver's interrupt on.
+ * Taken from the stage table: from each point, the stage that ends at the nearest later
+ * point (hook points are declared in path order), so a finer stage wins over one that
+ * spans it (total).
+ */
+static int journey_stages(enum rxs_hist_id out[RXS_H_NR])
+{
+	enum rxs_point at = RXS_P_ISR;
+	int n = 0;
+
+	while (n < RXS_H_NR) {
+		int best = -1;
+
+		for (int i = 0; i < RXS_H_NR; i++) {
+			const struct rxs_stage_def *d = rxs_stage_def(i);
+
+			if (d->per_packet && d->from == at && d->to > at &&
+			    (best < 0 || d->to < rxs_stage_def(best)->to))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		out[n++] = best;
+		at = rxs_stage_def(best)->to;
+	}
+	return n;
+}
 static const enum rxs_hist_id inside_irq[] = {
 	RXS_H_HARDIRQ, RXS_H_IRQ_TO_SOFTIRQ, RXS_H_SOFTIRQ_TO_POLL,
 };
@@ -469,7 +493,9 @@ static void waterfall(FILE *f, const struct rxs_recording *r, int qi)
 	const double q = qi == 0 ? 0.5 : qi == 1 ? 0.99 : 0.999;
 	const char *qn = qi == 0 ? "p50" : qi == 1 ? "p99" : "p99.9";
 	const char *col = qi == 0 ? C_BLUE : qi == 1 ? C_ORANGE : C_VERMILLION;
-	int rows = N_JOURNEY + N_INSIDE + 1, top = 26, rh = 20, h, biggest = -1;
+	enum rxs_hist_id journey[RXS_H_NR];
+	int n_journey = journey_stages(journey);
+	int rows = n_journey + N_INSIDE + 1, top = 26, rh = 20, h, biggest = -1;
 	double v[RXS_H_NR] = { 0 }, sum = 0, vmax = 0, at = 0, big = -1;
 	struct rxs_axis ax;
 	char lab[24], buf[96];
@@ -477,7 +503,7 @@ static void waterfall(FILE *f, const struct rxs_recording *r, int qi)
 	for (int i = 0; i < RXS_H_NR; i++)
 		if (has_data(r, i))
 			v[i] = rxs_hist_quantile(&r->stages[i].hist, q);
-	for (int i = 0; i < N_JOURNEY; i++) {
+	for (int i = 0; i < n_journey; i++) {
 		sum += v[journey[i]];
 		if (has_data(r, journey[i]) && v[journey[i]] > big) {
 			big = v[journey[i]];
@@ -505,7 +531,7 @@ static void waterfall(FILE *f, const struct rxs_recording *r, int qi)
 		if (i < N_INSIDE) {
 			id = inside_irq[i];
 			inner = true;
-		} else if (i < N_INSIDE + N_JOURNEY) {
+		} else if (i < N_INSIDE + n_journey) {
 			id = journey[i - N_INSIDE];
 		} else {
 			id = RXS_H_TOTAL;

@@ -16,22 +16,6 @@
 #include "hist.h"
 #include "softnet.h"
 
-/* The per-CPU BPF counters by name, in struct order (pkts[] is written as "funnel"). */
-static const struct {
-	const char *name;
-	size_t off;
-} cpu_fields[] = {
-	{ "hardirqs", offsetof(struct rxs_cpu_counters, hardirqs) },
-	{ "netrx_raised", offsetof(struct rxs_cpu_counters, netrx_raised) },
-	{ "netrx_runs_inline", offsetof(struct rxs_cpu_counters, netrx_runs_inline) },
-	{ "netrx_runs_ksoftirqd", offsetof(struct rxs_cpu_counters, netrx_runs_ksoftirqd) },
-	{ "polls", offsetof(struct rxs_cpu_counters, polls) },
-	{ "polls_budget_exhausted", offsetof(struct rxs_cpu_counters, polls_budget_exhausted) },
-	{ "drops", offsetof(struct rxs_cpu_counters, drops) },
-	{ "track_evictions", offsetof(struct rxs_cpu_counters, track_evictions) },
-	{ "unmatched", offsetof(struct rxs_cpu_counters, unmatched) },
-};
-#define N_CPU_FIELDS (sizeof(cpu_fields) / sizeof(cpu_fields[0]))
 
 /* ---- writer ---------------------------------------------------------------------- */
 
@@ -102,9 +86,9 @@ static json_object *counters_json(const struct rxs_cpu_counters *c)
 {
 	json_object *bpf = json_object_new_object(), *fun = json_object_new_object();
 
-	for (size_t i = 0; i < N_CPU_FIELDS; i++)
-		json_object_object_add(bpf, cpu_fields[i].name,
-				       u64(*(const __u64 *)((const char *)c + cpu_fields[i].off)));
+	for (int i = 0; i < rxs_counter_count; i++)
+		json_object_object_add(bpf, rxs_counter_defs[i].name,
+				       u64(rxs_counter_get(c, &rxs_counter_defs[i])));
 	for (int i = 0; i < RXS_F_NR; i++)
 		json_object_object_add(fun, rxs_funnel_name(i), u64(c->pkts[i]));
 	json_object_object_add(bpf, "funnel", fun);
@@ -405,9 +389,13 @@ static int read_counters(struct rd *rd, json_object *o, const char *path,
 	if (!bpf)
 		return ret;
 	snprintf(p2, sizeof(p2), "%s.bpf", path);
-	for (size_t i = 0; i < N_CPU_FIELDS; i++) {
-		ret = get_u64(rd, bpf, p2, cpu_fields[i].name,
-			      (__u64 *)((char *)c + cpu_fields[i].off));
+	for (int i = 0; i < rxs_counter_count; i++) {
+		const struct rxs_counter_def *d = &rxs_counter_defs[i];
+
+		/* a counter newer than the file reads as 0 */
+		if (!d->required && !json_object_object_get_ex(bpf, d->name, NULL))
+			continue;
+		ret = get_u64(rd, bpf, p2, d->name, rxs_counter_ptr(c, d));
 		if (ret)
 			return ret;
 	}

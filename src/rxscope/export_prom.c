@@ -57,14 +57,25 @@ static void header(FILE *f, const char *metric, const char *type, const char *he
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
 }
 
-#define CPU_COUNTER(f, r, name, help, field)						\
-	do {										\
-		header(f, "rxscope_cpu_" name "_total", "counter", help);		\
-		for (int _i = 0; _i < (r)->ncpus; _i++)					\
-			fprintf(f, "rxscope_cpu_" name "_total{cpu=\"%d\"} %llu\n",	\
-				(r)->cpus[_i].cpu,					\
-				(unsigned long long)(r)->cpus[_i].bpf.field);		\
-	} while (0)
+/*
+ * The per-CPU BPF counters (RXS_COUNTERS), one family each: rxscope_cpu_<name>_total.
+ * @lbl: labels that go before the cpu label ("" for none).
+ */
+static void cpu_counters(FILE *f, const struct rxs_recording *r, const char *lbl)
+{
+	char metric[96];
+
+	for (int k = 0; k < rxs_counter_count; k++) {
+		const struct rxs_counter_def *d = &rxs_counter_defs[k];
+
+		snprintf(metric, sizeof(metric), "rxscope_cpu_%s_total", d->name);
+		header(f, metric, "counter", d->help);
+		for (int i = 0; i < r->ncpus; i++)
+			fprintf(f, "%s{%s%scpu=\"%d\"} %llu\n", metric, lbl, *lbl ? "," : "",
+				r->cpus[i].cpu,
+				(unsigned long long)rxs_counter_get(&r->cpus[i].bpf, d));
+	}
+}
 
 /*
  * The kernel's softnet_stat columns that are counters, one family each by the column's
@@ -121,19 +132,7 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 		if (strcmp(r->stages[i].unit, "ns") != 0)
 			prom_hist(f, "rxscope_stage_packets", &r->stages[i], 1.0);
 
-	CPU_COUNTER(f, r, "hardirqs", "Driver interrupt handler runs.", hardirqs);
-	CPU_COUNTER(f, r, "netrx_raised", "NET_RX softirqs raised.", netrx_raised);
-	CPU_COUNTER(f, r, "netrx_runs_inline", "NET_RX softirq runs on irq exit.",
-		    netrx_runs_inline);
-	CPU_COUNTER(f, r, "netrx_runs_ksoftirqd", "NET_RX softirq runs in ksoftirqd.",
-		    netrx_runs_ksoftirqd);
-	CPU_COUNTER(f, r, "polls", "NAPI poll calls.", polls);
-	CPU_COUNTER(f, r, "polls_budget_exhausted", "NAPI polls that used their whole budget.",
-		    polls_budget_exhausted);
-	CPU_COUNTER(f, r, "drops", "Followed packets freed by kfree_skb.", drops);
-	CPU_COUNTER(f, r, "track_evictions", "Followed packets lost to a full map.",
-		    track_evictions);
-	CPU_COUNTER(f, r, "unmatched", "Events with no matching start.", unmatched);
+	cpu_counters(f, r, "");
 
 	header(f, "rxscope_funnel_packets_total", "counter",
 	       "Packets seen at each per-packet hook of the receive path.");
@@ -208,15 +207,6 @@ static void scrape_hist(FILE *f, const char *metric, const char *lbl, const stru
 	fprintf(f, "%s_count{%s} %llu\n", metric, lbl, (unsigned long long)h->count);
 }
 
-#define SCRAPE_CPU_COUNTER(f, r, lbl, name, help, field)				\
-	do {										\
-		header(f, "rxscope_cpu_" name "_total", "counter", help);		\
-		for (int _i = 0; _i < (r)->ncpus; _i++)					\
-			fprintf(f, "rxscope_cpu_" name "_total{%s,cpu=\"%d\"} %llu\n",	\
-				lbl, (r)->cpus[_i].cpu,					\
-				(unsigned long long)(r)->cpus[_i].bpf.field);		\
-	} while (0)
-
 int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 			  const struct rxs_prom_scrape *x)
 {
@@ -264,20 +254,7 @@ int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 			    RXS_PROM_PKT_EXP_MAX, 1.0);
 	}
 
-	SCRAPE_CPU_COUNTER(f, r, lbl, "hardirqs", "Driver interrupt handler runs.", hardirqs);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_raised", "NET_RX softirqs raised.", netrx_raised);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_runs_inline", "NET_RX softirq runs on irq exit.",
-			   netrx_runs_inline);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "netrx_runs_ksoftirqd", "NET_RX softirq runs in ksoftirqd.",
-			   netrx_runs_ksoftirqd);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "polls", "NAPI poll calls.", polls);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "polls_budget_exhausted",
-			   "NAPI polls that used their whole budget.", polls_budget_exhausted);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "drops", "Followed packets freed by kfree_skb.", drops);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "track_evictions",
-			   "Followed packets lost because the tracking map was full.",
-			   track_evictions);
-	SCRAPE_CPU_COUNTER(f, r, lbl, "unmatched", "Events with no matching start.", unmatched);
+	cpu_counters(f, r, lbl);
 
 	header(f, "rxscope_funnel_packets_total", "counter",
 	       "Packets seen at each per-packet hook of the receive path.");

@@ -4,57 +4,92 @@
  * merging per-CPU copies, quantiles, bar charts, and the stage name/unit table.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "hist.h"
 
-static const char *const stage_names[RXS_H_NR] = {
-	[RXS_H_HARDIRQ] = "hardirq",
-	[RXS_H_IRQ_TO_SOFTIRQ] = "irq_to_softirq",
-	[RXS_H_IRQ_TO_SOFTIRQ_INLINE] = "irq_to_softirq_inline",
-	[RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD] = "irq_to_softirq_ksoftirqd",
-	[RXS_H_SOFTIRQ_TO_POLL] = "softirq_to_poll",
-	[RXS_H_POLL] = "poll",
-	[RXS_H_POLL_PKTS] = "poll_pkts",
-	[RXS_H_IRQ_TO_RX] = "irq_to_rx",
-	[RXS_H_GRO] = "gro",
-	[RXS_H_L2_TO_IP] = "l2_to_ip",
-	[RXS_H_IP_TO_UDP] = "ip_to_udp",
-	[RXS_H_SOCKET] = "socket",
-	[RXS_H_TOTAL] = "total",
+#define RXS_UNIT_NS "ns"
+#define RXS_UNIT_PACKETS "packets"
+
+static const struct rxs_stage_def stage_defs[RXS_H_NR] = {
+#define STAGE_DEF(id, nm, un, f, fe, t, te, pp, rk)					\
+	[RXS_H_##id] = { .name = nm, .unit = RXS_UNIT_##un, .from = RXS_P_##f,		\
+			 .from_end = fe, .to = RXS_P_##t, .to_end = te, .per_packet = pp,	\
+			 .rank = rk },
+	RXS_STAGES(STAGE_DEF)
+#undef STAGE_DEF
 };
+
+const struct rxs_stage_def *rxs_stage_def(enum rxs_hist_id id)
+{
+	return &stage_defs[id];
+}
+
+enum rxs_hist_id rxs_stage_at_rank(int rank)
+{
+	for (int i = 0; i < RXS_H_NR; i++)
+		if (stage_defs[i].rank == rank)
+			return i;
+	return rank;	/* a table without that rank: file order */
+}
 
 const char *rxs_stage_name(enum rxs_hist_id id)
 {
 	if ((int)id < 0 || id >= RXS_H_NR)
 		return "?";
-	return stage_names[id];
+	return stage_defs[id].name;
 }
 
 const char *rxs_stage_unit(enum rxs_hist_id id)
 {
-	return id == RXS_H_POLL_PKTS ? "packets" : "ns";
+	if ((int)id < 0 || id >= RXS_H_NR)
+		return "?";
+	return stage_defs[id].unit;
 }
+
+static const struct {
+	const char *name;
+	enum rxs_point point;
+} funnel_defs[RXS_F_NR] = {
+#define FUNNEL_DEF(id, nm, pt) [RXS_F_##id] = { nm, RXS_P_##pt },
+	RXS_FUNNEL(FUNNEL_DEF)
+#undef FUNNEL_DEF
+};
 
 const char *rxs_funnel_name(enum rxs_funnel id)
 {
-	static const char *const names[RXS_F_NR] = {
-		[RXS_F_GRO] = "gro",
-		[RXS_F_NETIF_RECEIVE] = "netif_receive",
-		[RXS_F_IP_RCV] = "ip_rcv",
-		[RXS_F_UDP_QUEUE] = "udp_queue",
-		[RXS_F_SOCKET] = "socket",
-	};
-
 	if ((int)id < 0 || id >= RXS_F_NR)
 		return "?";
-	return names[id];
+	return funnel_defs[id].name;
+}
+
+enum rxs_point rxs_funnel_point(enum rxs_funnel id)
+{
+	return funnel_defs[id].point;
+}
+
+const struct rxs_counter_def rxs_counter_defs[] = {
+#define COUNTER_DEF(field, req, hl) { #field, hl, req, offsetof(struct rxs_cpu_counters, field) },
+	RXS_COUNTERS(COUNTER_DEF)
+#undef COUNTER_DEF
+};
+const int rxs_counter_count = sizeof(rxs_counter_defs) / sizeof(rxs_counter_defs[0]);
+
+__u64 rxs_counter_get(const struct rxs_cpu_counters *c, const struct rxs_counter_def *d)
+{
+	return *(const __u64 *)((const char *)c + d->off);
+}
+
+__u64 *rxs_counter_ptr(struct rxs_cpu_counters *c, const struct rxs_counter_def *d)
+{
+	return (__u64 *)((char *)c + d->off);
 }
 
 int rxs_stage_from_name(const char *name)
 {
 	for (int i = 0; i < RXS_H_NR; i++)
-		if (strcmp(stage_names[i], name) == 0)
+		if (strcmp(stage_defs[i].name, name) == 0)
 			return i;
 	return -1;
 }

@@ -53,6 +53,20 @@ __u64 rxs_hist_slot_total(const struct rxs_hist *h);
  */
 void rxs_print_hist_bars(FILE *f, const struct rxs_hist *h, const char *unit, bool raw);
 
+/* One row of the stage table (RXS_STAGES in bpf/rxscope.h). */
+struct rxs_stage_def {
+	const char *name;
+	const char *unit;		/* "ns" or "packets" */
+	enum rxs_point from, to;	/* the hook points that bound the stage */
+	int from_end, to_end;		/* 0: where the point starts, 1: where it ends */
+	bool per_packet;
+	int rank;			/* row in the report */
+};
+
+/* The table row of stage @id (0 <= id < RXS_H_NR). */
+const struct rxs_stage_def *rxs_stage_def(enum rxs_hist_id id);
+/* The stage shown at report row @rank (0 <= rank < RXS_H_NR). */
+enum rxs_hist_id rxs_stage_at_rank(int rank);
 /* "hardirq", "irq_to_softirq", ... for RXS_H_* ids; "?" if out of range. */
 const char *rxs_stage_name(enum rxs_hist_id id);
 /* "ns" for the latency stages, "packets" for poll_pkts. */
@@ -61,6 +75,21 @@ const char *rxs_stage_unit(enum rxs_hist_id id);
 int rxs_stage_from_name(const char *name);
 /* "gro", "netif_receive", "ip_rcv", "udp_queue", "socket" for RXS_F_* ids. */
 const char *rxs_funnel_name(enum rxs_funnel id);
+/* The hook point whose packets funnel step @id counts. */
+enum rxs_point rxs_funnel_point(enum rxs_funnel id);
+
+/* The per-CPU BPF counters of RXS_COUNTERS, by name, in table order. */
+struct rxs_counter_def {
+	const char *name;
+	const char *help;
+	bool required;			/* in every file; else missing reads as 0 */
+	size_t off;			/* in struct rxs_cpu_counters */
+};
+extern const struct rxs_counter_def rxs_counter_defs[];
+extern const int rxs_counter_count;
+/* The value of counter @d in @c. */
+__u64 rxs_counter_get(const struct rxs_cpu_counters *c, const struct rxs_counter_def *d);
+__u64 *rxs_counter_ptr(struct rxs_cpu_counters *c, const struct rxs_counter_def *d);
 
 /*
  * Format @v (in @unit) for a table: ns values get ns/us/ms/s with 3 significant digits,

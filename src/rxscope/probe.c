@@ -67,7 +67,7 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, &f);
 	printf("driver profile %s, dev %s\n", driver, cli->dev[0] ? cli->dev : "any");
 	/* the interrupts the irq_handler tracepoints follow (the ISR hook of generic) */
-	if (!cli->dev[0] && strcmp(driver, "generic"))
+	if (!cli->dev[0] && t.plan.profile && t.plan.profile->isr)
 		printf("interrupts: the driver's interrupt handler is hooked by name (isr "
 		       "below)\n\n");
 	else if (!cli->dev[0])

@@ -14,13 +14,6 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flag
 {
 	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
 
-	/* the order of the path; total ends at the UDP queue, so it comes before socket */
-	static const enum rxs_hist_id order[RXS_H_NR] = {
-		RXS_H_HARDIRQ, RXS_H_IRQ_TO_SOFTIRQ, RXS_H_IRQ_TO_SOFTIRQ_INLINE,
-		RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD, RXS_H_SOFTIRQ_TO_POLL, RXS_H_POLL,
-		RXS_H_POLL_PKTS, RXS_H_IRQ_TO_RX, RXS_H_GRO, RXS_H_L2_TO_IP, RXS_H_IP_TO_UDP,
-		RXS_H_TOTAL, RXS_H_SOCKET,
-	};
 	const struct rxs_hist *pp = &r->stages[RXS_H_POLL_PKTS].hist;
 	bool hooks = !(flags & RXS_REPORT_LIVE);
 	char v[16];
@@ -28,7 +21,8 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flag
 	fprintf(f, "%-24s %10s %8s %8s %8s %8s %8s%s\n", "STAGE", "COUNT", "P50", "P90",
 		"P99", "P99.9", "MAX", hooks ? "  HOOK" : "");
 	for (int o = 0; o < RXS_H_NR; o++) {
-		const struct rxs_stage *s = &r->stages[order[o]];
+		/* rows in the order of the path (the stage table's rank) */
+		const struct rxs_stage *s = &r->stages[rxs_stage_at_rank(o)];
 		char name[40];
 
 		if (strcmp(s->unit, "ns"))
@@ -60,25 +54,22 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flag
 }
 
 /*
- * A funnel point was hooked when a stage that starts or ends there was available (or the
- * point counted packets anyway). On a kernel that offers no hook for ip_rcv, say, the
- * funnel must not report every packet as lost there.
+ * A funnel step was hooked when a per-packet stage that starts or ends at its point was
+ * available (or the step counted packets anyway). On a kernel that offers no hook for
+ * ip_rcv, say, the funnel must not report every packet as lost there.
  */
-static bool funnel_hooked(const struct rxs_recording *r, int point, __u64 count)
+static bool funnel_hooked(const struct rxs_recording *r, int step, __u64 count)
 {
-	static const enum rxs_hist_id touch[RXS_F_NR][3] = {
-		[RXS_F_GRO] = { RXS_H_IRQ_TO_RX, RXS_H_GRO, RXS_H_GRO },
-		[RXS_F_NETIF_RECEIVE] = { RXS_H_GRO, RXS_H_L2_TO_IP, RXS_H_L2_TO_IP },
-		[RXS_F_IP_RCV] = { RXS_H_L2_TO_IP, RXS_H_IP_TO_UDP, RXS_H_IP_TO_UDP },
-		[RXS_F_UDP_QUEUE] = { RXS_H_IP_TO_UDP, RXS_H_SOCKET, RXS_H_TOTAL },
-		[RXS_F_SOCKET] = { RXS_H_SOCKET, RXS_H_SOCKET, RXS_H_SOCKET },
-	};
+	enum rxs_point p = rxs_funnel_point(step);
 
 	if (count)
 		return true;
-	for (int i = 0; i < 3; i++)
-		if (r->stages[touch[point][i]].available)
+	for (int i = 0; i < RXS_H_NR; i++) {
+		const struct rxs_stage_def *d = rxs_stage_def(i);
+
+		if (d->per_packet && (d->from == p || d->to == p) && r->stages[i].available)
 			return true;
+	}
 	return false;
 }
 

@@ -709,6 +709,7 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	struct session s = { .cli = cli };
 	struct sigaction sa;
 	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
+	const struct rxs_driver_profile *prof;
 	bool had_module, lost = false;
 	char modpath[96];
 	struct stat mst;
@@ -717,8 +718,9 @@ int rxs_trace_cmd(const struct rxs_cli *cli)
 	ret = session_init(&s, cli);
 	if (ret)
 		return ret;
-	snprintf(modpath, sizeof(modpath), "/sys/module/%s", s.driver);
-	had_module = strcmp(s.driver, "generic") && !stat(modpath, &mst);
+	prof = rxs_driver_profile(s.driver);
+	snprintf(modpath, sizeof(modpath), "/sys/module/%s", prof ? prof->module : "");
+	had_module = prof && prof->module[0] && !stat(modpath, &mst);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

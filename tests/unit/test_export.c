@@ -22,14 +22,6 @@
 #endif
 
 
-static char *path_of(const char *name)
-{
-	static char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
-}
-
 static void write_text(const char *name, const char *text)
 {
 	FILE *f = fopen(path_of(name), "w");

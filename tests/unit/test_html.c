@@ -21,14 +21,6 @@
 #include "tmpdir.h"
 #include "export_html.h"
 
-static char *path_of(const char *name)
-{
-	static char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
-}
-
 /* the page of @r as a string (caller frees); also written to @name for xmllint */
 static char *render(const struct rxs_recording *r, const char *name)
 {

@@ -11,6 +11,15 @@
 
 static char dir[] = "/tmp/rxs-test-XXXXXX";
 
+/* @name inside the folder (a static buffer: the next call overwrites it) */
+static inline char *path_of(const char *name)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
 static int setup(void **state)
 {
 	(void)state;
