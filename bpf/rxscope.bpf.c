@@ -86,6 +86,12 @@ struct cpu_state {
 	__u32 poll_budget;	/* kretprobe: its budget */
 	__u32 polled;		/* this NET_RX run reached a poll */
 	__u32 carry;		/* generic: a poll used its budget, cycle goes on */
+	__u64 tap_skb;		/* the followed packet an AF_PACKET tap is handling */
+	__u64 tap_ts;		/* since when */
+	__u64 nf_ns;		/* time in netfilter hooks on this CPU, all packets */
+	__u64 nf_ts;		/* the outermost nf_hook_slow call in progress */
+	__u32 nf_depth;		/* nf_hook_slow calls in progress (nested) */
+	__u32 pad;
 };
 
 struct {
@@ -805,6 +811,8 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
 	t->isr_ts = isr_ts;
 	t->ip_ts = 0;
 	t->udp_ts = 0;
+	t->mid_ts = 0;
+	t->tap_ns = 0;
 	if (gro) {
 		t->gro_ts = now;
 		t->nrs_ts = 0;
@@ -869,6 +877,30 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * --detail nf: route and udp_lookup are the time from a mark (ip_rcv, then
+ * ip_local_deliver) to the next, less the time this CPU spent in netfilter hooks
+ * in between, whichever packet they ran for: with list receive (GRO batches),
+ * the whole batch passes PRE_ROUTING before any packet is routed.
+ */
+static __always_inline void mark_ip_path(struct rxs_track *t, __u64 now)
+{
+	struct cpu_state *s = has(RXS_P_NF_PRE) ? state() : NULL;
+
+	t->mid_ts = now;
+	t->mid_nf = s ? (__u32)s->nf_ns : 0;
+}
+
+static __always_inline void hist_ip_path(__u32 id, struct rxs_track *t, __u64 now)
+{
+	struct cpu_state *s = has(RXS_P_NF_PRE) ? state() : NULL;
+	__u64 d = now - t->mid_ts;
+	__u32 nf = s ? (__u32)s->nf_ns - t->mid_nf : 0;
+
+	if (t->mid_ts && now >= t->mid_ts)
+		hist_add(id, d > nf ? d - nf : 0);
+}
+
 static __always_inline int on_ip_rcv(__u64 key)
 {
 	struct rxs_cpu_counters *c;
@@ -891,7 +923,12 @@ static __always_inline int on_ip_rcv(__u64 key)
 	if (!t->nrs_ts)
 		c->unmatched++;
 	hist_delta(RXS_H_L2_TO_IP, t->nrs_ts, now);
+	/* the taps ran inside l2_to_ip: their time per tapped packet */
+	if (has(RXS_P_TAP) && t->tap_ns)
+		hist_add(RXS_H_TAPS, t->tap_ns);
 	t->ip_ts = now;
+	if (has(RXS_P_IP_LOCAL_DELIVER))
+		mark_ip_path(t, now);
 	c->pkts[RXS_F_IP_RCV]++;
 	return 0;
 }
@@ -918,6 +955,8 @@ static __always_inline int on_udp_queue(__u64 key)
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
 	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
+	if (has(RXS_P_IP_LOCAL_DELIVER) && t->mid_ts != t->ip_ts)
+		hist_ip_path(RXS_H_UDP_LOOKUP, t, now);
 	hist_delta(RXS_H_TOTAL, t->isr_ts, now);
 	t->udp_ts = now;
 	c->pkts[RXS_F_UDP_QUEUE]++;
@@ -943,6 +982,166 @@ static __always_inline int on_socket_dequeue(__u64 key)
 	c->pkts[RXS_F_SOCKET]++;
 	t->skb = 0;
 	return 0;
+}
+
+/* ---- --detail nf: netfilter and routing inside ip_to_udp ----------------- */
+
+/*
+ * nf_hook_slow(skb, state, index) runs a chain's hooks over one packet; it is
+ * called only when some hook is registered for the chain. Every call's time
+ * adds to the CPU's netfilter time; a followed IPv4 packet's PRE_ROUTING call is
+ * its nf_prerouting, its LOCAL_IN call its nf_local_in. A packet that a chain
+ * drops is freed inside the call, and counted by kfree_skb (reason
+ * NETFILTER_DROP). A call nested in another (a hook that sends) is left to the
+ * outer one.
+ */
+SEC("fentry")
+int BPF_PROG(fentry_nf_hook)
+{
+	struct cpu_state *s;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	s = state();
+	if (s && !s->nf_depth++)
+		s->nf_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_nf_hook_done(__u64 key, struct nf_hook_state *st)
+{
+	struct cpu_state *s;
+	struct rxs_track *t;
+	__u64 d;
+	__u8 hook;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	s = state();
+	if (!s || !s->nf_depth || --s->nf_depth)
+		return 0;
+	d = bpf_ktime_get_ns() - s->nf_ts;
+	s->nf_ns += d;
+	t = track_slot(key);
+	if (t->skb != key || !t->ip_ts || t->udp_ts || st->pf != NFPROTO_IPV4)
+		return 0;
+	hook = st->hook;
+	if (hook == NF_INET_PRE_ROUTING)
+		hist_add(RXS_H_NF_PREROUTING, d);
+	else if (hook == NF_INET_LOCAL_IN)
+		hist_add(RXS_H_NF_LOCAL_IN, d);
+	return 0;
+}
+
+SEC("fexit")
+int BPF_PROG(fexit_nf_hook, struct sk_buff *skb, struct nf_hook_state *st)
+{
+	return on_nf_hook_done(fentry_arg(ctx, 0), st);
+}
+
+/* Routing is done: the packet is for this host. */
+static __always_inline int on_ip_local_deliver(__u64 key)
+{
+	struct rxs_track *t;
+	__u64 now;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	t = track_slot(key);
+	if (t->skb != key || !t->ip_ts || t->udp_ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_ip_path(RXS_H_ROUTE, t, now);
+	mark_ip_path(t, now);
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_ip_local_deliver, struct sk_buff *skb)
+{
+	return on_ip_local_deliver(fentry_arg(ctx, 0));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_ip_local_deliver, struct sk_buff *skb)
+{
+	return on_ip_local_deliver((__u64)skb);
+}
+
+/* ---- taps: AF_PACKET sockets get their copy inside l2_to_ip --------------- */
+
+/*
+ * packet_rcv and tpacket_rcv (skb, dev, pt, orig_dev) run for every packet a
+ * packet socket sees, in either direction, and only while one is open: the
+ * first test is the tag of one slot. They do not nest on a CPU.
+ */
+static __always_inline int on_tap_entry(__u64 key)
+{
+	struct rxs_track *t;
+	struct cpu_state *s;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	t = track_slot(key);
+	if (t->skb != key || t->ip_ts)
+		return 0;
+	s = state();
+	if (!s)
+		return 0;
+	s->tap_skb = key;
+	s->tap_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_tap_exit(__u64 key)
+{
+	struct rxs_cpu_counters *c;
+	struct rxs_track *t;
+	struct cpu_state *s;
+	__u64 d;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	s = state();
+	if (!s || s->tap_skb != key || !key)
+		return 0;
+	s->tap_skb = 0;
+	t = track_slot(key);
+	c = cnt();
+	if (t->skb != key || !c)
+		return 0;
+	/* at least 1 ns, so that tap_ns says whether a tap ran */
+	d = bpf_ktime_get_ns() - s->tap_ts;
+	d = d < 1 ? 1 : d > 0x7fffffffULL ? 0x7fffffffULL : d;
+	if (!t->tap_ns)
+		c->tapped_pkts++;
+	t->tap_ns += (__u32)d;
+	c->tap_deliveries++;
+	return 0;
+}
+
+SEC("fentry/packet_rcv")
+int BPF_PROG(fentry_packet_rcv, struct sk_buff *skb)
+{
+	return on_tap_entry(fentry_arg(ctx, 0));
+}
+
+SEC("fexit/packet_rcv")
+int BPF_PROG(fexit_packet_rcv, struct sk_buff *skb)
+{
+	return on_tap_exit(fentry_arg(ctx, 0));
+}
+
+SEC("fentry/tpacket_rcv")
+int BPF_PROG(fentry_tpacket_rcv, struct sk_buff *skb)
+{
+	return on_tap_entry(fentry_arg(ctx, 0));
+}
+
+SEC("fexit/tpacket_rcv")
+int BPF_PROG(fexit_tpacket_rcv, struct sk_buff *skb)
+{
+	return on_tap_exit(fentry_arg(ctx, 0));
 }
 
 /*

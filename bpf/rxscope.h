@@ -77,10 +77,11 @@ struct rxs_hist {
 };
 
 /*
- * The hook points of the receive path: X(ID, name, per_packet). Each point is attached in
- * one flavour (enum rxs_hook_kind) or not at all; userspace tells the BPF side which ones
- * it attached (rodata `hooked`). A per-packet point runs once per followed packet; the
- * others once per interrupt, softirq or NAPI poll.
+ * The hook points of the receive path, in path order: X(ID, name, per_packet). Each point
+ * is attached in one flavour (enum rxs_hook_kind) or not at all; userspace tells the BPF
+ * side which ones it attached (rodata `hooked`). A per-packet point runs once per followed
+ * packet (and is detached between --sample windows); the others once per interrupt,
+ * softirq or NAPI poll, or only when a tap exists.
  */
 #define RXS_POINTS(X)							\
 	X(ISR, "isr", 0)		/* driver ISR entry and exit */	\
@@ -89,7 +90,11 @@ struct rxs_hist {
 	X(POLL_EXIT, "poll_exit", 0)	/* poll exit, work and budget (napi:napi_poll) */ \
 	X(GRO, "gro", 1)		/* skb handed to GRO */		\
 	X(NETIF_RX, "netif_receive_skb", 1)				\
+	X(TAP, "tap", 0)		/* AF_PACKET taps: packet_rcv, tpacket_rcv */ \
 	X(IP_RCV, "ip_rcv", 1)						\
+	X(NF_PRE, "nf_prerouting", 0)	/* nf_hook_slow, PRE_ROUTING calls */ \
+	X(IP_LOCAL_DELIVER, "ip_local_deliver", 1)			\
+	X(NF_LOCAL_IN, "nf_local_in", 0) /* nf_hook_slow, LOCAL_IN calls: nf_prerouting's hooks */ \
 	X(UDP_QUEUE, "udp_queue", 1)	/* udp_queue_rcv_skb */		\
 	X(SOCK_DEQ, "sock_dequeue", 1)	/* dequeue by recvmsg */	\
 	X(SKB_FREE, "skb_free", 1)	/* kfree_skb */
@@ -127,9 +132,14 @@ enum rxs_point {
 	X(IRQ_TO_RX, "irq_to_rx", NS, ISR, 0, GRO, 0, 1, 7)			\
 	X(GRO, "gro", NS, GRO, 0, NETIF_RX, 0, 1, 8)				\
 	X(L2_TO_IP, "l2_to_ip", NS, NETIF_RX, 0, IP_RCV, 0, 1, 9)		\
-	X(IP_TO_UDP, "ip_to_udp", NS, IP_RCV, 0, UDP_QUEUE, 0, 1, 10)		\
-	X(SOCKET, "socket", NS, UDP_QUEUE, 0, SOCK_DEQ, 0, 1, 12)		\
-	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 11)			\
+	X(IP_TO_UDP, "ip_to_udp", NS, IP_RCV, 0, UDP_QUEUE, 0, 1, 11)		\
+	X(SOCKET, "socket", NS, UDP_QUEUE, 0, SOCK_DEQ, 0, 1, 17)		\
+	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 16)			\
+	X(TAPS, "taps", NS, TAP, 0, TAP, 1, 1, 10)				\
+	X(NF_PREROUTING, "nf_prerouting", NS, NF_PRE, 0, NF_PRE, 1, 1, 12)	\
+	X(ROUTE, "route", NS, IP_RCV, 0, IP_LOCAL_DELIVER, 0, 1, 13)		\
+	X(NF_LOCAL_IN, "nf_local_in", NS, NF_LOCAL_IN, 0, NF_LOCAL_IN, 1, 1, 14) \
+	X(UDP_LOOKUP, "udp_lookup", NS, IP_LOCAL_DELIVER, 0, UDP_QUEUE, 0, 1, 15) \
 	RXS_STAGES_EXTRA(X)
 
 /* A build may add stages at the end of the table (a unit test proves the table with one). */
@@ -178,6 +188,8 @@ enum rxs_funnel {
 	X(track_evictions, 1,						\
 	  "Followed packets not timed because their tracking slot was taken.") \
 	X(unmatched, 1, "Events with no matching start.")		\
+	X(tapped_pkts, 0, "Followed packets delivered to at least one AF_PACKET tap.") \
+	X(tap_deliveries, 0, "Deliveries of followed packets to AF_PACKET taps.") \
 	RXS_COUNTERS_EXTRA(X)
 
 #ifndef RXS_COUNTERS_EXTRA
@@ -211,7 +223,13 @@ struct rxs_track {
 	__u64 nrs_ts;		/* netif_receive_skb */
 	__u64 ip_ts;		/* ip_rcv */
 	__u64 udp_ts;		/* udp_queue_rcv_skb */
+	__u64 mid_ts;		/* --detail nf: where route or udp_lookup starts */
+	__u32 mid_nf;		/* the CPU's netfilter time then (low 32 bits, ns) */
+	__u32 tap_ns;		/* time in AF_PACKET taps; 0: none */
 };
+
+/* --detail: optional groups of hook points (a bit mask). */
+#define RXS_DETAIL_NF		(1U << 0)	/* netfilter and routing split of ip_to_udp */
 
 /* A followed packet that no hook saw for this long has left unseen (seconds). */
 #define RXS_STALE_S		5ULL

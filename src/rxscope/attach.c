@@ -305,70 +305,83 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 
 /*
  * The BPF programs of one point in one flavour (bpf/rxscope.bpf.c), taken from the
- * skeleton so that a missing program is a compile error. @ret says which are kretprobes.
- * Returns how many (0: the point has no program of that flavour).
+ * skeleton so that a missing program is a compile error. @fl says, per program, whether
+ * it is a kretprobe (PF_RET) and whether its section names its target function
+ * (PF_FIXED: the hook's function is not set on it). Returns how many (0: the point has
+ * no program of that flavour).
  */
-#define PROGS_MAX 3
+#define PROGS_MAX 4
+#define PF_RET		1
+#define PF_FIXED	2
 static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rxs_hook_kind k,
-		       struct bpf_program *out[PROGS_MAX], bool ret[PROGS_MAX])
+		       struct bpf_program *out[PROGS_MAX], int fl[PROGS_MAX])
 {
 	int n = 0;
 
-#define PROG(name, is_ret)				\
+#define PROG(name, flags)				\
 	do {						\
 		out[n] = skel->progs.name;		\
-		ret[n++] = is_ret;			\
+		fl[n++] = flags;			\
 	} while (0)
 	switch (k) {
 	case RXS_HOOK_FENTRY:
 		switch (p) {
-		case RXS_P_ISR: PROG(fentry_isr, false); PROG(fexit_isr, false); break;
-		case RXS_P_POLL_ENTRY: PROG(fentry_poll, false); PROG(fexit_poll, false); break;
-		case RXS_P_GRO: PROG(fentry_gro, false); break;
-		case RXS_P_IP_RCV: PROG(fentry_ip_rcv, false); break;
-		case RXS_P_UDP_QUEUE: PROG(fentry_udp_queue, false); break;
-		case RXS_P_SOCK_DEQ: PROG(fexit_sock_dequeue, false); break;
+		case RXS_P_ISR: PROG(fentry_isr, 0); PROG(fexit_isr, 0); break;
+		case RXS_P_POLL_ENTRY: PROG(fentry_poll, 0); PROG(fexit_poll, 0); break;
+		case RXS_P_GRO: PROG(fentry_gro, 0); break;
+		case RXS_P_IP_RCV: PROG(fentry_ip_rcv, 0); break;
+		case RXS_P_UDP_QUEUE: PROG(fentry_udp_queue, 0); break;
+		case RXS_P_SOCK_DEQ: PROG(fexit_sock_dequeue, 0); break;
+		case RXS_P_NF_PRE: PROG(fentry_nf_hook, 0); PROG(fexit_nf_hook, 0); break;
+		case RXS_P_IP_LOCAL_DELIVER: PROG(fentry_ip_local_deliver, 0); break;
+		case RXS_P_TAP:
+			PROG(fentry_packet_rcv, PF_FIXED);
+			PROG(fexit_packet_rcv, PF_FIXED);
+			PROG(fentry_tpacket_rcv, PF_FIXED);
+			PROG(fexit_tpacket_rcv, PF_FIXED);
+			break;
 		default: break;
 		}
 		break;
 	case RXS_HOOK_KPROBE:
 		switch (p) {
-		case RXS_P_ISR: PROG(kprobe_isr, false); PROG(kretprobe_isr, true); break;
-		case RXS_P_POLL_ENTRY: PROG(kprobe_poll, false); PROG(kretprobe_poll, true); break;
-		case RXS_P_GRO: PROG(kprobe_gro, false); break;
-		case RXS_P_IP_RCV: PROG(kprobe_ip_rcv, false); break;
-		case RXS_P_UDP_QUEUE: PROG(kprobe_udp_queue, false); break;
-		case RXS_P_SOCK_DEQ: PROG(kretprobe_sock_dequeue, true); break;
+		case RXS_P_ISR: PROG(kprobe_isr, 0); PROG(kretprobe_isr, PF_RET); break;
+		case RXS_P_POLL_ENTRY: PROG(kprobe_poll, 0); PROG(kretprobe_poll, PF_RET); break;
+		case RXS_P_GRO: PROG(kprobe_gro, 0); break;
+		case RXS_P_IP_RCV: PROG(kprobe_ip_rcv, 0); break;
+		case RXS_P_UDP_QUEUE: PROG(kprobe_udp_queue, 0); break;
+		case RXS_P_SOCK_DEQ: PROG(kretprobe_sock_dequeue, PF_RET); break;
+		case RXS_P_IP_LOCAL_DELIVER: PROG(kprobe_ip_local_deliver, 0); break;
 		default: break;
 		}
 		break;
 	case RXS_HOOK_TP_BTF:
 		switch (p) {
-		case RXS_P_ISR: PROG(tpbtf_irq_entry, false); PROG(tpbtf_irq_exit, false); break;
+		case RXS_P_ISR: PROG(tpbtf_irq_entry, 0); PROG(tpbtf_irq_exit, 0); break;
 		case RXS_P_SOFTIRQ:
-			PROG(tpbtf_softirq_raise, false);
-			PROG(tpbtf_softirq_entry, false);
-			PROG(tpbtf_softirq_exit, false);
+			PROG(tpbtf_softirq_raise, 0);
+			PROG(tpbtf_softirq_entry, 0);
+			PROG(tpbtf_softirq_exit, 0);
 			break;
-		case RXS_P_POLL_EXIT: PROG(tpbtf_napi_poll, false); break;
-		case RXS_P_GRO: PROG(tpbtf_gro, false); break;
-		case RXS_P_NETIF_RX: PROG(tpbtf_netif_receive, false); break;
-		case RXS_P_SKB_FREE: PROG(tpbtf_kfree_skb, false); break;
+		case RXS_P_POLL_EXIT: PROG(tpbtf_napi_poll, 0); break;
+		case RXS_P_GRO: PROG(tpbtf_gro, 0); break;
+		case RXS_P_NETIF_RX: PROG(tpbtf_netif_receive, 0); break;
+		case RXS_P_SKB_FREE: PROG(tpbtf_kfree_skb, 0); break;
 		default: break;
 		}
 		break;
 	case RXS_HOOK_RAW_TP:
 		switch (p) {
-		case RXS_P_ISR: PROG(rawtp_irq_entry, false); PROG(rawtp_irq_exit, false); break;
+		case RXS_P_ISR: PROG(rawtp_irq_entry, 0); PROG(rawtp_irq_exit, 0); break;
 		case RXS_P_SOFTIRQ:
-			PROG(rawtp_softirq_raise, false);
-			PROG(rawtp_softirq_entry, false);
-			PROG(rawtp_softirq_exit, false);
+			PROG(rawtp_softirq_raise, 0);
+			PROG(rawtp_softirq_entry, 0);
+			PROG(rawtp_softirq_exit, 0);
 			break;
-		case RXS_P_POLL_EXIT: PROG(rawtp_napi_poll, false); break;
-		case RXS_P_GRO: PROG(rawtp_gro, false); break;
-		case RXS_P_NETIF_RX: PROG(rawtp_netif_receive, false); break;
-		case RXS_P_SKB_FREE: PROG(rawtp_kfree_skb, false); break;
+		case RXS_P_POLL_EXIT: PROG(rawtp_napi_poll, 0); break;
+		case RXS_P_GRO: PROG(rawtp_gro, 0); break;
+		case RXS_P_NETIF_RX: PROG(rawtp_netif_receive, 0); break;
+		case RXS_P_SKB_FREE: PROG(rawtp_kfree_skb, 0); break;
 		default: break;
 		}
 		break;
@@ -384,10 +397,10 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
  * for its point is a bug of the candidate lists, not the kernel's refusal: it fails loudly.
  */
 static int chosen_progs(const struct rxs_tracer *t, enum rxs_point p,
-			struct bpf_program *out[PROGS_MAX], bool ret[PROGS_MAX])
+			struct bpf_program *out[PROGS_MAX], int fl[PROGS_MAX])
 {
 	const struct rxs_hook *h = &t->plan.cands[p][t->plan.chosen[p]];
-	int n = point_progs(t->skel, p, h->kind, out, ret);
+	int n = point_progs(t->skel, p, h->kind, out, fl);
 
 	if (!n) {
 		fprintf(stderr, "rxscope: internal error: no %s program for hook point %s\n",
@@ -659,8 +672,35 @@ static bool point_listed(enum rxs_point p)
 	return false;
 }
 
+/* The points of --detail nf: fentry only (no kprobe has nf_hook_slow's exit and args). */
+static void add_detail_nf_cands(struct rxs_plan *plan, unsigned int detail,
+				const struct rxs_features *f)
+{
+	const char *const deliver[] = { "ip_local_deliver", NULL };
+
+	if (!(detail & RXS_DETAIL_NF)) {
+		why(plan, RXS_P_NF_PRE, "not asked for (--detail nf)");
+		why(plan, RXS_P_IP_LOCAL_DELIVER, "not asked for (--detail nf)");
+		return;
+	}
+	if (f->fentry && btf_has_func("nf_hook_slow", ""))
+		add_cand(plan, RXS_P_NF_PRE, RXS_HOOK_FENTRY, "nf_hook_slow");
+	else
+		why_no_fentry(plan, RXS_P_NF_PRE, "nf_hook_slow", "", f);
+	add_func_cands(plan, RXS_P_IP_LOCAL_DELIVER, "", f, deliver);
+}
+
+/* AF_PACKET taps: fentry and fexit on both receive functions of packet sockets. */
+static void add_tap_cands(struct rxs_plan *plan, const struct rxs_features *f)
+{
+	if (f->fentry && btf_has_func("packet_rcv", "") && btf_has_func("tpacket_rcv", ""))
+		add_cand(plan, RXS_P_TAP, RXS_HOOK_FENTRY, "(t)packet_rcv");
+	else
+		why_no_fentry(plan, RXS_P_TAP, "packet_rcv", "", f);
+}
+
 void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
-		    const struct rxs_features *f)
+		    unsigned int detail, const struct rxs_features *f)
 {
 	const struct rxs_driver_profile *prof = rxs_driver_profile(driver);
 	const char *isr[2] = { prof ? prof->isr : NULL, NULL };
@@ -699,7 +739,9 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_GRO, "", f, gro);
 	add_tp_cands(plan, RXS_P_GRO, f);
 	add_tp_cands(plan, RXS_P_NETIF_RX, f);
+	add_tap_cands(plan, f);
 	add_func_cands(plan, RXS_P_IP_RCV, "", f, ip);
+	add_detail_nf_cands(plan, detail, f);
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
 	add_tp_cands(plan, RXS_P_SKB_FREE, f);
@@ -741,6 +783,8 @@ static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, cha
 		p = RXS_P_POLL_ENTRY;
 		end = 1;
 	}
+	if (p == RXS_P_NF_LOCAL_IN)
+		p = RXS_P_NF_PRE;
 	h = chosen(plan, p);
 	if (!h) {
 		snprintf(buf, len, "%s", "");
@@ -754,7 +798,8 @@ static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, cha
 			kind = "kretprobe";
 		tp = 1;
 	}
-	if (p == RXS_P_SOCK_DEQ && h->kind == RXS_HOOK_FENTRY)
+	if ((p == RXS_P_SOCK_DEQ || ((p == RXS_P_NF_PRE || p == RXS_P_TAP) && end)) &&
+	    h->kind == RXS_HOOK_FENTRY)
 		kind = "fexit";
 	if (p == RXS_P_SOCK_DEQ && h->kind == RXS_HOOK_KPROBE)
 		kind = "kretprobe";
@@ -775,6 +820,9 @@ void rxs_plan_hook_str(const struct rxs_plan *plan, enum rxs_point p, char *buf,
 
 static bool point_on(const struct rxs_plan *plan, enum rxs_point p)
 {
+	/* LOCAL_IN's calls come to the same nf_hook_slow programs as PRE_ROUTING's */
+	if (p == RXS_P_NF_LOCAL_IN)
+		return on(plan, RXS_P_NF_PRE);
 	if (p == RXS_P_POLL_EXIT)
 		return on(plan, RXS_P_POLL_ENTRY) || on(plan, RXS_P_POLL_EXIT);
 	return on(plan, p);
@@ -793,6 +841,8 @@ void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_
 
 		if (point_on(plan, p) || (i == 1 && ps[1] == ps[0]))
 			continue;
+		if (p == RXS_P_NF_LOCAL_IN)
+			p = RXS_P_NF_PRE;
 		n += snprintf(buf + n, n < len ? len - n : 0, "%sno %s hook: %s", n ? "; " : "",
 			      rxs_point_name(p), plan->why[p][0] ? plan->why[p] : "none offered");
 		/* the poll's exit also comes with the poll entry hook */
@@ -909,8 +959,7 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 {
 	struct rxs_plan *plan = &t->plan;
 	struct bpf_program *prog, *progs[PROGS_MAX];
-	bool ret[PROGS_MAX];
-	int p, i, n, err;
+	int p, i, n, err, fl[PROGS_MAX];
 
 	t->skel = rxscope_bpf__open();
 	if (!t->skel)
@@ -939,12 +988,12 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 
 		if (!point_wanted(plan, p))
 			continue;
-		n = chosen_progs(t, p, progs, ret);
+		n = chosen_progs(t, p, progs, fl);
 		if (n < 0)
 			return n;
 		for (i = 0; i < n; i++) {
 			bpf_program__set_autoload(progs[i], true);
-			if (h->kind == RXS_HOOK_FENTRY) {
+			if (h->kind == RXS_HOOK_FENTRY && !(fl[i] & PF_FIXED)) {
 				err = bpf_program__set_attach_target(progs[i], 0, h->func);
 				if (err)
 					return err;
@@ -969,12 +1018,12 @@ bool rxs_point_per_packet(enum rxs_point p)
 static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 {
 	const struct rxs_hook *h = chosen(&t->plan, p);
-	bool pkt = rxs_point_per_packet(p), ret[PROGS_MAX];
+	bool pkt = rxs_point_per_packet(p);
 	struct bpf_program *progs[PROGS_MAX];
 	struct bpf_link *link;
-	int i, n;
+	int i, n, fl[PROGS_MAX];
 
-	n = chosen_progs(t, p, progs, ret);
+	n = chosen_progs(t, p, progs, fl);
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
@@ -982,7 +1031,7 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 			  t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
 			return -E2BIG;
 		if (h->kind == RXS_HOOK_KPROBE)
-			link = bpf_program__attach_kprobe(progs[i], ret[i], h->func);
+			link = bpf_program__attach_kprobe(progs[i], fl[i] & PF_RET, h->func);
 		else
 			link = bpf_program__attach(progs[i]);
 		if (!link)

@@ -114,11 +114,11 @@ int rxs_driver_resolve(const char *want, const char *dev, char *out, size_t len,
 
 /*
  * Build the candidate list of every hook point for @driver on @dev and pick, per point,
- * the best candidate the kernel offers (@f). Never fails: a point without candidates is
- * unavailable.
+ * the best candidate the kernel offers (@f). @detail (RXS_DETAIL_*) adds the optional
+ * points. Never fails: a point without candidates is unavailable.
  */
 void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, int ifindex,
-		    const struct rxs_features *f);
+		    unsigned int detail, const struct rxs_features *f);
 
 /*
  * Why stage @stage (enum rxs_hist_id) is unavailable in @plan: the reasons of the hook

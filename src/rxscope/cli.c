@@ -41,6 +41,7 @@ enum {
 	OPT_SPLIT,
 	OPT_SAMPLE,
 	OPT_NS,
+	OPT_DETAIL,
 };
 
 #define SEL_OPTS                                                                            \
@@ -51,6 +52,9 @@ enum {
 	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },                              \
 	{ "sample", OPT_SAMPLE, "PCT", 0,                                                   \
 	  "Follow packets PCT% of the time, 1-100 (default 100: every packet)", 0 },       \
+	{ "detail", OPT_DETAIL, "LIST", 0,                                                  \
+	  "Also hook the optional points of LIST (comma list): nf (netfilter and routing " \
+	  "inside ip_to_udp)", 0 },                                                         \
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },   \
 	{ "stats", OPT_STATS, NULL, 0, "Print BPF run time per event for each program", 0 }, \
 	{ "ready-file", OPT_READY, "PATH", 0, "Create PATH once every program is attached", 0 }, \
@@ -120,6 +124,7 @@ static const struct argp_option probe_opts[] = {
 	{ "driver", OPT_DRIVER, "NAME", 0,
 	  "Driver profile: auto (default), rxscope_igb, igb or generic", 0 },
 	{ "dev", OPT_DEV, "IF", 0, "Interface whose irqs the generic ISR hook follows", 0 },
+	{ "detail", OPT_DETAIL, "LIST", 0, "Also show the optional points of LIST: nf", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf debug output", 0 },
 	RXS_HELP_OPTIONS,
 	{ 0 },
@@ -215,21 +220,22 @@ static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
-	"                     [--sample PCT] [-i SEC] [-d SEC] [--hist [--ns]]\n"
-	"                     [--stats] [--ready-file PATH] [-v]\n"
+	"                     [--sample PCT] [--detail nf] [-i SEC] [-d SEC]\n"
+	"                     [--hist [--ns]] [--stats] [--ready-file PATH] [-v]\n"
 	"NAME: auto, rxscope_igb, igb or generic.\n"
 	"Each interval's table holds that interval only; the last one holds the totals.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
 	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
-	"  rxscope trace --port 9000 -d 10 --hist --stats\n";
+	"  rxscope trace --port 9000 -d 10 --hist --stats\n"
+	"  rxscope trace --dev eth0 --detail nf   # netfilter and routing split out\n";
 
 static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME]\n"
 	"                      [--dev IF] [--port N] [--cpu N] [--sample PCT] [-i SEC]\n"
 	"                      [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH]\n"
-	"                      [--split] [-v]\n"
+	"                      [--detail nf] [--split] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
 	"--format prom and -i, the file is also rewritten every interval (totals so\n"
 	"far). --split: each SIGUSR1 writes the piece so far (run.json -> run-1.json,\n"
@@ -313,6 +319,29 @@ void rxs_cli_usage(FILE *f)
 		"Exit status: 0 ok, 1 regression (compare), 2 usage error or bad input,\n"
 		"3 missing privilege or kernel feature, 4 inconclusive (compare),\n"
 		"5 runtime failure (a BPF map read, a file write).\n");
+}
+
+/* --detail: a comma list of optional point groups ("nf"); repeatable, the groups add up. */
+static int parse_detail(const char *s, unsigned int *mask)
+{
+	static const struct {
+		const char *name;
+		unsigned int bit;
+	} groups[] = { { "nf", RXS_DETAIL_NF } };
+	const char *at = s;
+
+	do {
+		size_t n = strcspn(at, ","), k;
+
+		for (k = 0; k < sizeof(groups) / sizeof(groups[0]); k++)
+			if (n == strlen(groups[k].name) && !strncmp(at, groups[k].name, n))
+				break;
+		if (k == sizeof(groups) / sizeof(groups[0]))
+			return -EINVAL;
+		*mask |= groups[k].bit;
+		at += n;
+	} while (*at++ == ',');
+	return 0;
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -414,6 +443,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cli->sample_pct = v;
 		break;
 	}
+	case OPT_DETAIL:
+		if (parse_detail(arg, &cli->detail))
+			argp_error(state, "invalid --detail '%s': want a comma list of: nf", arg);
+		break;
 	case 'i':
 		if (parse_secs(arg, &d) || d < 0.01)
 			argp_error(state, "invalid interval '%s': want seconds >= 0.01", arg);

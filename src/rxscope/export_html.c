@@ -416,11 +416,11 @@ static void line_key(FILE *f, const char *colour, const char *dash, const char *
 
 /*
  * The packet's journey: the per-packet stages end to end, from the driver's interrupt on.
- * Taken from the stage table: from each point, the stage that ends at the nearest later
- * point (hook points are declared in path order), so a finer stage wins over one that
- * spans it (total).
+ * Taken from the stage table: from each point, the available stage that ends at the
+ * nearest later point (hook points are declared in path order), so a finer stage wins
+ * over one that spans it (total; ip_to_udp when --detail nf split it).
  */
-static int journey_stages(enum rxs_hist_id out[RXS_H_NR])
+static int journey_stages(const struct rxs_recording *r, enum rxs_hist_id out[RXS_H_NR])
 {
 	enum rxs_point at = RXS_P_ISR;
 	int n = 0;
@@ -431,7 +431,7 @@ static int journey_stages(enum rxs_hist_id out[RXS_H_NR])
 		for (int i = 0; i < RXS_H_NR; i++) {
 			const struct rxs_stage_def *d = rxs_stage_def(i);
 
-			if (d->per_packet && d->from == at && d->to > at &&
+			if (d->per_packet && r->stages[i].available && d->from == at && d->to > at &&
 			    (best < 0 || d->to < rxs_stage_def(best)->to))
 				best = i;
 		}
@@ -494,7 +494,7 @@ static void waterfall(FILE *f, const struct rxs_recording *r, int qi)
 	const char *qn = qi == 0 ? "p50" : qi == 1 ? "p99" : "p99.9";
 	const char *col = qi == 0 ? C_BLUE : qi == 1 ? C_ORANGE : C_VERMILLION;
 	enum rxs_hist_id journey[RXS_H_NR];
-	int n_journey = journey_stages(journey);
+	int n_journey = journey_stages(r, journey);
 	int rows = n_journey + N_INSIDE + 1, top = 26, rh = 20, h, biggest = -1;
 	double v[RXS_H_NR] = { 0 }, sum = 0, vmax = 0, at = 0, big = -1;
 	struct rxs_axis ax;

@@ -64,7 +64,7 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 		       "bpf_get_func_arg(), bpf_get_func_ret()" :
 		       "read from the trampoline's frame (kernel < 5.17 has no "
 		       "bpf_get_func_arg() and bpf_get_func_ret())");
-	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, &f);
+	rxs_plan_build(&t.plan, driver, cli->dev, cli->ifindex, cli->detail, &f);
 	printf("driver profile %s, dev %s\n", driver, cli->dev[0] ? cli->dev : "any");
 	/* the interrupts the irq_handler tracepoints follow (the ISR hook of generic) */
 	if (!cli->dev[0] && t.plan.profile && t.plan.profile->isr)

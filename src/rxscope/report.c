@@ -117,6 +117,21 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 	if (evict)
 		fprintf(f, "WARNING: %llu followed packets lost to taken tracking slots (their "
 			"stages are not timed)\n", (unsigned long long)evict);
+	if (r->stages[RXS_H_TAPS].available) {
+		__u64 tapped = 0, deliveries = 0;
+
+		for (int c = 0; c < r->ncpus; c++) {
+			tapped += r->cpus[c].bpf.tapped_pkts;
+			deliveries += r->cpus[c].bpf.tap_deliveries;
+		}
+		if (tapped)
+			fprintf(f, "taps: %llu followed packets went to AF_PACKET taps, %.2f taps "
+				"per packet (%llu deliveries)\n", (unsigned long long)tapped,
+				(double)deliveries / (double)tapped,
+				(unsigned long long)deliveries);
+		else
+			fprintf(f, "taps: no followed packet went to an AF_PACKET tap\n");
+	}
 	/* expected in small numbers: packets already on their way when tracing started */
 	if (unmatched)
 		fprintf(f, "unmatched: %llu events without a matching start (packets already "

@@ -693,7 +693,8 @@ static int session_init(struct session *s, const struct rxs_cli *cli)
 	}
 
 	rxs_features_probe(&feat);
-	rxs_plan_build(&s->tracer.plan, s->driver, cli->dev, cli->ifindex, &feat);
+	rxs_plan_build(&s->tracer.plan, s->driver, cli->dev, cli->ifindex, cli->detail,
+		       &feat);
 	ret = rxs_tracer_start(&s->tracer, &flt, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "rxscope: %s\n", err);

@@ -64,6 +64,13 @@ has "report --help: says that poll_pkts counts empty polls" "$TMP/help.out" \
 grep -qx '                      \[--dev IF\] \[--port N\] \[--cpu N\] \[--sample PCT\] \[-i SEC\]' \
 	"$TMP/help.out" && pass "record --help: the USAGE block as written" ||
 	fail "record --help: the USAGE block was re-wrapped: $(grep -A2 '^USAGE' "$TMP/help.out")"
+# --detail takes a comma list of known groups, nothing else
+for bad in bogus "nf," ",nf" "" "nf,bogus"; do
+	"$RXSCOPE" record -o "$TMP/d.json" --detail "$bad" > "$TMP/d.out" 2>&1
+	expect "record --detail '$bad' is refused" "$?" 2
+	has "record --detail '$bad': says what it wants" "$TMP/d.out" "want a comma list of: nf"
+done
+[ ! -e "$TMP/d.json" ] && pass "a refused --detail writes no file" || fail "--detail wrote a file"
 # -i means --interval in rxscope; rxgen and rxsink give it no other meaning
 "$RXGEN" -i lo --count 1 > "$TMP/i.out" 2>&1
 expect "rxgen -i (not a short option any more) is refused" "$?" 2

@@ -110,8 +110,10 @@ static void test_funnel_unhooked(void **state)
 
 	(void)state;
 	synth_recording(&r, 2, 1000, NULL, 7);
-	r.stages[RXS_H_L2_TO_IP].available = false;
-	r.stages[RXS_H_IP_TO_UDP].available = false;
+	/* every stage that starts or ends at ip_rcv (l2_to_ip, ip_to_udp, nf_prerouting) */
+	for (int i = 0; i < RXS_H_NR; i++)
+		if (rxs_stage_def(i)->from == RXS_P_IP_RCV || rxs_stage_def(i)->to == RXS_P_IP_RCV)
+			r.stages[i].available = false;
 	for (int c = 0; c < r.ncpus; c++)
 		r.cpus[c].bpf.pkts[RXS_F_IP_RCV] = 0;
 	out = render(&r, false);

@@ -30,9 +30,13 @@ done
 # virtio_pci (the transport 9p's device sits on) is built into 6.12 and a module in 6.1.
 # virtio_net drives the management NIC of run-vm.sh --mgmt-net.
 WANT_MODS=(igb 9p 9pnet_virtio virtio_pci virtio_net)
+# Modules taken when the kernel has them: nf_tables (whose libcrc32c needs a crc32c
+# provider) and numgen, for the netfilter checks.
+OPT_MODS=(crc32c_generic nf_tables nft_numgen)
 # Host programs copied in with their libraries (busybox lacks ethtool and ip's statistics;
-# bpftool counts BPF programs, links and maps).
-HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc /usr/sbin/bpftool)
+# bpftool counts BPF programs, links and maps; nft loads rules; tcpdump is a packet tap).
+HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/nft
+	    /usr/bin/tcpdump)
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -81,6 +85,9 @@ add_mod() {
 for m in "${WANT_MODS[@]}"; do
 	add_mod "$m"
 done
+for m in "${OPT_MODS[@]}"; do
+	grep -qE "/${m}\.ko(\.xz|\.zst)?:" "$mdir/modules.dep" && add_mod "$m"
+done
 cp "$mdir/modules.builtin" "$root/lib/modules/$kver/" 2>/dev/null || true
 
 # Host programs and the shared libraries they need.
@@ -99,7 +106,7 @@ ln -sf /usr/sbin/ip "$root/bin/ip"
 cp "$top/tests/vm/init" "$root/init"
 chmod 755 "$root/init"
 cp "$top/tests/vm/guest-lib.sh" "$root/lib/rxs/guest-lib.sh"
-cp -r "$scenario"/. "$root/scenario/"
+cp -rL "$scenario"/. "$root/scenario/"
 [ -n "$params" ] && cp "$params" "$root/scenario/params.env"
 
 mkdir -p "$(dirname "$out")"

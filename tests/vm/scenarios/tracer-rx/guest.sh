@@ -5,7 +5,8 @@
 # traced through tracepoints only). RXSCOPE_DISABLE=fentry makes the tracer fall back to
 # kprobes, RXSCOPE_DISABLE=tp_btf to raw tracepoints: every flavour must load and count.
 # SAMPLE=PCT records with --sample PCT: the per-IRQ checks stay, the per-packet ones apply
-# to the packets that were followed.
+# to the packets that were followed. DETAIL=nf records with --detail nf: route and
+# udp_lookup count every datagram too (the netfilter stages none: no hook is registered).
 DRIVER=${DRIVER:-igb}
 PROFILE=${PROFILE:-$DRIVER}
 COUNT=${COUNT:-2000}
@@ -27,6 +28,7 @@ cp /proc/interrupts "$RESULTS/interrupts-before.txt"
 # shellcheck disable=SC2046
 rxscope record -o "$RESULTS/rec.json" --driver "$PROFILE" --dev "$ifc" --port 9000 \
 	$([ -n "${SAMPLE:-}" ] && echo "--sample $SAMPLE") \
+	$([ -n "${DETAIL:-}" ] && echo "--detail $DETAIL") \
 	--ready-file /tmp/rxs.ready --stats > "$RESULTS/record.log" 2>&1 &
 rec=$!
 rxs_check "rxscope record attached (ready file)" rxs_wait_file /tmp/rxs.ready 120
@@ -131,7 +133,9 @@ tol=0
 case "${RXSCOPE_DISABLE:-}" in *fentry*) tol=2 ;; esac
 [ -n "${SAMPLE:-}" ] && tol=1
 at_least() { [ $(($1 * 100)) -ge $(($2 * (100 - tol))) ] && [ "$1" -le "$2" ]; }
-for s in gro l2_to_ip ip_to_udp socket; do
+pkt_stages="gro l2_to_ip ip_to_udp socket"
+[ -n "${DETAIL:-}" ] && pkt_stages="$pkt_stages route udp_lookup"
+for s in $pkt_stages; do
 	n=$(stage_count "$R" "$s")
 	rxs_check "stage $s counted $COUNT packets (got $n, tolerance $tol%)" at_least "$n" "$COUNT"
 done
