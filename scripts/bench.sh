@@ -7,6 +7,8 @@
 #     floor   the hooks of the every-packet tracer, with programs that only return
 #     trace   rxscope record, every packet followed
 #     sample  rxscope record --sample 10
+#     nf      rxscope record --detail nf (optional: MODES="rxscope_igb rxscope_igb+trace
+#             rxscope_igb+nf"; nf / trace is the split's own cost)
 #     pktfloor  every hook, the per-packet programs only return (what the hooks inside
 #             the poll add to it, whatever the programs do)
 #     poll    rxscope record with only the poll hooks (reference for the poll stage)
@@ -77,6 +79,9 @@ declare -A med smed pmed
 	for m in $modes; do
 		[ -n "${pmed[$m]:-}" ] && printf '  poll p50, %-31s %s ns\n' "${m#*+}:" "${pmed[$m]}"
 	done
+	if [ -n "${med[$drv+nf]:-}" ] && [ -n "${med[$drv+trace]:-}" ]; then
+		echo "  --detail nf / every packet (link):          $(ratio "${med[$drv+nf]}" "${med[$drv+trace]}")"
+	fi
 	if [ -n "${pmed[$drv+trace]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
 		echo "  poll p50, every stage / poll hooks only:   $(ratio "${pmed[$drv+trace]}" "${pmed[$drv+poll]}")"
 	fi

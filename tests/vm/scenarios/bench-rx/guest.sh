@@ -4,7 +4,7 @@
 # --sample 10), "+floor" (the same hooks as +trace with programs that only return:
 # RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
 # RXSCOPE_EMPTY=packet), "+irq" (only the per-IRQ hooks, as --sample keeps them between
-# its windows), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
+# its windows), "+nf" (rxscope record --detail nf), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
 # for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping) or
 # "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
 # of run-vm.sh --mgmt-net). The host sends at full speed for each
@@ -29,6 +29,7 @@ for r in $(seq "$RUNS"); do
 			case ${m#*+} in
 			sample) opt="--sample 10" ;;
 			sample[0-9]*) opt="--sample ${m#*+sample}" ;;
+			nf) opt="--detail nf" ;;
 			floor) envs=RXSCOPE_EMPTY=1 ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
