@@ -92,6 +92,8 @@ struct cpu_state {
 	__u64 nf_ts;		/* the outermost nf_hook_slow call in progress */
 	__u32 nf_depth;		/* nf_hook_slow calls in progress (nested) */
 	__u32 pad;
+	__u64 route_skb;	/* the followed packet being routed */
+	__u64 route_ts;		/* since when */
 };
 
 struct {
@@ -878,10 +880,9 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 }
 
 /*
- * --detail nf: route and udp_lookup are the time from a mark (ip_rcv, then
- * ip_local_deliver) to the next, less the time this CPU spent in netfilter hooks
- * in between, whichever packet they ran for: with list receive (GRO batches),
- * the whole batch passes PRE_ROUTING before any packet is routed.
+ * --detail nf: udp_lookup is the time from ip_local_deliver to the UDP queue,
+ * less the time this CPU spent in netfilter hooks in between (the packet's
+ * LOCAL_IN chain).
  */
 static __always_inline void mark_ip_path(struct rxs_track *t, __u64 now)
 {
@@ -927,8 +928,6 @@ static __always_inline int on_ip_rcv(__u64 key)
 	if (has(RXS_P_TAP) && t->tap_ns)
 		hist_add(RXS_H_TAPS, t->tap_ns);
 	t->ip_ts = now;
-	if (has(RXS_P_IP_LOCAL_DELIVER))
-		mark_ip_path(t, now);
 	c->pkts[RXS_F_IP_RCV]++;
 	return 0;
 }
@@ -955,7 +954,7 @@ static __always_inline int on_udp_queue(__u64 key)
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
 	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
-	if (has(RXS_P_IP_LOCAL_DELIVER) && t->mid_ts != t->ip_ts)
+	if (has(RXS_P_IP_LOCAL_DELIVER) && t->mid_ts)
 		hist_ip_path(RXS_H_UDP_LOOKUP, t, now);
 	hist_delta(RXS_H_TOTAL, t->isr_ts, now);
 	t->udp_ts = now;
@@ -1039,20 +1038,95 @@ int BPF_PROG(fexit_nf_hook, struct sk_buff *skb, struct nf_hook_state *st)
 	return on_nf_hook_done(fentry_arg(ctx, 0), st);
 }
 
-/* Routing is done: the packet is for this host. */
-static __always_inline int on_ip_local_deliver(__u64 key)
+/*
+ * The routing decision: ip_route_input_noref(skb, ...), from ip_rcv_finish or,
+ * for list receive, per packet after the whole batch passed PRE_ROUTING, where a
+ * packet of the same flow as the one before takes ip_route_use_hint(skb, ...)
+ * instead. A packet whose socket's early demux already set the route is not
+ * routed here. Routing does not nest on a CPU.
+ */
+static __always_inline int on_route_entry(__u64 key)
 {
 	struct rxs_track *t;
-	__u64 now;
+	struct cpu_state *s;
 
 	if (empty_progs || empty_pkt)
 		return 0;
 	t = track_slot(key);
 	if (t->skb != key || !t->ip_ts || t->udp_ts)
 		return 0;
-	now = bpf_ktime_get_ns();
-	hist_ip_path(RXS_H_ROUTE, t, now);
-	mark_ip_path(t, now);
+	s = state();
+	if (!s)
+		return 0;
+	s->route_skb = key;
+	s->route_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_route_exit(void)
+{
+	struct cpu_state *s = (empty_progs || empty_pkt) ? NULL : state();
+	struct rxs_track *t;
+	__u64 key;
+
+	if (!s || !s->route_skb)
+		return 0;
+	key = s->route_skb;
+	s->route_skb = 0;
+	t = track_slot(key);
+	if (t->skb == key)
+		hist_delta(RXS_H_ROUTE, s->route_ts, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("fentry/ip_route_input_noref")
+int BPF_PROG(fentry_route, struct sk_buff *skb)
+{
+	return on_route_entry(fentry_arg(ctx, 0));
+}
+
+SEC("fexit/ip_route_input_noref")
+int BPF_PROG(fexit_route)
+{
+	return on_route_exit();
+}
+
+/* list receive: a packet of the same flow as the one before reuses its route */
+SEC("fentry/ip_route_use_hint")
+int BPF_PROG(fentry_route_hint, struct sk_buff *skb)
+{
+	return on_route_entry(fentry_arg(ctx, 0));
+}
+
+SEC("fexit/ip_route_use_hint")
+int BPF_PROG(fexit_route_hint)
+{
+	return on_route_exit();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_route, struct sk_buff *skb)
+{
+	return on_route_entry((__u64)skb);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_route)
+{
+	return on_route_exit();
+}
+
+/* Routed to this host: udp_lookup starts. */
+static __always_inline int on_ip_local_deliver(__u64 key)
+{
+	struct rxs_track *t;
+
+	if (empty_progs || empty_pkt)
+		return 0;
+	t = track_slot(key);
+	if (t->skb != key || !t->ip_ts || t->udp_ts)
+		return 0;
+	mark_ip_path(t, bpf_ktime_get_ns());
 	return 0;
 }
 

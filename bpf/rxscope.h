@@ -93,6 +93,7 @@ struct rxs_hist {
 	X(TAP, "tap", 0)		/* AF_PACKET taps: packet_rcv, tpacket_rcv */ \
 	X(IP_RCV, "ip_rcv", 1)						\
 	X(NF_PRE, "nf_prerouting", 0)	/* nf_hook_slow, PRE_ROUTING calls */ \
+	X(ROUTE, "route", 1)		/* ip_route_input_noref */	\
 	X(IP_LOCAL_DELIVER, "ip_local_deliver", 1)			\
 	X(NF_LOCAL_IN, "nf_local_in", 0) /* nf_hook_slow, LOCAL_IN calls: nf_prerouting's hooks */ \
 	X(UDP_QUEUE, "udp_queue", 1)	/* udp_queue_rcv_skb */		\
@@ -137,7 +138,7 @@ enum rxs_point {
 	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 16)			\
 	X(TAPS, "taps", NS, TAP, 0, TAP, 1, 1, 10)				\
 	X(NF_PREROUTING, "nf_prerouting", NS, NF_PRE, 0, NF_PRE, 1, 1, 12)	\
-	X(ROUTE, "route", NS, IP_RCV, 0, IP_LOCAL_DELIVER, 0, 1, 13)		\
+	X(ROUTE, "route", NS, ROUTE, 0, ROUTE, 1, 1, 13)			\
 	X(NF_LOCAL_IN, "nf_local_in", NS, NF_LOCAL_IN, 0, NF_LOCAL_IN, 1, 1, 14) \
 	X(UDP_LOOKUP, "udp_lookup", NS, IP_LOCAL_DELIVER, 0, UDP_QUEUE, 0, 1, 15) \
 	RXS_STAGES_EXTRA(X)
@@ -223,7 +224,7 @@ struct rxs_track {
 	__u64 nrs_ts;		/* netif_receive_skb */
 	__u64 ip_ts;		/* ip_rcv */
 	__u64 udp_ts;		/* udp_queue_rcv_skb */
-	__u64 mid_ts;		/* --detail nf: where route or udp_lookup starts */
+	__u64 mid_ts;		/* --detail nf: ip_local_deliver (udp_lookup's start) */
 	__u32 mid_nf;		/* the CPU's netfilter time then (low 32 bits, ns) */
 	__u32 tap_ns;		/* time in AF_PACKET taps; 0: none */
 };

@@ -310,7 +310,7 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
  * (PF_FIXED: the hook's function is not set on it). Returns how many (0: the point has
  * no program of that flavour).
  */
-#define PROGS_MAX 4
+#define PROGS_MAX RXS_POINT_PROGS
 #define PF_RET		1
 #define PF_FIXED	2
 static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rxs_hook_kind k,
@@ -333,6 +333,12 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
 		case RXS_P_UDP_QUEUE: PROG(fentry_udp_queue, 0); break;
 		case RXS_P_SOCK_DEQ: PROG(fexit_sock_dequeue, 0); break;
 		case RXS_P_NF_PRE: PROG(fentry_nf_hook, 0); PROG(fexit_nf_hook, 0); break;
+		case RXS_P_ROUTE:
+			PROG(fentry_route, PF_FIXED);
+			PROG(fexit_route, PF_FIXED);
+			PROG(fentry_route_hint, PF_FIXED);
+			PROG(fexit_route_hint, PF_FIXED);
+			break;
 		case RXS_P_IP_LOCAL_DELIVER: PROG(fentry_ip_local_deliver, 0); break;
 		case RXS_P_TAP:
 			PROG(fentry_packet_rcv, PF_FIXED);
@@ -352,6 +358,7 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
 		case RXS_P_UDP_QUEUE: PROG(kprobe_udp_queue, 0); break;
 		case RXS_P_SOCK_DEQ: PROG(kretprobe_sock_dequeue, PF_RET); break;
 		case RXS_P_IP_LOCAL_DELIVER: PROG(kprobe_ip_local_deliver, 0); break;
+		case RXS_P_ROUTE: PROG(kprobe_route, 0); PROG(kretprobe_route, PF_RET); break;
 		default: break;
 		}
 		break;
@@ -672,17 +679,32 @@ static bool point_listed(enum rxs_point p)
 	return false;
 }
 
-/* The points of --detail nf: fentry only (no kprobe has nf_hook_slow's exit and args). */
+/*
+ * The points of --detail nf. nf_hook_slow needs fentry (its exit needs the arguments);
+ * routing and ip_local_deliver fall back to kprobes.
+ */
 static void add_detail_nf_cands(struct rxs_plan *plan, unsigned int detail,
 				const struct rxs_features *f)
 {
 	const char *const deliver[] = { "ip_local_deliver", NULL };
+	const char *const route[] = { "ip_route_input_noref", NULL };
 
 	if (!(detail & RXS_DETAIL_NF)) {
 		why(plan, RXS_P_NF_PRE, "not asked for (--detail nf)");
+		why(plan, RXS_P_ROUTE, "not asked for (--detail nf)");
 		why(plan, RXS_P_IP_LOCAL_DELIVER, "not asked for (--detail nf)");
 		return;
 	}
+	/* fentry on both ways a route is decided; a kprobe on the lookup only */
+	if (f->fentry && btf_has_func(route[0], "") && btf_has_func("ip_route_use_hint", ""))
+		add_cand(plan, RXS_P_ROUTE, RXS_HOOK_FENTRY, "ip_route_input_noref/use_hint");
+	else
+		why_no_fentry(plan, RXS_P_ROUTE, "ip_route_use_hint", "", f);
+	if (f->kprobe && ksym_exists(route[0]))
+		add_cand(plan, RXS_P_ROUTE, RXS_HOOK_KPROBE, route[0]);
+	else
+		why(plan, RXS_P_ROUTE, "kprobe on %s: %s", route[0], f->kprobe ?
+		    "no such function in /proc/kallsyms" : "the kernel has no kprobes");
 	if (f->fentry && btf_has_func("nf_hook_slow", ""))
 		add_cand(plan, RXS_P_NF_PRE, RXS_HOOK_FENTRY, "nf_hook_slow");
 	else
@@ -791,7 +813,7 @@ static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, cha
 		return;
 	}
 	kind = rxs_hook_kind_name(h->kind);
-	if (end && (p == RXS_P_ISR || p == RXS_P_POLL_ENTRY)) {
+	if (end && (p == RXS_P_ISR || p == RXS_P_POLL_ENTRY || p == RXS_P_ROUTE)) {
 		if (h->kind == RXS_HOOK_FENTRY)
 			kind = "fexit";
 		else if (h->kind == RXS_HOOK_KPROBE)
@@ -1027,7 +1049,7 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
-		if (pkt ? i > 0 || t->pkt_links[p] :
+		if (pkt ? t->pkt_links[p][i] != NULL :
 			  t->nlinks >= (int)(sizeof(t->links) / sizeof(t->links[0])))
 			return -E2BIG;
 		if (h->kind == RXS_HOOK_KPROBE)
@@ -1037,7 +1059,7 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 		if (!link)
 			return -errno;
 		if (pkt)
-			t->pkt_links[p] = link;
+			t->pkt_links[p][i] = link;
 		else
 			t->links[t->nlinks++] = link;
 	}
@@ -1047,21 +1069,23 @@ static int attach_point(struct rxs_tracer *t, enum rxs_point p)
 /* Detach the per-packet links. */
 static void detach_packets(struct rxs_tracer *t)
 {
-	int p;
+	int p, i;
 
 	for (p = 0; p < RXS_P_NR; p++) {
-		bpf_link__destroy(t->pkt_links[p]);
-		t->pkt_links[p] = NULL;
+		for (i = 0; i < RXS_POINT_PROGS; i++) {
+			bpf_link__destroy(t->pkt_links[p][i]);
+			t->pkt_links[p][i] = NULL;
+		}
 	}
 }
 
 static void *detach_thread(void *arg)
 {
 	struct bpf_link **links = arg;
-	int p;
+	int i;
 
-	for (p = 0; p < RXS_P_NR; p++)
-		bpf_link__destroy(links[p]);
+	for (i = 0; i < RXS_P_NR * RXS_POINT_PROGS; i++)
+		bpf_link__destroy(links[i]);
 	free(links);
 	return NULL;
 }

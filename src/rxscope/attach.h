@@ -76,13 +76,16 @@ struct rxs_filters {
 struct rxscope_bpf;
 struct bpf_link;
 
+/* The most BPF programs one hook point attaches (entry and exit of two functions). */
+#define RXS_POINT_PROGS	4
+
 /* The loaded and attached tracer. */
 struct rxs_tracer {
 	struct rxscope_bpf *skel;
 	struct bpf_link *links[64];	/* every point's links but the per-packet ones */
 	int nlinks;
 	/* the per-packet points' links (one program each), while attached */
-	struct bpf_link *pkt_links[RXS_P_NR];
+	struct bpf_link *pkt_links[RXS_P_NR][RXS_POINT_PROGS];
 	/* --sample: threads that detach a window's links (the kernel takes its time) */
 	pthread_t detachers[4];
 	int ndetachers;

@@ -5,7 +5,7 @@
 #   2 chains: empty PRE_ROUTING and LOCAL_IN chains, and a tcpdump (AF_PACKET) on the
 #             interface: every stage counts every datagram, one tap per packet
 #   3 rules:  2,000 non-matching rules in PRE_ROUTING: nf_prerouting's p50 rises tenfold
-#             over round 2's; route and udp_lookup stay within noise of it
+#             over round 2's; route and udp_lookup do not rise beyond noise
 #   4 drop:   a rule drops every 4th datagram in PRE_ROUTING: kfree_skb counts them as
 #             NETFILTER_DROP, and the socket gets the rest
 COUNT=${COUNT:-1000}
@@ -54,7 +54,9 @@ count_is() { [ "$(stage_count "$1" "$2")" = "$3" ]; }
 
 round 1 plain
 R=$RESULTS/plain.txt
-rxs_check "plain: the socket got nearly all $COUNT datagrams ($got)" [ "$got" -ge $((COUNT * 9 / 10)) ]
+# QEMU's NIC drops frames when a TCG guest falls behind (a tap, long rulesets, a busy host):
+# most must arrive; every check below counts against what the socket got
+rxs_check "plain: the socket got most of $COUNT datagrams ($got)" [ "$got" -ge $((COUNT / 2)) ]
 for s in route udp_lookup ip_to_udp; do
 	rxs_check "plain: $s counted the $got datagrams ($(stage_count "$R" "$s"))" count_is "$R" "$s" "$got"
 done
@@ -78,7 +80,6 @@ rxs_check "tcpdump listens" sh -c "for i in \$(seq 100); do grep -q 'listening o
 
 round 2 chains
 R=$RESULTS/chains.txt
-# a tap slows the guest down under TCG: QEMU's NIC may drop some frames before the driver
 rxs_check "chains: the socket got most of $COUNT datagrams ($got)" [ "$got" -ge $((COUNT / 2)) ]
 for s in nf_prerouting route nf_local_in udp_lookup ip_to_udp taps; do
 	rxs_check "chains: $s counted the $got datagrams ($(stage_count "$R" "$s"))" count_is "$R" "$s" "$got"
@@ -100,19 +101,21 @@ rxs_check "nft: 2000 rules in prerouting ($(nft list chain ip rxs pre | grep -c 
 round 3 rules
 R=$RESULTS/rules.txt
 C=$RESULTS/chains.txt
-rxs_check "rules: the socket got nearly all $COUNT datagrams ($got)" [ "$got" -ge $((COUNT * 9 / 10)) ]
+rxs_check "rules: the socket got most of $COUNT datagrams ($got)" [ "$got" -ge $((COUNT / 2)) ]
 for s in nf_prerouting route nf_local_in udp_lookup; do
 	rxs_check "rules: $s counted the $got datagrams" count_is "$R" "$s" "$got"
 done
 pre2=$(stage_q "$C" nf_prerouting 3) pre3=$(stage_q "$R" nf_prerouting 3)
-# 2,000 rules cost tens of microseconds per packet under TCG (about 100x an empty chain);
-# a run-to-run p50 under TCG moves by up to 2x on a busy machine
+# 2,000 rules cost tens of microseconds per packet under TCG (about 40-100x an empty
+# chain). None of it may land in route or udp_lookup: they must not rise beyond the noise
+# of a TCG p50 on a busy machine (up to 2x). They may fall: the slower guest takes
+# bigger batches, in which more packets reuse the previous packet's route (a hint).
 rxs_check "rules: nf_prerouting p50 rose at least 10x ($pre2 -> $pre3 ns)" \
 	[ "$pre3" -ge $((pre2 * 10)) ]
 for s in route udp_lookup; do
 	a=$(stage_q "$C" "$s" 3) b=$(stage_q "$R" "$s" 3)
-	rxs_check "rules: $s p50 within noise ($a -> $b ns, less than 3x either way)" \
-		sh -c "[ $b -lt $((a * 3)) ] && [ $a -lt $((b * 3)) ]"
+	rxs_check "rules: $s p50 did not take the rules' cost ($a -> $b ns, less than 3x)" \
+		[ "$b" -lt $((a * 3)) ]
 done
 
 nft flush chain ip rxs pre
