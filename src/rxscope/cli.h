@@ -11,7 +11,7 @@
 #include "export.h"
 #include "serve.h"
 
-/* Exit codes (DESIGN.md). */
+/* Exit codes (docs/usage.md, "Exit status"). */
 #define RXS_EXIT_OK		0
 #define RXS_EXIT_REGRESSION	1
 #define RXS_EXIT_USAGE		2	/* usage error or bad input */
