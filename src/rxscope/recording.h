@@ -17,7 +17,7 @@
 struct rxs_stage {
 	char name[40];		/* "hardirq", "irq_to_rx", ... (see rxs_stage_name()) */
 	char unit[8];		/* "ns" or "packets" */
-	char hook[96];		/* "fentry:rxscope_igb_poll", "tracepoint:net:netif_receive_skb"... */
+	char hook[96];		/* "fentry:rxscope_igb_poll>fexit:rxscope_igb_poll"... */
 	bool available;		/* false: the kernel offered no hook; hist is empty */
 	struct rxs_hist hist;	/* merged over CPUs */
 };
