@@ -23,7 +23,7 @@
 #include "hist.h"
 #include "rxscope.skel.h"
 
-extern bool rxs_verbose;
+bool rxs_verbose;
 
 /* ---- what the kernel offers ------------------------------------------------------------ */
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "compare.h"
-#include "export.h"
+#include "export_json.h"
 #include "hist.h"
 
 static const double show_q[3] = { 0.5, 0.99, 0.999 };

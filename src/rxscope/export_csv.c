@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include "export.h"
+#include "export_csv.h"
 #include "hist.h"
 
 /*

@@ -17,6 +17,7 @@
 #include "atomic.h"
 #include "export.h"
 #include "export_html.h"
+#include "export_json.h"
 #include "hist.h"
 #include "report.h"
 #include "version.h"

@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "compare.h"
 #include "export_html.h"
+#include "probe.h"
 #include "report.h"
+#include "serve.h"
 #include "softnet.h"
 #include "trace.h"
 

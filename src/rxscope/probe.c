@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include "attach.h"
 #include "hist.h"
+#include "probe.h"
 #include "trace.h"
 
 static const char *yes_no(bool b)

@@ -68,6 +68,14 @@ struct rxs_recording {
 };
 
 /*
+ * An empty recording of @ncpus CPUs (clamped to 0..RXS_MAX_CPUS; 0 CPUs when the table
+ * cannot be allocated): the stages' names and units, sample_pct 100, nothing else.
+ */
+void rxs_recording_init(struct rxs_recording *r, int ncpus);
+/* Free what @r owns (the CPU table and the series); @r can be initialised again. */
+void rxs_recording_free(struct rxs_recording *r);
+
+/*
  * The totals of @r in the shape of an interval (counters summed over CPUs), with t_s =
  * dur_s = @r->duration_s: the cumulative snapshot that rxs_interval_delta() subtracts.
  */

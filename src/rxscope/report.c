@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "export.h"
+#include "export_json.h"
 #include "hist.h"
 #include "report.h"
 #include "softnet.h"

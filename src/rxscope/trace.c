@@ -33,7 +33,6 @@
 
 #define SOFTNET_PATH	rxs_softnet_path()
 
-bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t cut_requested;
 
