@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * cli.h - the rxscope command line: one argp parser for every verb (trace, record, report,
- * compare, softnet, probe, serve) and the exit codes.
+ * compare, softnet, probe, serve).
  */
 #ifndef RXS_CLI_H
 #define RXS_CLI_H
 
 #include <stdbool.h>
 #include "compare.h"
+#include "exitcode.h"
 #include "export.h"
 #include "serve.h"
-
-/* Exit codes (docs/usage.md, "Exit status"). */
-#define RXS_EXIT_OK		0
-#define RXS_EXIT_REGRESSION	1
-#define RXS_EXIT_USAGE		2	/* usage error or bad input */
-#define RXS_EXIT_PRIV		3	/* missing privilege or kernel feature */
-#define RXS_EXIT_INCONCLUSIVE	4	/* compare: none regressed, some stage undecided */
-#define RXS_EXIT_RUNTIME	5	/* failed while running: a BPF map read, a file write */
 
 enum rxs_verb {
 	RXS_VERB_TRACE,
