@@ -15,11 +15,10 @@
 int main(int argc, char **argv)
 {
 	struct rxs_cli cli;
-	int ret;
+	int exit_code;
 
-	ret = rxs_cli_parse(argc, argv, &cli);
-	if (ret >= 0)
-		return ret;
+	if (rxs_cli_parse(argc, argv, &cli, &exit_code) == RXS_CLI_EXIT)
+		return exit_code;
 	rxs_libbpf_setup(cli.verbose);
 
 	switch (cli.verb) {
