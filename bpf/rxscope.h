@@ -249,7 +249,6 @@ enum rxs_hook_kind {
 	RXS_HOOK_KPROBE,
 	RXS_HOOK_TP_BTF,
 	RXS_HOOK_RAW_TP,
-	RXS_HOOK_TRACEPOINT,
 };
 
 #endif /* RXSCOPE_H */

@@ -29,5 +29,5 @@ bool rxs_help_key(int key, struct argp_state *state, const char *doc, const char
 		return false;
 	}
 	fflush(stdout);
-	exit(0);
+	exit(EXIT_SUCCESS);
 }

@@ -23,7 +23,7 @@
 #include "hist.h"
 #include "rxscope.skel.h"
 
-extern bool rxs_verbose;
+bool rxs_verbose;
 
 /* ---- what the kernel offers ------------------------------------------------------------ */
 
@@ -35,8 +35,6 @@ static struct btf *vmlinux_btf(void)
 	if (!tried) {
 		tried = true;
 		btf = btf__load_vmlinux_btf();
-		if (!btf)
-			btf = NULL;
 	}
 	return btf;
 }
@@ -270,8 +268,6 @@ const char *rxs_hook_kind_name(enum rxs_hook_kind k)
 		return "tp_btf";
 	case RXS_HOOK_RAW_TP:
 		return "raw_tp";
-	case RXS_HOOK_TRACEPOINT:
-		return "tracepoint";
 	default:
 		return "none";
 	}

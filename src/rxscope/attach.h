@@ -104,6 +104,9 @@ void rxs_features_probe(struct rxs_features *f);
  */
 int rxs_check_access(char *err, size_t errlen);
 
+/* -v: libbpf's debug output, and a note for each hook the kernel refuses (set by trace.c). */
+extern bool rxs_verbose;
+
 const char *rxs_hook_kind_name(enum rxs_hook_kind k);
 const char *rxs_point_name(enum rxs_point p);
 

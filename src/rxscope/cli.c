@@ -594,7 +594,15 @@ static const struct verb_def verbs[] = {
 	{ "serve", RXS_VERB_SERVE, serve_opts, NULL, serve_doc },
 };
 
-int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
+/* rxs_cli_parse(): leave with @code. */
+static enum rxs_cli_result cli_exit(int *exit_code, int code)
+{
+	*exit_code = code;
+	return RXS_CLI_EXIT;
+}
+
+enum rxs_cli_result rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli,
+				  int *exit_code)
 {
 	const struct verb_def *vd = NULL;
 	static char name[64];
@@ -609,16 +617,16 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 
 	if (argc < 2) {
 		rxs_cli_usage(stderr);
-		return RXS_EXIT_USAGE;
+		return cli_exit(exit_code, RXS_EXIT_USAGE);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		rxs_cli_usage(stdout);
-		return RXS_EXIT_OK;
+		return cli_exit(exit_code, RXS_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("%s\n", argp_program_version);
-		return RXS_EXIT_OK;
+		return cli_exit(exit_code, RXS_EXIT_OK);
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
@@ -626,7 +634,7 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 	if (!vd) {
 		fprintf(stderr, "rxscope: unknown verb '%s'\n\n", argv[1]);
 		rxs_cli_usage(stderr);
-		return RXS_EXIT_USAGE;
+		return cli_exit(exit_code, RXS_EXIT_USAGE);
 	}
 	cli->verb = vd->verb;
 	if (vd->verb == RXS_VERB_TRACE || vd->verb == RXS_VERB_SOFTNET)
@@ -642,6 +650,7 @@ int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli)
 	argv[1] = name;
 	argp_err_exit_status = RXS_EXIT_USAGE;
 	if (argp_parse(&argp, argc - 1, argv + 1, ARGP_NO_HELP, NULL, cli))
-		return RXS_EXIT_USAGE;
-	return -1;
+		return cli_exit(exit_code, RXS_EXIT_USAGE);
+	*exit_code = RXS_EXIT_OK;
+	return RXS_CLI_RUN;
 }

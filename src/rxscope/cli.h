@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * cli.h - the rxscope command line: one argp parser for every verb (trace, record, report,
- * compare, softnet, probe, serve) and the exit codes.
+ * compare, softnet, probe, serve).
  */
 #ifndef RXS_CLI_H
 #define RXS_CLI_H
 
 #include <stdbool.h>
 #include "compare.h"
+#include "exitcode.h"
 #include "export.h"
 #include "serve.h"
-
-/* Exit codes (DESIGN.md). */
-#define RXS_EXIT_OK		0
-#define RXS_EXIT_REGRESSION	1
-#define RXS_EXIT_USAGE		2	/* usage error or bad input */
-#define RXS_EXIT_PRIV		3	/* missing privilege or kernel feature */
-#define RXS_EXIT_INCONCLUSIVE	4	/* compare: none regressed, some stage undecided */
-#define RXS_EXIT_RUNTIME	5	/* failed while running: a BPF map read, a file write */
 
 enum rxs_verb {
 	RXS_VERB_TRACE,
@@ -63,11 +56,21 @@ struct rxs_cli {
 	struct rxs_serve_opts serve;
 };
 
+/* What rxs_cli_parse() decided. */
+enum rxs_cli_result {
+	RXS_CLI_RUN = 0,	/* @cli holds a verb and its options: run it */
+	RXS_CLI_EXIT,		/* leave now with the exit code it gives */
+};
+
 /*
- * Parse argv into @cli. Returns -1 when parsing succeeded, else the exit code to leave
- * with (0 after --help, RXS_EXIT_USAGE after a usage error; the message is printed).
+ * Parse argv into @cli. Returns RXS_CLI_RUN with *@exit_code RXS_EXIT_OK, or RXS_CLI_EXIT
+ * with *@exit_code RXS_EXIT_OK (the top-level help or version was printed) or
+ * RXS_EXIT_USAGE (no verb or an unknown verb; the message was printed). A bad option of a
+ * verb, and a verb's -h, --usage or -V, print and end the process from inside argp
+ * with RXS_EXIT_USAGE or RXS_EXIT_OK.
  */
-int rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli);
+enum rxs_cli_result rxs_cli_parse(int argc, char **argv, struct rxs_cli *cli,
+				  int *exit_code);
 
 /* Top-level usage (the verb list) to @f. */
 void rxs_cli_usage(FILE *f);

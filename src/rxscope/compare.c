@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "compare.h"
-#include "export.h"
+#include "export_json.h"
 #include "hist.h"
 
 static const double show_q[3] = { 0.5, 0.99, 0.999 };
@@ -987,10 +987,10 @@ const char *rxs_verdict_name(enum rxs_verdict v)
 int rxs_compare_exit_code(const struct rxs_compare_opts *o, const struct rxs_cmp_result *res)
 {
 	if (res->regressed || res->changed)
-		return 1;
+		return RXS_EXIT_REGRESSION;
 	if (res->inconclusive && !o->inconclusive_ok)
-		return RXS_CMP_EXIT_INCONCLUSIVE;
-	return 0;
+		return RXS_EXIT_INCONCLUSIVE;
+	return RXS_EXIT_OK;
 }
 
 /* "regressed", "inconclusive" or "ok": the comparison as a whole */
@@ -1315,7 +1315,7 @@ int rxs_compare_cmd(const char *baseline, const char *candidate,
 	struct rxs_cmp_side b, n;
 	struct rxs_cmp_result res;
 	char err[512];
-	int code = 2;
+	int code = RXS_EXIT_USAGE;
 
 	memset(&n, 0, sizeof(n));
 	if (rxs_cmp_side_load(baseline, &b, err, sizeof(err)) ||

@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "exitcode.h"
 #include "recording.h"
 
 enum rxs_cmp_format { RXS_CMP_TEXT, RXS_CMP_JSON, RXS_CMP_JUNIT, RXS_CMP_MARKDOWN };
@@ -49,8 +50,6 @@ enum rxs_verdict {
 	RXS_V_NO_DATA,		/* empty on both sides: shown, not judged */
 };
 
-/* compare's exit code when no stage regressed and some stage is inconclusive */
-#define RXS_CMP_EXIT_INCONCLUSIVE	4
 /* the runs advice: with the advised runs, a change of the threshold's size is found and
  * no change is judged ok this often (aimed above the 9 in 10 the tests check, because the
  * spread it starts from is itself an estimate) */

@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include "atomic.h"
 #include "export.h"
+#include "export_csv.h"
+#include "export_json.h"
+#include "export_prom.h"
 
 static const char *const fmt_names[] = {
 	[RXS_FMT_JSON] = "json",

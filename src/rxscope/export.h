@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * export.h - writing a struct rxs_recording as JSON ("rxscope/1"), CSV or Prometheus text,
- * always atomically, and reading JSON recordings back with strict validation.
- * The formats are documented in docs/format.md.
+ * always atomically (export.c). The formats are export_json.h, export_csv.h and
+ * export_prom.h; they are documented in docs/format.md.
  */
 #ifndef RXS_EXPORT_H
 #define RXS_EXPORT_H
@@ -18,10 +18,6 @@ enum rxs_format { RXS_FMT_JSON, RXS_FMT_CSV, RXS_FMT_PROM };
 int rxs_format_parse(const char *s, enum rxs_format *out);
 const char *rxs_format_name(enum rxs_format fmt);
 
-/* rxs_recording_init() and _free() live in recording.c. */
-void rxs_recording_init(struct rxs_recording *r, int ncpus);
-void rxs_recording_free(struct rxs_recording *r);
-
 /*
  * Write @r to @path in @fmt: into a temporary file in the same directory, fsync, then
  * rename over @path, so a reader never sees half a file. @path "-" writes to stdout.
@@ -29,58 +25,5 @@ void rxs_recording_free(struct rxs_recording *r);
  */
 int rxs_export_write(const struct rxs_recording *r, const char *path, enum rxs_format fmt,
 		     char *err, size_t errlen);
-
-/* The format writers behind rxs_export_write(); they return 0 or a negative errno. */
-int rxs_json_write(FILE *f, const struct rxs_recording *r);
-int rxs_csv_write(FILE *f, const struct rxs_recording *r);
-int rxs_prom_write(FILE *f, const struct rxs_recording *r);
-
-/* One BPF program's cost, from the kernel's bpf_prog_info (trace.c). */
-struct rxs_prog_stat {
-	char name[64];
-	unsigned long long run_cnt;	/* 0 unless kernel.bpf_stats_enabled (or --stats) */
-	unsigned long long run_time_ns;
-	unsigned long long missed;	/* recursion misses + kprobe link misses */
-};
-
-/* What `rxscope serve` adds to a recording in each scrape (docs/prometheus.md). */
-struct rxs_prom_scrape {
-	const struct rxs_prog_stat *progs;
-	int nprogs;
-	bool bpf_stats;			/* run counts and times are being measured */
-	double collect_s;		/* time this scrape spent reading the maps */
-	unsigned long long scrapes;	/* GET /metrics answered before this one */
-	unsigned long long http_status[6];	/* responses by class, [2] 2xx .. [5] 5xx */
-	unsigned long long conns_accepted, conns_evicted, conns_timed_out;
-	int conns_open;
-};
-
-/*
- * The latency histograms' fixed `le` bounds in `rxscope serve` output: 2^e - 1 ns for
- * e = RXS_PROM_LAT_EXP_MIN .. RXS_PROM_LAT_EXP_MAX (63 ns .. 34.4 s), each the upper
- * end of an in-kernel bucket, so every exported bucket is exact.
- */
-#define RXS_PROM_LAT_EXP_MIN	6
-#define RXS_PROM_LAT_EXP_MAX	35
-/* packets per poll: 2^e - 1 for e = 0 .. RXS_PROM_PKT_EXP_MAX (0, 1, 3, ... 255) */
-#define RXS_PROM_PKT_EXP_MAX	8
-
-/*
- * The exposition of `rxscope serve`: @r holds totals since serve started (so counters
- * are real Prometheus counters), @x the tracer's and the server's own figures.
- * Returns 0 or a negative errno.
- */
-int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
-			  const struct rxs_prom_scrape *x);
-
-/* How many events of @h are <= @bound (exact when @bound + 1 is a bucket boundary). */
-unsigned long long rxs_prom_cumulative(const struct rxs_hist *h, unsigned long long bound);
-
-/*
- * Read a JSON recording. @r must not be initialised (it is on return, also on error;
- * free it with rxs_recording_free()). Returns 0, or -EINVAL (bad content: @err reads
- * "FILE: FIELD: problem"), -ENOENT etc. (could not read the file).
- */
-int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t errlen);
 
 #endif /* RXS_EXPORT_H */

@@ -5,10 +5,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include "export.h"
+#include "export_csv.h"
 #include "hist.h"
 
-/* hooks are written by us ("tracepoint:net:netif_receive_skb"), but quote defensively */
+/*
+ * Hooks are written by us ("tp_btf:napi_gro_receive_entry>tp_btf:netif_receive_skb"), but
+ * quote defensively.
+ */
 static void csv_str(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -15,8 +15,10 @@
 #include <string.h>
 #include <time.h>
 #include "atomic.h"
+#include "exitcode.h"
 #include "export.h"
 #include "export_html.h"
+#include "export_json.h"
 #include "hist.h"
 #include "report.h"
 #include "version.h"
@@ -963,7 +965,7 @@ static const char *outcome(const struct rxs_compare_opts *o, const struct rxs_cm
 	*code = rxs_compare_exit_code(o, res);
 	if (res->regressed)
 		return "REGRESSION";
-	if (*code == 1)
+	if (*code == RXS_EXIT_REGRESSION)
 		return "CHANGED";
 	if (res->inconclusive)
 		return "INCONCLUSIVE";
@@ -1094,7 +1096,7 @@ int rxs_html_compare(FILE *f, const struct rxs_cmp_side *base, const struct rxs_
 	head = outcome(o, res, &code);
 	page_open(f, "rxscope compare");
 	fprintf(f, "<h1>rxscope compare: <span class=\"%s\" id=\"outcome\">%s</span></h1>\n",
-		code == 1 ? "bad" : res->inconclusive ? "undecided" : "", head);
+		code == RXS_EXIT_REGRESSION ? "bad" : res->inconclusive ? "undecided" : "", head);
 	fprintf(f, "<p>%d regressed, %d inconclusive, %d improved, %d ok, %d count stage(s) "
 		"changed, %d shown without a verdict; %d stage(s) in all.</p>\n",
 		res->regressed, res->inconclusive, res->improved, res->ok, res->changed,
@@ -1201,7 +1203,10 @@ static int fill_compare(FILE *f, void *ctx)
 	return rxs_html_compare(f, c->b, c->n, c->o, c->res);
 }
 
-/* to @out atomically, or to stdout when @out is NULL or "-"; 0 or 2 with a message */
+/*
+ * to @out atomically, or to stdout when @out is NULL or "-"; RXS_EXIT_OK, or
+ * RXS_EXIT_USAGE with a message
+ */
 static int emit(const char *out, rxs_fill_fn fill, void *ctx)
 {
 	char err[512];
@@ -1211,17 +1216,17 @@ static int emit(const char *out, rxs_fill_fn fill, void *ctx)
 		ret = fill(stdout, ctx);
 		if (fflush(stdout) || ret) {
 			fprintf(stderr, "rxscope: failed to write the page to stdout\n");
-			return 2;
+			return RXS_EXIT_USAGE;
 		}
-		return 0;
+		return RXS_EXIT_OK;
 	}
 	ret = rxs_write_atomic(out, fill, ctx, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "rxscope: %s\n", err);
-		return 2;
+		return RXS_EXIT_USAGE;
 	}
 	fprintf(stderr, "wrote %s\n", out);
-	return 0;
+	return RXS_EXIT_OK;
 }
 
 int rxs_html_report_cmd(const char *path, const char *out)
@@ -1234,7 +1239,7 @@ int rxs_html_report_cmd(const char *path, const char *out)
 	if (rxs_json_read(path, &r, err, sizeof(err))) {
 		fprintf(stderr, "rxscope: %s\n", err);
 		rxs_recording_free(&r);
-		return 2;
+		return RXS_EXIT_USAGE;
 	}
 	code = emit(out, fill_report, &(struct report_ctx){ &r, base ? base + 1 : path });
 	rxs_recording_free(&r);
@@ -1247,7 +1252,7 @@ int rxs_html_compare_cmd(const char *baseline, const char *candidate,
 	struct rxs_cmp_side b, n;
 	struct rxs_cmp_result res;
 	char err[512];
-	int code = 2;
+	int code = RXS_EXIT_USAGE;
 
 	memset(&b, 0, sizeof(b));
 	memset(&n, 0, sizeof(n));
@@ -1258,7 +1263,7 @@ int rxs_html_compare_cmd(const char *baseline, const char *candidate,
 		goto out;
 	}
 	code = emit(out, fill_compare, &(struct compare_ctx){ &b, &n, o, &res });
-	if (!code)
+	if (code == RXS_EXIT_OK)
 		outcome(o, &res, &code);
 out:
 	rxs_cmp_side_free(&b);

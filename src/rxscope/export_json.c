@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
-#include "export.h"
+#include "export_json.h"
 #include "hist.h"
 #include "softnet.h"
 

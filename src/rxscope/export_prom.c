@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "export.h"
+#include "export_prom.h"
 #include "hist.h"
 #include "softnet.h"
 

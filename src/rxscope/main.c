@@ -6,18 +6,19 @@
 #include "cli.h"
 #include "compare.h"
 #include "export_html.h"
+#include "probe.h"
 #include "report.h"
+#include "serve.h"
 #include "softnet.h"
 #include "trace.h"
 
 int main(int argc, char **argv)
 {
 	struct rxs_cli cli;
-	int ret;
+	int exit_code;
 
-	ret = rxs_cli_parse(argc, argv, &cli);
-	if (ret >= 0)
-		return ret;
+	if (rxs_cli_parse(argc, argv, &cli, &exit_code) == RXS_CLI_EXIT)
+		return exit_code;
 	rxs_libbpf_setup(cli.verbose);
 
 	switch (cli.verb) {

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include "attach.h"
 #include "hist.h"
+#include "probe.h"
 #include "trace.h"
 
 static const char *yes_no(bool b)
@@ -42,7 +43,7 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 	struct rxs_features f;
 	struct utsname uts;
 	char driver[32], err[512];
-	int p, ret, exit_code = 0;
+	int p, ret, exit_code = RXS_EXIT_OK;
 	size_t k;
 
 	if (rxs_check_access(err, sizeof(err))) {

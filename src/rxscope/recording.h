@@ -17,7 +17,7 @@
 struct rxs_stage {
 	char name[40];		/* "hardirq", "irq_to_rx", ... (see rxs_stage_name()) */
 	char unit[8];		/* "ns" or "packets" */
-	char hook[96];		/* "fentry:rxscope_igb_poll", "tracepoint:net:netif_receive_skb"... */
+	char hook[96];		/* "fentry:rxscope_igb_poll>fexit:rxscope_igb_poll"... */
 	bool available;		/* false: the kernel offered no hook; hist is empty */
 	struct rxs_hist hist;	/* merged over CPUs */
 };
@@ -66,6 +66,14 @@ struct rxs_recording {
 	int nseries;			/* 0: no time series */
 	struct rxs_interval *series;	/* nseries entries, owned */
 };
+
+/*
+ * An empty recording of @ncpus CPUs (clamped to 0..RXS_MAX_CPUS; 0 CPUs when the table
+ * cannot be allocated): the stages' names and units, sample_pct 100, nothing else.
+ */
+void rxs_recording_init(struct rxs_recording *r, int ncpus);
+/* Free what @r owns (the CPU table and the series); @r can be initialised again. */
+void rxs_recording_free(struct rxs_recording *r);
 
 /*
  * The totals of @r in the shape of an interval (counters summed over CPUs), with t_s =

@@ -5,7 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "export.h"
+#include "exitcode.h"
+#include "export_json.h"
 #include "hist.h"
 #include "report.h"
 #include "softnet.h"
@@ -252,9 +253,9 @@ int rxs_report_cmd(const char *path, unsigned int flags)
 	if (rxs_json_read(path, &r, err, sizeof(err))) {
 		fprintf(stderr, "rxscope: %s\n", err);
 		rxs_recording_free(&r);
-		return 2;
+		return RXS_EXIT_USAGE;
 	}
 	rxs_report_print(stdout, &r, flags);
 	rxs_recording_free(&r);
-	return 0;
+	return RXS_EXIT_OK;
 }

@@ -18,6 +18,7 @@
 #include "atomic.h"
 #include "clock.h"
 #include "export.h"
+#include "export_prom.h"
 #include "http.h"
 #include "serve.h"
 #include "softnet.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * serve.h - the options of `rxscope serve`, the Prometheus exporter (serve.c), and their
- * defaults. The verb itself is rxs_serve_cmd() in trace.h.
+ * serve.h - `rxscope serve`, the Prometheus exporter (serve.c): its options, their
+ * defaults, and the verb.
  */
 #ifndef RXS_SERVE_H
 #define RXS_SERVE_H
@@ -16,5 +16,10 @@ struct rxs_serve_opts {
 	int max_conns;		/* --max-conns; 0: RXS_SERVE_MAX_CONNS */
 	double idle_s;		/* --idle-timeout; 0: RXS_SERVE_IDLE_S */
 };
+
+struct rxs_cli;
+
+/* Serve /metrics until SIGINT or SIGTERM; returns the exit code (cli.h). */
+int rxs_serve_cmd(const struct rxs_cli *cli);
 
 #endif /* RXS_SERVE_H */

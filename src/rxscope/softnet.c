@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "clock.h"
-#include "cli.h"
+#include "exitcode.h"
 #include "softnet.h"
 
 static const char *const col_names[] = {
@@ -322,5 +322,5 @@ int rxs_softnet_cmd(double interval_s, double duration_s)
 			break;
 	}
 	rxs_softnet_free(&prev);
-	return 0;
+	return RXS_EXIT_OK;
 }

@@ -33,7 +33,6 @@
 
 #define SOFTNET_PATH	rxs_softnet_path()
 
-bool rxs_verbose;
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t cut_requested;
 
@@ -211,16 +210,16 @@ static void clear_tracks(struct session *s)
  * window opens when all of them are attached, and closes in two steps: the BPF side
  * stops following new packets, and SAMPLE_GRACE_S later, when the packets started in the
  * window have reached their ends, the hooks go. Packets still unfinished then are dropped
- * from the table. The per-IRQ hooks stay attached throughout. Returns 0 or a negative
- * errno.
+ * from the table. The per-IRQ hooks stay attached throughout. When the hooks cannot be
+ * attached again, it says so, and the per-packet stages stop there; the per-IRQ ones go on.
  */
-static int sample_step(struct session *s)
+static void sample_step(struct session *s)
 {
 	double now = rxs_now_sec(), on_s = SAMPLE_PERIOD_S * s->cli->sample_pct / 100.0;
 	int ret = 0;
 
 	if (s->cli->sample_pct >= 100 || now < s->pkt_next)
-		return 0;
+		return;
 	switch (s->pkt) {
 	case PKT_ON:
 		rxs_tracer_follow(&s->tracer, false);
@@ -254,7 +253,32 @@ static int sample_step(struct session *s)
 		s->pkt_next = s->follow_since + on_s;
 		break;
 	}
-	return ret;
+	if (ret) {
+		/* keep what was recorded: the per-IRQ stages go on */
+		fprintf(stderr, "warning: failed to attach the per-packet hooks again: "
+			"%s; per-packet stages stop here\n", strerror(-ret));
+		s->pkt_next = 1e300;
+	}
+}
+
+/*
+ * The state at the start: every hook attached and following. With --sample, the hooks
+ * were attached only to check that the kernel takes them: they stop following now, and
+ * the first window, like every other, falls at a random place in its period.
+ */
+static void sample_init(struct session *s)
+{
+	s->pkt = PKT_ON;
+	s->follow_since = s->t0;
+	s->pkt_next = 1e300;
+	if (s->cli->sample_pct >= 100)
+		return;
+	rxs_tracer_follow(&s->tracer, false);
+	s->pkt = PKT_CLOSING;
+	s->follow_since = 0;
+	s->pkt_next = s->t0;
+	s->period = s->t0 - SAMPLE_PERIOD_S;
+	srand48(getpid() ^ (long)(s->t0 * 1e6));
 }
 
 /**
@@ -703,144 +727,225 @@ static int session_init(struct session *s, const struct rxs_cli *cli)
 	return RXS_EXIT_OK;
 }
 
-int rxs_trace_cmd(const struct rxs_cli *cli)
+/* Detach, and free what the session holds (not @s itself). */
+static void session_release(struct session *s)
 {
-	bool record = cli->verb == RXS_VERB_RECORD;
-	FILE *out = record ? stderr : stdout;
-	struct session s = { .cli = cli };
-	struct sigaction sa;
-	int ret, exit_code = RXS_EXIT_OK, stats_fd = -1;
+	if (s->have_sn0)
+		rxs_softnet_free(&s->sn0);
+	rxs_series_free(&s->series);
+	rxs_recording_free(&s->prev);
+	rxs_tracer_stop(&s->tracer);
+}
+
+/* --- the verbs trace and record ------------------------------------------------------- */
+
+/* A run of trace or record: the session, and what the run adds to it. */
+struct trace_run {
+	struct session s;
+	FILE *out;		/* the tables: stdout for trace, stderr for record */
+	bool record;
+	bool had_module;	/* the traced driver was a loaded module at the start */
+	bool lost;		/* the device or the driver module went away */
+	int stats_fd;		/* --stats: keeps BPF run-time statistics on, or -1 */
+};
+
+/*
+ * Check access, resolve the driver and attach (session_init()), and note whether the
+ * driver is a loaded module, so that its unloading can be told. Returns 0 or an exit
+ * code (then nothing is attached).
+ */
+static int trace_setup(struct trace_run *run, const struct rxs_cli *cli)
+{
 	const struct rxs_driver_profile *prof;
-	bool had_module, lost = false;
 	char modpath[96];
 	struct stat mst;
-	double end, next;
+	int ret;
 
-	ret = session_init(&s, cli);
+	run->record = cli->verb == RXS_VERB_RECORD;
+	run->out = run->record ? stderr : stdout;
+	run->stats_fd = -1;
+	ret = session_init(&run->s, cli);
 	if (ret)
 		return ret;
-	prof = rxs_driver_profile(s.driver);
+	prof = rxs_driver_profile(run->s.driver);
 	snprintf(modpath, sizeof(modpath), "/sys/module/%s", prof ? prof->module : "");
-	had_module = prof && prof->module[0] && !stat(modpath, &mst);
+	run->had_module = prof && prof->module[0] && !stat(modpath, &mst);
+	return RXS_EXIT_OK;
+}
+
+/* SIGINT and SIGTERM end the run; with @split (record --split) SIGUSR1 cuts a piece. */
+static void trace_signals(bool split)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (record && cli->split)
+	if (split)
 		sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* The header line (kernel, driver, filters, CPUs), then the hooks of the first reading @r. */
+static void print_header(FILE *f, const struct session *s, const struct rxs_recording *r)
+{
+	const struct rxs_cli *cli = s->cli;
+	char port[16], cpu[16];
+
+	snprintf(port, sizeof(port), "%d", cli->port);
+	snprintf(cpu, sizeof(cpu), "%d", cli->cpu);
+	fprintf(f, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s, %d CPUs\n",
+		cli->verb == RXS_VERB_RECORD ? "record" : "trace", s->kernel, s->driver,
+		cli->dev[0] ? cli->dev : "any", cli->port ? port : "any",
+		cli->cpu >= 0 ? cpu : "any", s->ncpus);
+	print_hooks(f, r);
+}
+
+/*
+ * The start of the run, once attached: --stats switched on, the recording started, the
+ * first reading (the header, and where the first interval starts from), the ready file,
+ * then --sample's first window planned. Returns 0 or an exit code.
+ */
+static int trace_start(struct trace_run *run)
+{
+	struct session *s = &run->s;
+	const struct rxs_cli *cli = s->cli;
+	int ret;
 
 	if (cli->stats) {
-		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-		if (stats_fd < 0)
+		run->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (run->stats_fd < 0)
 			fprintf(stderr, "warning: failed to enable BPF run-time stats: %s\n",
 				strerror(errno));
 	}
-	start_recording(&s);
-	s.t_start = s.t0;
-
-	/* the first reading: the hooks, and where the first interval starts from */
-	if (collect(&s, &s.prev) == 0) {
-		char port[16], cpu[16];
-
-		snprintf(port, sizeof(port), "%d", cli->port);
-		snprintf(cpu, sizeof(cpu), "%d", cli->cpu);
-		fprintf(out, "rxscope %s: kernel %s, driver %s, dev %s, port %s, cpu %s, "
-			"%d CPUs\n", record ? "record" : "trace", s.kernel, s.driver,
-			cli->dev[0] ? cli->dev : "any", cli->port ? port : "any",
-			cli->cpu >= 0 ? cpu : "any", s.ncpus);
-		print_hooks(out, &s.prev);
-	}
+	start_recording(s);
+	s->t_start = s->t0;
+	if (collect(s, &s->prev) == 0)
+		print_header(run->out, s, &s->prev);
 	if (cli->ready_file) {
 		ret = rxs_write_atomic_text(cli->ready_file, "ready\n", NULL, 0);
 		if (ret) {
 			fprintf(stderr, "rxscope: failed to write ready file %s: %s\n",
 				cli->ready_file, strerror(-ret));
-			exit_code = RXS_EXIT_USAGE;
-			goto cleanup;
+			return RXS_EXIT_USAGE;
 		}
 	}
-	fflush(out);	/* the hook list before the line on stderr */
+	fflush(run->out);	/* the hook list before the line on stderr */
 	fprintf(stderr, "Tracing... %s\n", cli->duration_s > 0 ? "" : "Hit Ctrl-C to end.");
+	sample_init(s);
+	return RXS_EXIT_OK;
+}
 
-	end = cli->duration_s > 0 ? s.t0 + cli->duration_s : 1e300;
-	next = cli->interval_s > 0 ? s.t0 + cli->interval_s : end;
-	/*
-	 * --sample: the hooks were attached to check that the kernel takes them; the first
-	 * window, like every other, falls at a random place in its period.
-	 */
-	s.pkt = PKT_ON;
-	s.follow_since = s.t0;
-	s.pkt_next = 1e300;
-	if (cli->sample_pct < 100) {
-		rxs_tracer_follow(&s.tracer, false);
-		s.pkt = PKT_CLOSING;
-		s.follow_since = 0;
-		s.pkt_next = s.t0;
-		s.period = s.t0 - SAMPLE_PERIOD_S;
-		srand48(getpid() ^ (long)(s.t0 * 1e6));
-	}
+/* When the loop wakes next: the next interval or the end, a --sample step, or in 1 s. */
+static double next_wake(const struct session *s, double next, double end)
+{
+	double wake = next < end ? next : end;
+
+	if (wake > rxs_now_sec() + 1)
+		wake = rxs_now_sec() + 1;
+	if (s->cli->sample_pct < 100 && wake > s->pkt_next)
+		wake = s->pkt_next;
+	return wake;
+}
+
+/*
+ * The run loop, until SIGINT/SIGTERM, the end of -d, or the loss of the device or driver
+ * (run->lost): --sample's windows, the sweep of the tracking table, a piece written at
+ * each SIGUSR1, a table every -i. Returns 0, or the exit code of a piece that could not
+ * be written (the run then ends without its totals).
+ */
+static int trace_loop(struct trace_run *run)
+{
+	struct session *s = &run->s;
+	const struct rxs_cli *cli = s->cli;
+	double end = cli->duration_s > 0 ? s->t0 + cli->duration_s : 1e300;
+	double next = cli->interval_s > 0 ? s->t0 + cli->interval_s : end;
+	int ret;
+
 	while (!stop_requested && rxs_now_sec() < end) {
-		double wake = next < end ? next : end;
-
-		if (wake > rxs_now_sec() + 1)
-			wake = rxs_now_sec() + 1;
-		if (cli->sample_pct < 100 && wake > s.pkt_next)
-			wake = s.pkt_next;
-		sleep_until(wake);
-		ret = sample_step(&s);
-		if (ret) {
-			/* keep what was recorded: the per-IRQ stages go on */
-			fprintf(stderr, "warning: failed to attach the per-packet hooks again: "
-				"%s; per-packet stages stop here\n", strerror(-ret));
-			s.pkt_next = 1e300;
-		}
-		sweep_stale(&s);
-		if (target_lost(cli, s.driver, had_module)) {
-			lost = true;
+		sleep_until(next_wake(s, next, end));
+		sample_step(s);
+		sweep_stale(s);
+		if (target_lost(cli, s->driver, run->had_module)) {
+			run->lost = true;
 			break;
 		}
 		if (cut_requested && !stop_requested) {
 			cut_requested = 0;
-			exit_code = write_recording(&s, true);
-			if (exit_code != RXS_EXIT_OK)
-				goto cleanup;
+			ret = write_recording(s, true);
+			if (ret != RXS_EXIT_OK)
+				return ret;
 			continue;
 		}
 		if (stop_requested || rxs_now_sec() >= end)
 			break;
 		if (rxs_now_sec() >= next) {
-			interval_tick(&s, out);
+			interval_tick(s, run->out);
 			next += cli->interval_s;
 			/* late (a stopped or starved process): no burst of empty intervals */
 			if (next <= rxs_now_sec())
 				next = rxs_now_sec() + cli->interval_s;
 		}
 	}
+	return RXS_EXIT_OK;
+}
 
-	if (record) {
-		exit_code = write_recording(&s, false);
-	} else {
-		print_totals(&s, out);
-	}
-	if (cli->stats && stats_fd >= 0)
-		print_stats(out, &s.tracer, rxs_now_sec() - s.t_start);
+/* --sample: the windows opened, and what attaching and detaching their hooks cost. */
+static void print_sample_cost(FILE *f, const struct session *s)
+{
+	fprintf(f, "--sample %d: %u windows; %.1f ms to attach the per-packet hooks and %.1f ms "
+		"to hand them to the detaching thread, per window\n", s->cli->sample_pct,
+		s->windows, s->windows ? s->attach_s * 1e3 / s->windows : 0,
+		s->detaches ? s->detach_s * 1e3 / s->detaches : 0);
+}
+
+/*
+ * The end of the run: record writes the recording, trace prints the totals; then --stats
+ * and --sample's figures. Returns the exit code (RXS_EXIT_RUNTIME when the traced device
+ * or driver went away).
+ */
+static int trace_finish(struct trace_run *run)
+{
+	struct session *s = &run->s;
+	const struct rxs_cli *cli = s->cli;
+	int exit_code = RXS_EXIT_OK;
+
+	if (run->record)
+		exit_code = write_recording(s, false);
+	else
+		print_totals(s, run->out);
+	if (cli->stats && run->stats_fd >= 0)
+		print_stats(run->out, &s->tracer, rxs_now_sec() - s->t_start);
 	if (cli->sample_pct < 100)
-		fprintf(out, "--sample %d: %u windows; %.1f ms to attach the per-packet hooks "
-			"and %.1f ms to hand them to the detaching thread, per window\n",
-			cli->sample_pct, s.windows, s.windows ? s.attach_s * 1e3 / s.windows : 0,
-			s.detaches ? s.detach_s * 1e3 / s.detaches : 0);
-	if (lost && exit_code == RXS_EXIT_OK)
+		print_sample_cost(run->out, s);
+	if (run->lost && exit_code == RXS_EXIT_OK)
 		exit_code = RXS_EXIT_RUNTIME;
+	return exit_code;
+}
 
-cleanup:
-	if (stats_fd >= 0)
-		close(stats_fd);
-	if (s.have_sn0)
-		rxs_softnet_free(&s.sn0);
-	rxs_series_free(&s.series);
-	rxs_recording_free(&s.prev);
-	rxs_tracer_stop(&s.tracer);
+/* Switch --stats off again, detach, free. */
+static void trace_teardown(struct trace_run *run)
+{
+	if (run->stats_fd >= 0)
+		close(run->stats_fd);
+	session_release(&run->s);
+}
+
+int rxs_trace_cmd(const struct rxs_cli *cli)
+{
+	struct trace_run run = { 0 };
+	int exit_code;
+
+	exit_code = trace_setup(&run, cli);
+	if (exit_code != RXS_EXIT_OK)
+		return exit_code;
+	trace_signals(run.record && cli->split);
+	exit_code = trace_start(&run);
+	if (exit_code == RXS_EXIT_OK)
+		exit_code = trace_loop(&run);
+	if (exit_code == RXS_EXIT_OK)
+		exit_code = trace_finish(&run);
+	trace_teardown(&run);
 	return exit_code;
 }
 
@@ -906,8 +1011,6 @@ const struct rxs_plan *rxs_session_plan(const struct session *s)
 
 void rxs_session_close(struct session *s)
 {
-	if (s->have_sn0)
-		rxs_softnet_free(&s->sn0);
-	rxs_tracer_stop(&s->tracer);
+	session_release(s);
 	free(s);
 }

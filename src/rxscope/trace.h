@@ -1,19 +1,17 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * trace.h - the verbs that run the tracer: `trace` and `record` (trace.c), `serve`
- * (serve.c) and `probe` (probe.c), each returning the process exit code (cli.h); and the
- * tracing session of trace.c as `serve` uses it: attach once, read the per-CPU maps into
- * a recording as often as wanted, sweep the tracking table, detach.
+ * trace.h - the verbs `trace` and `record` (trace.c), returning the process exit code
+ * (cli.h); and the tracing session of trace.c as `serve` uses it: attach once, read the
+ * per-CPU maps into a recording as often as wanted, sweep the tracking table, detach.
  */
 #ifndef RXS_TRACE_H
 #define RXS_TRACE_H
 
 #include "attach.h"
 #include "cli.h"
+#include "export_prom.h"
 
 int rxs_trace_cmd(const struct rxs_cli *cli);
-int rxs_serve_cmd(const struct rxs_cli *cli);
-int rxs_probe_cmd(const struct rxs_cli *cli);
 
 /* libbpf output: warnings and errors always, debug only with -v. */
 void rxs_libbpf_setup(bool verbose);

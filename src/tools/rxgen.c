@@ -29,8 +29,12 @@
 #include "help.h"
 
 #define BATCH_MAX	256
-#define EXIT_USAGE	2
-#define EXIT_PRIV	3
+
+/* Exit statuses (docs/rxgen.md, "Exit status"). */
+#define RXGEN_EXIT_OK		0	/* everything was sent */
+#define RXGEN_EXIT_FAIL		1	/* a send, the transport or the summary file failed */
+#define RXGEN_EXIT_USAGE	2	/* bad input */
+#define RXGEN_EXIT_PRIV		3	/* no privilege for AF_PACKET */
 
 struct opts {
 	struct rxg_frame_cfg fc;
@@ -145,7 +149,7 @@ static const struct argp_option options[] = {
 static void bad_value(struct argp_state *state, const char *opt, const char *val,
 		      const char *want)
 {
-	argp_failure(state, EXIT_USAGE, 0, "invalid %s '%s': %s", opt, val, want);
+	argp_failure(state, RXGEN_EXIT_USAGE, 0, "invalid %s '%s': %s", opt, val, want);
 }
 
 static uint64_t parse_count_arg(struct argp_state *state, const char *opt, const char *arg,
@@ -225,7 +229,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'm':
 		if (rxg_kind_parse_list(arg, &o->mal_mask, &bad, &bad_len))
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "invalid --malformed '%s': unknown kind '%.*s' (kinds: runt "
 				     "oversize bad-ip-csum bad-ip-len trunc-udp bad-udp-csum frag "
 				     "vlan non-ip, or all)", arg, (int)bad_len, bad);
@@ -259,32 +263,32 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->summary = arg;
 		break;
 	case ARGP_KEY_ARG:
-		argp_failure(state, EXIT_USAGE, 0, "unexpected argument '%s'", arg);
+		argp_failure(state, RXGEN_EXIT_USAGE, 0, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
 		if (!!o->qemu == !!o->iface)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "give exactly one of --qemu HOST:PORT and --iface IF");
 		if ((o->good_set || o->ratio_set) && !o->mal_mask)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "--good and --good-ratio need --malformed");
 		if (o->good_set && o->ratio_set)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "give only one of --good and --good-ratio");
 		if (o->good_set && !o->count_set)
-			argp_failure(state, EXIT_USAGE, 0, "--good N needs --count");
+			argp_failure(state, RXGEN_EXIT_USAGE, 0, "--good N needs --count");
 		if (o->good_set && o->good > o->count)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "invalid --good '%llu': more than --count '%llu'",
 				     (unsigned long long)o->good,
 				     (unsigned long long)o->count);
 		if ((uint32_t)fc->src_port + fc->flows - 1 >= RXG_MAL_PORT_BASE)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "invalid --src-port '%u': with %u flows it reaches the "
 				     "malformed ports (%u and up)", fc->src_port, fc->flows,
 				     RXG_MAL_PORT_BASE);
 		if ((uint64_t)fc->src_ip + fc->flows - 1 > 0xffffffffu)
-			argp_failure(state, EXIT_USAGE, 0,
+			argp_failure(state, RXGEN_EXIT_USAGE, 0,
 				     "invalid --src-ip: %u flows run past 255.255.255.255",
 				     fc->flows);
 		break;
@@ -326,12 +330,12 @@ static int open_qemu(const struct opts *o, struct sender *s)
 	if (rxg_parse_hostport(o->qemu, &ip, &port)) {
 		fprintf(stderr, "rxgen: invalid --qemu '%s': want HOST:PORT, e.g. "
 			"127.0.0.1:10001\n", o->qemu);
-		return EXIT_USAGE;
+		return RXGEN_EXIT_USAGE;
 	}
 	s->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
 		fprintf(stderr, "rxgen: failed to open UDP socket: %s\n", strerror(errno));
-		return 1;
+		return RXGEN_EXIT_FAIL;
 	}
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (o->qemu_local) {
@@ -342,14 +346,14 @@ static int open_qemu(const struct opts *o, struct sender *s)
 		if (rxg_parse_hostport(o->qemu_local, &lip, &lport)) {
 			fprintf(stderr, "rxgen: invalid --qemu-local '%s': want "
 				"HOST:PORT\n", o->qemu_local);
-			return EXIT_USAGE;
+			return RXGEN_EXIT_USAGE;
 		}
 		lin.sin_addr.s_addr = htonl(lip);
 		lin.sin_port = htons(lport);
 		if (bind(s->fd, (struct sockaddr *)&lin, sizeof(lin))) {
 			fprintf(stderr, "rxgen: failed to bind UDP socket to %s: %s\n",
 				o->qemu_local, strerror(errno));
-			return 1;
+			return RXGEN_EXIT_FAIL;
 		}
 	}
 	sin.sin_addr.s_addr = htonl(ip);
@@ -357,10 +361,10 @@ static int open_qemu(const struct opts *o, struct sender *s)
 	if (connect(s->fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		fprintf(stderr, "rxgen: failed to connect UDP socket to %s: %s\n",
 			o->qemu, strerror(errno));
-		return 1;
+		return RXGEN_EXIT_FAIL;
 	}
 	snprintf(s->target, sizeof(s->target), "qemu:%s", o->qemu);
-	return 0;
+	return RXGEN_EXIT_OK;
 }
 
 /* An AF_PACKET socket bound to --iface. Returns 0 or an exit status. */
@@ -370,7 +374,7 @@ static int open_packet(const struct opts *o, struct sender *s)
 
 	if (strlen(o->iface) >= IFNAMSIZ || !(s->ifindex = (int)if_nametoindex(o->iface))) {
 		fprintf(stderr, "rxgen: invalid --iface '%s': no such interface\n", o->iface);
-		return EXIT_USAGE;
+		return RXGEN_EXIT_USAGE;
 	}
 	/* Protocol 0: the socket sends but never receives. */
 	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -380,17 +384,17 @@ static int open_packet(const struct opts *o, struct sender *s)
 		fprintf(stderr, "rxgen: failed to open AF_PACKET socket on %s: %s%s\n",
 			o->iface, strerror(err),
 			err == EPERM || err == EACCES ? " (needs root or CAP_NET_RAW)" : "");
-		return err == EPERM || err == EACCES ? EXIT_PRIV : 1;
+		return err == EPERM || err == EACCES ? RXGEN_EXIT_PRIV : RXGEN_EXIT_FAIL;
 	}
 	sll.sll_ifindex = s->ifindex;
 	if (bind(s->fd, (struct sockaddr *)&sll, sizeof(sll))) {
 		fprintf(stderr, "rxgen: failed to bind AF_PACKET socket to %s: %s\n", o->iface,
 			strerror(errno));
-		return 1;
+		return RXGEN_EXIT_FAIL;
 	}
 	s->packet = true;
 	snprintf(s->target, sizeof(s->target), "iface:%s", o->iface);
-	return 0;
+	return RXGEN_EXIT_OK;
 }
 
 /* Open the transport. Returns 0, or an exit status (2 bad input, 3 privilege, 1 other). */
@@ -402,7 +406,7 @@ static int open_sender(const struct opts *o, struct sender *s)
 /*
  * --iface without --dst-mac: the default MAC is the QEMU guest NIC's, which reaches nobody
  * on a real network. Take --dst-ip's complete entry of @o->iface from the neighbour table
- * (/proc/net/arp of this network namespace), or refuse. Returns 0 or EXIT_USAGE.
+ * (/proc/net/arp of this network namespace), or refuse. Returns 0 or RXGEN_EXIT_USAGE.
  */
 static int resolve_dst_mac(struct opts *o)
 {
@@ -412,7 +416,7 @@ static int resolve_dst_mac(struct opts *o)
 	int found = 0;
 
 	if (!o->iface || o->dst_mac_set)
-		return 0;
+		return RXGEN_EXIT_OK;
 	rxg_format_ipv4(o->fc.dst_ip, want);
 	f = fopen("/proc/net/arp", "r");
 	if (f) {
@@ -430,13 +434,13 @@ static int resolve_dst_mac(struct opts *o)
 	}
 	if (found) {
 		o->dst_mac_neigh = true;
-		return 0;
+		return RXGEN_EXIT_OK;
 	}
 	fprintf(stderr, "rxgen: --iface %s needs the destination MAC: give --dst-mac, or "
 		"--dst-ip of a host in the neighbour table (%s is not in the neighbour table of "
 		"%s; ping it once, or see 'ip neigh'). The default %s is the QEMU guest NIC's, "
 		"for --qemu only.\n", o->iface, want, o->iface, "52:54:00:12:34:56");
-	return EXIT_USAGE;
+	return RXGEN_EXIT_USAGE;
 }
 
 /* The schedule: is unit @i good? Spreads the good units evenly (Bresenham). */
@@ -708,8 +712,8 @@ static uint64_t units_due(const struct opts *o, double t0, double t_end, double 
 }
 
 /*
- * Send until --count, --duration or a signal. Returns 0, or 1 after a fatal error (the
- * message is printed). *elapsed is the time from the first send to the end.
+ * Send until --count, --duration or a signal. Returns RXGEN_EXIT_OK, or RXGEN_EXIT_FAIL
+ * after a fatal error (the message is printed). *elapsed is the time from the first send to the end.
  */
 static int run(const struct opts *o, struct sender *s, struct batch *b,
 	       struct kind_stats *ks, double *elapsed)
@@ -717,7 +721,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 	struct schedule sc = { 0 };
 	double t0 = rxs_now_sec(), t_end = o->duration > 0 ? t0 + o->duration : INFINITY;
 	uint64_t next = 0;
-	int ret = 0;
+	int ret = RXGEN_EXIT_OK;
 
 	for (int k = 1; k < RXG_KIND_MAX; k++)
 		if (o->mal_mask & (1u << k))
@@ -748,7 +752,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 					   &unit)) {
 				fprintf(stderr, "rxgen: failed to build %s frame: %s\n",
 					rxg_kind_name(kind), strerror(EINVAL));
-				ret = 1;
+				ret = RXGEN_EXIT_FAIL;
 				goto out;
 			}
 			for (int f = 0; f < unit.nframes; f++)
@@ -780,7 +784,7 @@ static int run(const struct opts *o, struct sender *s, struct batch *b,
 				 s->target, strerror(-err), err == -ECONNREFUSED ?
 				 " (is QEMU listening on that address?)" : "");
 			fprintf(stderr, "rxgen: %s\n", fail_reason);
-			ret = 1;
+			ret = RXGEN_EXIT_FAIL;
 			goto out;
 		}
 		next += n;
@@ -821,10 +825,10 @@ int main(int argc, char **argv)
 	double elapsed;
 	int ret;
 
-	argp_err_exit_status = EXIT_USAGE;
+	argp_err_exit_status = RXGEN_EXIT_USAGE;
 	rxg_frame_cfg_default(&o.fc);
 	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, &o))
-		return EXIT_USAGE;
+		return RXGEN_EXIT_USAGE;
 
 	ret = open_sender(&o, &s);
 	if (!ret)
@@ -833,7 +837,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (batch_alloc(&b, o.batch)) {
 		fprintf(stderr, "rxgen: failed to allocate send buffers: %s\n", strerror(ENOMEM));
-		ret = 1;
+		ret = RXGEN_EXIT_FAIL;
 		goto cleanup;
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -852,7 +856,7 @@ int main(int argc, char **argv)
 					 s.target, strerror(EMSGSIZE));
 				fprintf(stderr, "rxgen: %s\n", fail_reason);
 			}
-			ret = 1;
+			ret = RXGEN_EXIT_FAIL;
 		}
 	}
 	if (!o.quiet) {
@@ -861,7 +865,7 @@ int main(int argc, char **argv)
 			print_failure(&o, ks);
 	}
 	if (o.summary && write_summary(&o, &s, ks, elapsed))
-		ret = 1;
+		ret = RXGEN_EXIT_FAIL;
 
 cleanup:
 	if (s.fd >= 0)

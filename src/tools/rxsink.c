@@ -28,7 +28,11 @@
 #include "frame.h"
 #include "help.h"
 
-#define EXIT_USAGE	2
+/* Exit statuses (docs/rxgen.md, "rxsink"). */
+#define RXSINK_EXIT_OK		0	/* a normal run (the counts are not judged) */
+#define RXSINK_EXIT_FAIL	1	/* the socket cannot be set up, or a file written */
+#define RXSINK_EXIT_USAGE	2	/* bad input */
+
 #define BATCH		32
 #define BUF_SIZE	16384		/* larger than any jumbo datagram rxgen sends */
 #define FLOW_SLOTS	8192		/* open-addressing table, power of two */
@@ -100,7 +104,7 @@ static const struct argp_option options[] = {
 static void bad_value(struct argp_state *state, const char *opt, const char *val,
 		      const char *want)
 {
-	argp_failure(state, EXIT_USAGE, 0, "invalid %s '%s': %s", opt, val, want);
+	argp_failure(state, RXSINK_EXIT_USAGE, 0, "invalid %s '%s': %s", opt, val, want);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -152,11 +156,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->quiet = true;
 		break;
 	case ARGP_KEY_ARG:
-		argp_failure(state, EXIT_USAGE, 0, "unexpected argument '%s'", arg);
+		argp_failure(state, RXSINK_EXIT_USAGE, 0, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
 		if (o->no_read && o->count)
-			argp_failure(state, EXIT_USAGE, 0, "--count cannot be used with "
+			argp_failure(state, RXSINK_EXIT_USAGE, 0, "--count cannot be used with "
 				     "--no-read (nothing is read to count)");
 		break;
 	default:
@@ -377,18 +381,18 @@ int main(int argc, char **argv)
 	static char results[8192];
 	const char *reason;
 	double start;
-	int fd, ret = 1;
+	int fd, ret = RXSINK_EXIT_FAIL;
 
-	argp_err_exit_status = EXIT_USAGE;
+	argp_err_exit_status = RXSINK_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, &o))
-		return EXIT_USAGE;
+		return RXSINK_EXIT_USAGE;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		fprintf(stderr, "rxsink: failed to open UDP socket: %s\n", strerror(errno));
-		return 1;
+		return RXSINK_EXIT_FAIL;
 	}
 	if (o.rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &o.rcvbuf,
 				   sizeof(o.rcvbuf)) &&
@@ -425,7 +429,7 @@ int main(int argc, char **argv)
 	}
 	if (o.out && write_atomic(o.out, results))
 		goto cleanup;
-	ret = 0;
+	ret = RXSINK_EXIT_OK;
 
 	if (o.hold > 0 && !stop_flag) {
 		double until = rxs_now_sec() + o.hold;

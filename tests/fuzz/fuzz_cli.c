@@ -5,8 +5,9 @@
  * --help (exit(2) or exit(0)); the harness turns that exit back into a return, through
  * an atexit handler that jumps out of exit(). The jump abandons argp's parser buffers
  * (under 1 KiB per exiting input): a long campaign runs this harness with -fork=1
- * -ignore_ooms=1 (tests/fuzz/run.sh does), so that each child starts afresh. Where parsing succeeded, the result must
- * be consistent: a verb, the positional files report and compare need, a port in range.
+ * -ignore_ooms=1 (tests/fuzz/run.sh does), so that each child starts afresh. Where the
+ * parser returns, an exit must carry 0 or 2, and a verb to run must be consistent: a
+ * verb, the positional files report and compare need, a port in range.
  */
 #include <setjmp.h>
 #include "fuzz.h"
@@ -31,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char buf[4096];
 	char *argv[MAX_ARGS + 2];
 	struct rxs_cli cli;
-	int argc = 1, ret;
+	int argc = 1, code = -1;
+	enum rxs_cli_result ret;
 	size_t i = 0;
 
 	if (size >= sizeof(buf))
@@ -60,10 +62,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	in_parse = 1;
-	ret = rxs_cli_parse(argc, argv, &cli);
+	ret = rxs_cli_parse(argc, argv, &cli, &code);
 	in_parse = 0;
-	if (ret >= 0)
+	FUZZ_CHECK(ret == RXS_CLI_RUN || ret == RXS_CLI_EXIT, "result %d", ret);
+	if (ret == RXS_CLI_EXIT) {
+		FUZZ_CHECK(code == RXS_EXIT_OK || code == RXS_EXIT_USAGE, "exit code %d", code);
 		return 0;
+	}
+	FUZZ_CHECK(code == RXS_EXIT_OK, "exit code %d with a verb to run", code);
 	FUZZ_CHECK(cli.verb <= RXS_VERB_SERVE, "verb %d", cli.verb);
 	FUZZ_CHECK(cli.port >= 0 && cli.port <= 65535, "port %d", cli.port);
 	FUZZ_CHECK(cli.nfiles >= 0 && cli.nfiles <= RXS_MAX_FILES, "nfiles %d", cli.nfiles);

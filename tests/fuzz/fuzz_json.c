@@ -7,7 +7,9 @@
  */
 #include <errno.h>
 #include "fuzz.h"
-#include "export.h"
+#include "export_csv.h"
+#include "export_json.h"
+#include "export_prom.h"
 #include "report.h"
 
 static struct fuzz_file in, out;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_cli.c - every error path of the rxscope command line: runs build/rxscope (next to
- * this test's directory) and checks the exit code and the message, plus --help texts.
+ * this test's directory) and checks the exit code and the message, plus --help texts; and
+ * the contract of rxs_cli_parse() itself, called in this process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "cli.h"
 
 static char rxscope[PATH_MAX];
 static char tmpdir[PATH_MAX];
@@ -322,6 +324,68 @@ static void test_bad_ready_file(void **state)
 	       "does not exist");
 }
 
+/*
+ * rxs_cli_parse() on the NULL-terminated arguments after "rxscope", in this process, with
+ * stdout and stderr silenced. Only inputs that argp does not end the process on.
+ */
+static enum rxs_cli_result parse(struct rxs_cli *cli, int *code, ...)
+{
+	char *argv[16] = { "rxscope" };
+	int argc = 1, out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY);
+	enum rxs_cli_result ret;
+	va_list ap;
+
+	assert_true(out >= 0 && err >= 0 && null >= 0);
+	va_start(ap, code);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	dup2(null, 1);
+	dup2(null, 2);
+	*code = -1;
+	ret = rxs_cli_parse(argc, argv, cli, code);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(out);
+	close(err);
+	close(null);
+	return ret;
+}
+
+/* A verb to run is RXS_CLI_RUN (0); leaving early is RXS_CLI_EXIT with the exit code. */
+static void test_parse_contract(void **state)
+{
+	struct rxs_cli cli;
+	int code;
+
+	(void)state;
+	assert_int_equal(RXS_CLI_RUN, 0);
+	assert_int_equal(parse(&cli, &code, "trace", "--port", "9000", "-d", "2", NULL),
+			 RXS_CLI_RUN);
+	assert_int_equal(code, RXS_EXIT_OK);
+	assert_int_equal(cli.verb, RXS_VERB_TRACE);
+	assert_int_equal(cli.port, 9000);
+	assert_true(cli.duration_s == 2);
+	assert_int_equal(parse(&cli, &code, "report", "run.json", NULL), RXS_CLI_RUN);
+	assert_int_equal(cli.verb, RXS_VERB_REPORT);
+	assert_int_equal(cli.nfiles, 1);
+	assert_string_equal(cli.files[0], "run.json");
+
+	assert_int_equal(parse(&cli, &code, NULL), RXS_CLI_EXIT);
+	assert_int_equal(code, RXS_EXIT_USAGE);
+	assert_int_equal(parse(&cli, &code, "tracee", NULL), RXS_CLI_EXIT);
+	assert_int_equal(code, RXS_EXIT_USAGE);
+	assert_int_equal(parse(&cli, &code, "--help", NULL), RXS_CLI_EXIT);
+	assert_int_equal(code, RXS_EXIT_OK);
+	assert_int_equal(parse(&cli, &code, "-V", NULL), RXS_CLI_EXIT);
+	assert_int_equal(code, RXS_EXIT_OK);
+}
+
 static int setup(void **state)
 {
 	char self[PATH_MAX - 16], *slash;
@@ -375,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_html_args),
 		cmocka_unit_test(test_no_privilege),
 		cmocka_unit_test(test_bad_ready_file),
+		cmocka_unit_test(test_parse_contract),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include "synth.h"
 #include "tmpdir.h"
+#include "export_json.h"
 
 #ifndef DATA_DIR
 #define DATA_DIR "tests/unit/data"

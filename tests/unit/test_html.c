@@ -391,7 +391,7 @@ static void test_compare_inconclusive(void **state)
 					   "tests/host/data/ci-inject-50us/run-2.json", &n, err,
 					   sizeof(err)), 0);
 	assert_int_equal(rxs_compare(&b, &n, &o, &res, err, sizeof(err)), 0);
-	assert_int_equal(rxs_compare_exit_code(&o, &res), RXS_CMP_EXIT_INCONCLUSIVE);
+	assert_int_equal(rxs_compare_exit_code(&o, &res), RXS_EXIT_INCONCLUSIVE);
 	m = open_memstream(&html, &len);
 	assert_int_equal(rxs_html_compare(m, &b, &n, &o, &res), 0);
 	fclose(m);

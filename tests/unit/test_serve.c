@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <cmocka.h>
+#include "export_prom.h"
 #include "http.h"
 #include "synth.h"
 #include "tmpdir.h"

@@ -19,6 +19,7 @@
 #include "report.h"
 #include "synth.h"
 #include "tmpdir.h"
+#include "export_json.h"
 
 #ifndef DATA_DIR
 #define DATA_DIR "tests/unit/data"
