@@ -147,7 +147,7 @@ static void test_compare(void **state)
 	struct rxs_compare_opts o;
 	struct rxs_cmp_side sb, sn;
 	struct rxs_cmp_result *res = calloc(1, sizeof(*res));
-	char err[256], name[320];
+	char err[256], name[320], file[32];
 
 	(void)state;
 	assert_non_null(res);
@@ -157,11 +157,11 @@ static void test_compare(void **state)
 		struct rxs_recording *x = make_recording(100 + k, 1.0);
 		struct rxs_recording *y = make_recording(200 + k, 3.0);
 
-		snprintf(name, sizeof(name), "base/r%d.json", k);
-		assert_int_equal(rxs_export_write(x, path_of(name), RXS_FMT_JSON, err,
+		snprintf(file, sizeof(file), "base/r%d.json", k);
+		assert_int_equal(rxs_export_write(x, path_of(file), RXS_FMT_JSON, err,
 						  sizeof(err)), 0);
-		snprintf(name, sizeof(name), "new/r%d.json", k);
-		assert_int_equal(rxs_export_write(y, path_of(name), RXS_FMT_JSON, err,
+		snprintf(file, sizeof(file), "new/r%d.json", k);
+		assert_int_equal(rxs_export_write(y, path_of(file), RXS_FMT_JSON, err,
 						  sizeof(err)), 0);
 		free(x);
 		free(y);
