@@ -823,7 +823,28 @@ static void judge(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n,
 
 /* ---- validation ------------------------------------------------------------------- */
 
-/* every run on both sides: the same available stages, with the same units */
+/*
+ * In how many runs of both sides stage @id was traced (available), and the first run
+ * that lacks it (NULL when none does).
+ */
+static int runs_with_stage(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, int id,
+			   const char **lacking)
+{
+	const struct rxs_cmp_side *sides[2] = { b, n };
+	int k = 0;
+
+	*lacking = NULL;
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < sides[s]->nruns; r++) {
+			if (sides[s]->runs[r].stages[id].available)
+				k++;
+			else if (!*lacking)
+				*lacking = sides[s]->paths[r];
+		}
+	return k;
+}
+
+/* every run on both sides: a stage traced in two runs has the same unit in both */
 static int check_sets(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n, char *err,
 		      size_t errlen)
 {
@@ -835,15 +856,8 @@ static int check_sets(const struct rxs_cmp_side *b, const struct rxs_cmp_side *n
 			const struct rxs_recording *x = &sides[s]->runs[r];
 
 			for (int i = 0; i < RXS_H_NR; i++) {
-				if (x->stages[i].available != ref->stages[i].available) {
-					snprintf(err, errlen, "%s: stages[%s].available: %s here "
-						 "but %s in %s (recordings from different stage "
-						 "sets)", sides[s]->paths[r], rxs_stage_name(i),
-						 x->stages[i].available ? "true" : "false",
-						 ref->stages[i].available ? "true" : "false",
-						 b->paths[0]);
-					return -EINVAL;
-				}
+				if (!x->stages[i].available || !ref->stages[i].available)
+					continue;
 				if (strcmp(x->stages[i].unit, ref->stages[i].unit)) {
 					snprintf(err, errlen, "%s: stages[%s].unit: \"%s\" here but "
 						 "\"%s\" in %s", sides[s]->paths[r],
@@ -922,13 +936,39 @@ int rxs_compare(const struct rxs_cmp_side *base, const struct rxs_cmp_side *cand
 		struct rxs_cmp_stage *st;
 		bool selected = !o->any_stage_sel || o->stage_sel[i];
 
-		if (!base->runs[0].stages[i].available) {
+		const char *lacking;
+		int with = runs_with_stage(base, cand, i, &lacking);
+
+		if (!with) {
 			if (o->any_stage_sel && selected) {
 				snprintf(err, errlen, "%s: stages[%s].available: false (the stage "
 					 "--stage asks for was not traced)", base->paths[0],
 					 rxs_stage_name(i));
 				return -EINVAL;
 			}
+			continue;
+		}
+		/*
+		 * Traced in some recordings only: made by an rxscope from before the stage,
+		 * with another --detail, or on a kernel without its hook. Shown, not judged.
+		 */
+		if (lacking) {
+			if (o->any_stage_sel && selected) {
+				snprintf(err, errlen, "%s: stages[%s]: not traced in every recording "
+					 "(the stage --stage asks for is missing here)", lacking,
+					 rxs_stage_name(i));
+				return -EINVAL;
+			}
+			st = &res->stages[res->nstages++];
+			st->id = i;
+			st->selected = selected;
+			st->verdict = RXS_V_NO_DATA;
+			st->runs_base = st->runs_new = 0;
+			st->method = "none";
+			snprintf(st->reason, sizeof(st->reason), "traced in only some recordings "
+				 "(%d of %d; not in %s): from an rxscope before the stage, another "
+				 "--detail or another kernel", with, base->nruns + cand->nruns,
+				 lacking);
 			continue;
 		}
 		/* a stage --stage leaves out is shown for information, whatever its data */
