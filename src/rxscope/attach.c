@@ -1125,8 +1125,9 @@ int rxs_tracer_packets(struct rxs_tracer *t, bool on)
 	/* a program still linked to a hook cannot be linked again (EBUSY) */
 	join_detachers(t);
 	detach_packets(t);
-	for (p = RXS_P_SKB_FREE; on && p >= RXS_P_GRO && !ret; p--)
-		if (point_wanted(&t->plan, p))
+	/* last point first, as at the start; only the per-packet points come and go */
+	for (p = RXS_P_NR - 1; p >= 0 && !ret; p--)
+		if (rxs_point_per_packet(p) && point_wanted(&t->plan, p))
 			ret = attach_point(t, p);
 	return ret;
 }

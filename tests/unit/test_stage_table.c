@@ -120,6 +120,8 @@ static void test_outputs(void **state)
 	/* the last row of the report, after socket */
 	assert_non_null(strstr(txt, "\nthrowaway "));
 	assert_true(strstr(txt, "\nthrowaway ") > strstr(txt, "\nsocket "));
+	rxs_recording_free(a);
+	rxs_recording_free(b);
 	free(a);
 	free(b);
 }
@@ -138,6 +140,7 @@ static void test_old_file(void **state)
 	assert_false(b->stages[RXS_H_THROWAWAY].available);
 	assert_int_equal(b->stages[RXS_H_THROWAWAY].hist.count, 0);
 	assert_true(b->stages[RXS_H_POLL].available);
+	rxs_recording_free(b);
 	free(b);
 }
 
@@ -163,6 +166,8 @@ static void test_compare(void **state)
 		snprintf(file, sizeof(file), "new/r%d.json", k);
 		assert_int_equal(rxs_export_write(y, path_of(file), RXS_FMT_JSON, err,
 						  sizeof(err)), 0);
+		rxs_recording_free(x);
+		rxs_recording_free(y);
 		free(x);
 		free(y);
 	}
