@@ -5,14 +5,10 @@
 # only when the kprobe PMU or tracefs kprobe_events exists, the tracepoint hooks when their
 # tracepoints exist, and the stages that follow from that. Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
-npass=0 nfail=0
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
-finish() { echo "probe-check: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 [ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; finish; }

@@ -10,6 +10,7 @@
 # agrees with rxscope's p99 within the error of the exported buckets; promtool accepts a
 # scrape; SIGTERM stops serve cleanly. Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export PATH="$ROOT/.cache/bin:$PATH"
@@ -24,7 +25,6 @@ RX=rxsp$$a TX=rxsp$$b
 RX_IP=198.18.101.1 TX_IP=198.18.101.2
 TMP=$(mktemp -d /tmp/rxs-serve-prom.XXXXXX)
 PIDS=()
-npass=0 nfail=0
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
@@ -36,10 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
-finish() { echo "serve-prometheus: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 for b in "$RXSCOPE" "$RXGEN" "$RXSINK"; do
@@ -175,7 +171,7 @@ bursts=$(curl -s -m 5 "http://$PROM/api/v1/query" --data-urlencode "time=$t_q" \
 		{ t = $1; v = $2 } END { print n + 0 }')
 if awk -v g="$gen_rate" -v r="$RATE" -v b="$bursts" \
 	'BEGIN { exit !((g > 0 && (r - g) / r > 0.01) || b > 0) }'; then
-	echo "SKIP: rxgen did not keep its pace ($gen_rate/s for $RATE/s; $bursts scrape intervals off by over 15%; load $(cut -d' ' -f1 /proc/loadavg)): the rate in the window has no reference"
+	skip "rxgen did not keep its pace ($gen_rate/s for $RATE/s; $bursts scrape intervals off by over 15%; load $(cut -d' ' -f1 /proc/loadavg)): the rate in the window has no reference"
 	curl -s -m 5 "http://$PROM/api/v1/query" --data-urlencode "time=$t_q" \
 		--data-urlencode "query=rxscope_funnel_packets_total{hook=\"gro\",cpu=\"0\"}[$win]" |
 		grep -o '\[[0-9.]*,"[0-9]*"\]' | sed 's/^/    /'
@@ -254,7 +250,7 @@ if command -v systemd-analyze > /dev/null; then
 		fail "systemd-analyze verify: $(cat "$TMP/verify.log")"
 	fi
 else
-	echo "SKIP: systemd-analyze is not installed: the unit file was not verified"
+	skip "systemd-analyze is not installed: the unit file was not verified"
 fi
 
 curl -s -m 5 "http://$ADDR/metrics" > "$TMP/scrape.prom"
