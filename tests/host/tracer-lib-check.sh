@@ -4,21 +4,22 @@
 # (tests/vm/scenarios/tracer-rx/tracer-lib.sh) under the guest's shell, busybox sh, on a
 # real VM recording (tests/unit/data/recording-before-series.json): each gives the value
 # that the file holds, and fails, printing "none", when the value is missing, null, not a
-# number, or the stage is missing or listed twice; the comparisons the scenarios use
-# refuse "none". About 1 s.
+# number, or the stage is missing or listed twice, or the file is not JSON; the
+# comparisons the scenarios use refuse "none". About 1 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LIB=$ROOT/tests/vm/scenarios/tracer-rx/tracer-lib.sh
-REC=$ROOT/tests/unit/data/recording-before-series.json
+DATA=$ROOT/tests/unit/data/recording-before-series.json
 TMP=$(mktemp -d /tmp/rxs-tracer-lib.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+REC=$TMP/rec.json	# a copy: the readers write their values file beside it
 
 for t in busybox jq; do
 	command -v "$t" > /dev/null || { fail "prerequisite: $t is not installed (make deps)"; finish; }
 done
-[ -f "$REC" ] || { fail "prerequisite: $REC missing"; finish; }
+cp "$DATA" "$REC" || { fail "prerequisite: $DATA missing"; finish; }
 
 # gsh COMMAND: COMMAND under busybox sh with the library sourced; its stdout, then
 # "status N" on a line of its own
@@ -60,8 +61,8 @@ refused "stage_unavailable of an available stage" "stage_unavailable '$REC' gro"
 # --- what is not in the file fails --------------------------------------------------------
 # mutated NAME JQ-FILTER: a copy of the recording changed by JQ-FILTER, as $TMP/NAME.json
 mutated() { jq "$2" "$REC" > "$TMP/$1.json" || fail "jq could not make $1.json"; }
-refused "rec_int .sample_pct, absent from this older recording (not read as 100)" \
-	"rec_int '$REC' .sample_pct"
+refused "rec_int sample_pct, absent from this older recording (not read as 100)" \
+	"rec_int '$REC' sample_pct"
 mutated no-unmatched 'del(.cpus[0].bpf.unmatched)'
 refused "unmatched, missing from one CPU" "unmatched '$TMP/no-unmatched.json'"
 mutated null-hardirqs '.cpus[0].bpf.hardirqs = null'
@@ -86,6 +87,8 @@ value "stage_unavailable of an unavailable stage" "stage_unavailable '$TMP/unava
 refused "stage_nonempty of an unavailable stage" "stage_nonempty '$TMP/unavail.json' gro"
 mutated no-ip-rcv 'del(.cpus[0].bpf.funnel.ip_rcv)'
 value "funnel with ip_rcv missing" "funnel '$TMP/no-ip-rcv.json'" "4000 4000 none 4000 4000"
+echo '{"schema": "rxscope/1", "stages": [' > "$TMP/cut.json"
+refused "stage_count in a file cut short" "stage_count '$TMP/cut.json' gro"
 refused "[ -eq ] on the missing funnel step" \
 	"set -- \$(funnel '$TMP/no-ip-rcv.json'); [ \"\$3\" -eq 4000 ] && echo compared"
 

@@ -60,8 +60,8 @@ COUNT=${got:-$COUNT}
 R=$RESULTS/report.txt
 J=$RESULTS/rec.json
 P=$RESULTS/probe.txt
-rxs_check "jq reads the recording (schema $(jq -r .schema "$J"))" \
-	[ "$(jq -r .schema "$J")" = rxscope/1 ]
+schema=$(rec_get "$J" schema)
+rxs_check "jq reads the recording (schema $schema)" [ "$schema" = rxscope/1 ]
 kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
 # The driver's ISR and poll: fentry, or kprobes when fentry is turned off, and before 5.11,
 # where modules have no BTF to attach fentry programs to.
@@ -113,7 +113,7 @@ if [ -n "${SAMPLE:-}" ]; then
 	# at random), and each one followed through every stage: all of them reached the
 	# socket within the window's grace (the reader keeps up at this rate). The per-IRQ
 	# checks below are those of every mode: sampling leaves them exact.
-	share=$(rec_int "$J" .sample_pct)
+	share=$(rec_int "$J" sample_pct)
 	rxs_check "--sample $SAMPLE: the recording gives the share followed ($share%)" \
 		sh -c "[ $share -ge 1 ] && [ $share -le $((SAMPLE * 3 / 2)) ]"
 	# The followed packets are netif_receive_skb's count: one that passed GRO just

@@ -3,19 +3,41 @@
 #
 # A value that is not in the recording is an error, never 0 or "": a helper that cannot
 # find what it is asked for (a missing key or stage, null, a string where a number belongs,
-# no value or several) says so on stderr, prints "none" and returns 1. The comparisons
-# below (num_ge, at_least, within) and the shell's own [ -eq ], [ -ge ] ... fail on "none",
+# a stage listed twice) says so on stderr, prints "none" and returns 1. The comparisons
+# below (num_ge, num_le, within) and the shell's own [ -eq ], [ -ge ] ... fail on "none",
 # so the check that used the value fails. Compare numbers with those, never with [ = ],
 # and never do $(( )) arithmetic on a helper's output before is_int has accepted it.
-
-# What the queries share: num (this value must be a number), stage($s) (the one stage named
-# $s), cpu_sum(f) (f, a number in every CPU's entry, summed over the CPUs).
-RXS_JQ_DEFS='
-def num: if type == "number" then . else error("not a number: \(tojson)") end;
-def stage($s): [.stages[] | select(.name == $s)] |
-	if length == 1 then .[0] else error("stage \($s): \(length) entries in .stages") end;
-def cpu_sum(f): [.cpus[] | f | num] |
-	if length > 0 then add else error("no CPU entries") end;
+#
+# jq starts slowly in a TCG guest (a good part of a second on a busy host), so it runs
+# once per recording: rec_vals writes every value the helpers read, or "none" in its
+# place, to REC.vals, one "KEY VALUE" line each, and the helpers look them up there:
+#   schema S, sample_pct N,
+#   stage NAME count|max|p50|p90|p99|p99.9 N (quantiles rounded down), stage NAME
+#   available true|false, stage NAME hook TEXT (empty when unavailable),
+#   cpu COUNTER N (summed over the CPUs), funnel POINT N (summed over the CPUs).
+RXS_JQ_VALS='
+def n: if type == "number" then floor | tostring else "none" end;
+def b: if type == "boolean" then tostring else "none" end;
+def s: if type == "string" then . else "none" end;
+def field(f; fmt): (try f catch null) | fmt;
+def cpu_sum(f): [.cpus[]? | try f catch null] |
+	if length > 0 and all(.[]; type == "number") then add | n else "none" end;
+"schema \(field(.schema; s))",
+"sample_pct \(field(.sample_pct; n))",
+((if (.stages | type) == "array" then .stages else [] end) as $st |
+ ($st | map(try .name catch null)) as $names |
+ $st[] | select(type == "object" and (.name | type) == "string") |
+ .name as $k | select([$names[] | select(. == $k)] | length == 1) |
+ "stage \($k) count \(field(.hist.count; n))",
+ "stage \($k) max \(field(.hist.max; n))",
+ (("p50", "p90", "p99", "p99.9") as $q | "stage \($k) \($q) \(field(.summary[$q]; n))"),
+ "stage \($k) available \(field(.available; b))",
+ "stage \($k) hook \(field(.hook; s))"),
+(("hardirqs", "netrx_raised", "netrx_runs_inline", "netrx_runs_ksoftirqd", "polls",
+  "polls_budget_exhausted", "drops", "track_evictions", "unmatched") as $k |
+ "cpu \($k) \(cpu_sum(.bpf[$k]))"),
+(("gro", "netif_receive", "ip_rcv", "udp_queue", "socket") as $k |
+ "funnel \($k) \(cpu_sum(.bpf.funnel[$k]))")
 '
 
 # is_int V: V is a non-negative integer.
@@ -23,43 +45,54 @@ is_int() {
 	case $1 in '' | *[!0-9]*) return 1 ;; esac
 }
 
-# jq_val TYPE FILE FILTER [JQ OPTIONS]: the one value of TYPE (number, string, boolean) that
-# FILTER yields on FILE; a number is rounded down to an integer.
-jq_val() {
-	local type=$1 file=$2 filter=$3 v
-	shift 3
-	if v=$(jq -r "$@" "$RXS_JQ_DEFS [$filter] |
-		if length != 1 then error(\"\(length) values\")
-		elif (.[0] | type) != \"$type\" then error(\"\(.[0] | tojson) is not a $type\")
-		elif \"$type\" == \"number\" then .[0] | floor else .[0] end" "$file") &&
-	   { [ "$type" != number ] || is_int "$v"; }; then
+# rec_vals REC: the name of REC's values file, REC.vals, written by one jq run when it is
+# missing or older than REC. Fails when jq cannot read REC.
+rec_vals() {
+	local v="$1.vals"
+	if [ ! -f "$v" ] || [ "$1" -nt "$v" ]; then
+		if ! jq -r "$RXS_JQ_VALS" "$1" > "$v.tmp"; then
+			rm -f "$v.tmp"
+			echo "tracer-lib: $1: jq cannot read it" >&2
+			return 1
+		fi
+		mv "$v.tmp" "$v"
+	fi
+	echo "$v"
+}
+
+# rec_get REC KEY: the value of KEY (see above), which may be empty; "none", and status 1,
+# when the recording does not have it.
+rec_get() {
+	local v
+	v=$(rec_vals "$1") && v=$(awk -v k="$2" '
+		substr($0, 1, length(k) + 1) == k " " { n++; v = substr($0, length(k) + 2) }
+		END { if (n != 1 || v == "none") exit 1; print v }' "$v") && {
 		echo "$v"
 		return 0
-	fi
-	echo "tracer-lib: $file: no $type at '$filter' $*" >&2
+	}
+	echo "tracer-lib: $1: no $2" >&2
 	echo none
 	return 1
 }
 
-# rec_int FILE FILTER [JQ OPTIONS]: the integer FILTER yields on the recording FILE.
-rec_int() { jq_val number "$@"; }
+# rec_int REC KEY: the value of KEY, which must be a non-negative integer.
+rec_int() {
+	local v
+	v=$(rec_get "$1" "$2") && is_int "$v" && { echo "$v"; return 0; }
+	[ "$v" = none ] || echo "tracer-lib: $1: $2 is '$v', not a number" >&2
+	echo none
+	return 1
+}
 
 # stage_count REC STAGE: the stage's number of events (hist.count).
-stage_count() { rec_int "$1" 'stage($s).hist.count' --arg s "$2"; }
+stage_count() { rec_int "$1" "stage $2 count"; }
 
 # stage_q REC STAGE Q: quantile Q of the stage (p50, p90, p99, p99.9 from its summary, or
 # max from its histogram), in its unit (ns), rounded down.
-stage_q() {
-	case $3 in
-	max) rec_int "$1" 'stage($s).hist.max' --arg s "$2" ;;
-	*) rec_int "$1" 'stage($s).summary[$q]' --arg s "$2" --arg q "$3" ;;
-	esac
-}
+stage_q() { rec_int "$1" "stage $2 $3"; }
 
 # stage_available REC STAGE: the stage's "available" is true.
-stage_available() {
-	[ "$(jq_val boolean "$1" 'stage($s).available' --arg s "$2")" = true ]
-}
+stage_available() { [ "$(rec_get "$1" "stage $2 available")" = true ]; }
 
 # stage_nonempty REC STAGE: the stage is available and counted at least one event.
 stage_nonempty() {
@@ -69,14 +102,14 @@ stage_nonempty() {
 # stage_unavailable REC STAGE: the stage's "available" is false and its hook "".
 stage_unavailable() {
 	local h
-	[ "$(jq_val boolean "$1" 'stage($s).available' --arg s "$2")" = false ] &&
-		h=$(jq_val string "$1" 'stage($s).hook' --arg s "$2") && [ -z "$h" ]
+	[ "$(rec_get "$1" "stage $2 available")" = false ] &&
+		h=$(rec_get "$1" "stage $2 hook") && [ -z "$h" ]
 }
 
 # stage_hook_has REC STAGE TEXT: the stage's hook contains TEXT.
 stage_hook_has() {
 	local h
-	h=$(jq_val string "$1" 'stage($s).hook' --arg s "$2") || return 1
+	h=$(rec_get "$1" "stage $2 hook") || return 1
 	case $h in *"$3"*) return 0 ;; esac
 	echo "tracer-lib: stage $2: hook '$h' has no '$3'" >&2
 	return 1
@@ -84,14 +117,14 @@ stage_hook_has() {
 
 # cpu_sum REC COUNTER: a BPF counter of the CPU entries (hardirqs, polls, unmatched ...),
 # summed over the CPUs.
-cpu_sum() { rec_int "$1" 'cpu_sum(.bpf[$k])' --arg k "$2"; }
+cpu_sum() { rec_int "$1" "cpu $2"; }
 
 # funnel REC: the five funnel counts summed over the CPUs (gro, netif_receive, ip_rcv,
 # udp_queue, socket), space separated; "none" in place of any that is missing.
 funnel() {
 	local k out=
 	for k in gro netif_receive ip_rcv udp_queue socket; do
-		out="$out $(rec_int "$1" 'cpu_sum(.bpf.funnel[$k])' --arg k "$k")"
+		out="$out $(rec_int "$1" "funnel $k")"
 	done
 	echo $out
 }
