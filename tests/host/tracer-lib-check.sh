@@ -87,6 +87,11 @@ value "stage_unavailable of an unavailable stage" "stage_unavailable '$TMP/unava
 refused "stage_nonempty of an unavailable stage" "stage_nonempty '$TMP/unavail.json' gro"
 mutated no-ip-rcv 'del(.cpus[0].bpf.funnel.ip_rcv)'
 value "funnel with ip_rcv missing" "funnel '$TMP/no-ip-rcv.json'" "4000 4000 none 4000 4000"
+mutated drops '.drops = [{"reason": 2, "name": "NO_SOCKET", "count": 5}]'
+value "rec_int drop NO_SOCKET" "rec_int '$TMP/drops.json' 'drop NO_SOCKET'" 5
+refused "rec_int of a drop reason not seen" "rec_int '$TMP/drops.json' 'drop NETFILTER_DROP'"
+refused "cpu_sum tapped_pkts, absent from this older recording (not read as 0)" \
+	"cpu_sum '$REC' tapped_pkts"
 echo '{"schema": "rxscope/1", "stages": [' > "$TMP/cut.json"
 refused "stage_count in a file cut short" "stage_count '$TMP/cut.json' gro"
 refused "[ -eq ] on the missing funnel step" \

@@ -14,7 +14,8 @@
 #   schema S, sample_pct N,
 #   stage NAME count|max|p50|p90|p99|p99.9 N (quantiles rounded down), stage NAME
 #   available true|false, stage NAME hook TEXT (empty when unavailable),
-#   cpu COUNTER N (summed over the CPUs), funnel POINT N (summed over the CPUs).
+#   cpu COUNTER N (summed over the CPUs), funnel POINT N (summed over the CPUs),
+#   drop REASON N (the kfree_skb reasons seen, by name: NO_SOCKET, NETFILTER_DROP ...).
 RXS_JQ_VALS='
 def n: if type == "number" then floor | tostring else "none" end;
 def b: if type == "boolean" then tostring else "none" end;
@@ -34,10 +35,13 @@ def cpu_sum(f): [.cpus[]? | try f catch null] |
  "stage \($k) available \(field(.available; b))",
  "stage \($k) hook \(field(.hook; s))"),
 (("hardirqs", "netrx_raised", "netrx_runs_inline", "netrx_runs_ksoftirqd", "polls",
-  "polls_budget_exhausted", "drops", "track_evictions", "unmatched") as $k |
+  "polls_budget_exhausted", "drops", "track_evictions", "unmatched", "tapped_pkts",
+  "tap_deliveries") as $k |
  "cpu \($k) \(cpu_sum(.bpf[$k]))"),
 (("gro", "netif_receive", "ip_rcv", "udp_queue", "socket") as $k |
- "funnel \($k) \(cpu_sum(.bpf.funnel[$k]))")
+ "funnel \($k) \(cpu_sum(.bpf.funnel[$k]))"),
+(.drops[]? | select(type == "object" and (.name | type) == "string" and .name != "") |
+ "drop \(.name) \(field(.count; n))")
 '
 
 # is_int V: V is a non-negative integer.
