@@ -23,7 +23,7 @@ BPO_SOURCE=/etc/apt/sources.list.d/bookworm-backports.sources
 BASE_PKGS=(make gcc clang llvm libelf-dev zlib1g-dev libzstd-dev pahole libjson-c-dev
 	   libcmocka-dev busybox-static cpio tcpdump iproute2 ethtool kmod xz-utils zstd nftables
 	   ca-certificates curl libxml2-utils chromium fonts-dejavu-core
-	   python3)
+	   python3 jq)
 BPO_PKGS=(qemu-system-x86 libbpf-dev bpftool)
 
 have_pkg() {

@@ -7,13 +7,13 @@
 # interval's own figures and the totals at the end; -h works on every verb and program.
 # Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
 RXGEN=${RXGEN:-$ROOT/build/rxgen}
 RXSINK=${RXSINK:-$ROOT/build/rxsink}
 TMP=$(mktemp -d /tmp/rxs-cli-files.XXXXXX)
-npass=0 nfail=0
 PIDS=()
 
 cleanup() {
@@ -23,13 +23,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
 # has LABEL FILE TEXT: TEXT (fixed string) is in FILE
 has() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: no '$3' in: $(head -c 400 "$2")"; fi; }
 hasnt() { if grep -qF -- "$3" "$2"; then fail "$1: '$3' in: $(head -c 400 "$2")"; else pass "$1"; fi; }
-finish() { echo "cli-files: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 for b in "$RXSCOPE" "$RXGEN" "$RXSINK"; do

@@ -9,12 +9,12 @@
 # under `trace --dev`; a record killed by SIGKILL.
 # Needs root for the tracing cases (BPF, mounts). Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
 BASE=$ROOT/tests/baselines/6.12.117+deb12-amd64/default/run-1.json
 TMP=$(mktemp -d /tmp/rxs-hostile.XXXXXX)
 MNT=$TMP/mnt
-nfail=0
 
 cleanup() {
 	[ -n "${bg:-}" ] && kill "$bg" 2> /dev/null
@@ -23,23 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-
-# expect WHAT STATUS PATTERN -- COMMAND...: exit STATUS and PATTERN in stderr+stdout
-expect() {
-	local what=$1 want=$2 pat=$3 rc
-	shift 4
-	"$@" > "$TMP/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq "$want" ] && grep -qE -e "$pat" "$TMP/out"; then
-		pass "$what (exit $rc)"
-	else
-		fail "$what: exit $rc (want $want and /$pat/), output:"
-		tail -n 8 "$TMP/out" | sed 's/^/    | /'
-	fi
-}
 
 # no_file WHAT PATH: neither PATH nor a temp file of it exists
 no_file() {
@@ -52,8 +35,8 @@ no_file() {
 	fi
 }
 
-[ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; exit 1; }
-[ -f "$BASE" ] || { fail "prerequisite: $BASE missing"; exit 1; }
+[ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; finish; }
+[ -f "$BASE" ] || { fail "prerequisite: $BASE missing"; finish; }
 
 # --- hostile files -----------------------------------------------------------------
 # mutate NAME PYTHON-EXPR: a copy of the baseline with the JSON object d changed
@@ -66,28 +49,28 @@ json.dump(d, open(sys.argv[2], 'w'))
 PY
 }
 mutate future 'd["schema"] = "rxscope/2"'
-expect "report: recording from a future schema version" 2 \
+expect_exit "report: recording from a future schema version" 2 \
 	'schema: unknown schema version "rxscope/2" \(this rxscope reads rxscope/1\)' -- \
 	"$RXSCOPE" report "$TMP/future.json"
-expect "compare: a future schema version on one side" 2 'unknown schema version' -- \
+expect_exit "compare: a future schema version on one side" 2 'unknown schema version' -- \
 	"$RXSCOPE" compare "$BASE" "$TMP/future.json"
 mutate negcount 'd["stages"][0]["hist"]["count"] = -5'
-expect "report: negative count" 2 'stages\[0\]\.hist\.count: negative value -5' -- \
+expect_exit "report: negative count" 2 'stages\[0\]\.hist\.count: negative value -5' -- \
 	"$RXSCOPE" report "$TMP/negcount.json"
 mutate slot 'd["stages"][0]["hist"]["buckets"][0][0] = 100000'
-expect "report: bucket index out of range" 2 'buckets\[0\]: slot 100000 outside 0\.\.' -- \
+expect_exit "report: bucket index out of range" 2 'buckets\[0\]: slot 100000 outside 0\.\.' -- \
 	"$RXSCOPE" report "$TMP/slot.json"
 mutate layout 'd["hist_layout"]["sub_bits"] = 4'
-expect "report: histogram layout that does not match" 2 'hist_layout: buckets 4/' -- \
+expect_exit "report: histogram layout that does not match" 2 'hist_layout: buckets 4/' -- \
 	"$RXSCOPE" report "$TMP/layout.json"
 mutate hugearr 'd["drops"] = [{"reason": 1, "name": "x", "count": 1}] * 200000'
-expect "report: huge drops array (200000 entries) is read, not a crash" 0 'drops' -- \
+expect_exit "report: huge drops array (200000 entries) is read, not a crash" 0 'drops' -- \
 	"$RXSCOPE" report "$TMP/hugearr.json"
 { cat "$BASE"; printf '\0\0\0\0'; } > "$TMP/nul.json"
-expect "report: NUL bytes after the document (a zero-padded file)" 2 \
+expect_exit "report: NUL bytes after the document (a zero-padded file)" 2 \
 	'not valid JSON: trailing data at byte' -- "$RXSCOPE" report "$TMP/nul.json"
 mutate hugecpus 'd["ncpus"] = 100000'
-expect "report: ncpus beyond the limit" 2 'ncpus: 100000 outside 0\.\.1024' -- \
+expect_exit "report: ncpus beyond the limit" 2 'ncpus: 100000 outside 0\.\.1024' -- \
 	"$RXSCOPE" report "$TMP/hugecpus.json"
 
 # --- softnet_stat wider than any kernel ----------------------------------------------------
@@ -96,26 +79,24 @@ python3 -c "print(' '.join(['00000001'] * 33)); print(' '.join(['00000002'] * 33
 python3 -c "
 for c in range(2): print(' '.join('%08x' % (c if i == 12 else i) for i in range(20)))" \
 	> "$TMP/softnet20"
-RXSCOPE_SOFTNET_PATH=$TMP/softnet33 expect "softnet: 33 columns" 2 \
+RXSCOPE_SOFTNET_PATH=$TMP/softnet33 expect_exit "softnet: 33 columns" 2 \
 	'line 1: more than 32 columns' -- "$RXSCOPE" softnet -d 0.2
-RXSCOPE_SOFTNET_PATH=$TMP/softnet20 expect "softnet: 20 columns (a future kernel's layout)" \
+RXSCOPE_SOFTNET_PATH=$TMP/softnet20 expect_exit "softnet: 20 columns (a future kernel's layout)" \
 	0 'col19' -- "$RXSCOPE" softnet -i 0.1 -d 0.2
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the tracing cases need root"
-	echo "hostile: $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
+	skip "the tracing cases need root"
+	finish
 fi
 
-RXSCOPE_SOFTNET_PATH=$TMP/softnet33 expect "record: 33 softnet columns warn, record goes on" \
+RXSCOPE_SOFTNET_PATH=$TMP/softnet33 expect_exit "record: 33 softnet columns warn, record goes on" \
 	0 'warning: .*more than 32 columns' -- "$RXSCOPE" record -o "$TMP/sn33.json" -d 0.2
 if [ -f "$TMP/sn33.json" ] && ! grep -q '"ncols": [1-9]' "$TMP/sn33.json"; then
 	pass "record: 33 softnet columns: the recording holds no softnet columns"
 else
 	fail "record: 33 softnet columns: $TMP/sn33.json missing or with softnet columns"
 fi
-RXSCOPE_SOFTNET_PATH=$TMP/softnet20 expect "record: 20 softnet columns are recorded" 0 \
+RXSCOPE_SOFTNET_PATH=$TMP/softnet20 expect_exit "record: 20 softnet columns are recorded" 0 \
 	'wrote' -- "$RXSCOPE" record -o "$TMP/sn20.json" -d 0.2
 if grep -q '"ncols": 20' "$TMP/sn20.json" 2> /dev/null &&
    "$RXSCOPE" report "$TMP/sn20.json" > /dev/null 2>&1; then
@@ -125,21 +106,21 @@ else
 fi
 
 # --- kernel features and limits ----------------------------------------------------------
-expect "trace: /sys/kernel/btf/vmlinux missing" 3 \
+expect_exit "trace: /sys/kernel/btf/vmlinux missing" 3 \
 	'missing kernel feature: BTF \(/sys/kernel/btf/vmlinux' -- \
 	unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs none /sys/kernel/btf &&
 		exec "$0" trace -d 0.2' "$RXSCOPE"
 # Kernels since 5.11 charge BPF memory to the cgroup, not RLIMIT_MEMLOCK: a limit of 0
 # must not matter there; older kernels need libbpf to raise it (root may).
-expect "record: RLIMIT_MEMLOCK 0" 0 'wrote' -- \
+expect_exit "record: RLIMIT_MEMLOCK 0" 0 'wrote' -- \
 	prlimit --memlock=0:0 "$RXSCOPE" record -o "$TMP/memlock.json" -d 0.2
 
 # --- full and read-only disks ---------------------------------------------------------------
 mkdir -p "$MNT"
-mount -t tmpfs -o size=256k rxs-hostile "$MNT" || { fail "mount a tmpfs on $MNT"; exit 1; }
+mount -t tmpfs -o size=256k rxs-hostile "$MNT" || { fail "mount a tmpfs on $MNT"; finish; }
 dd if=/dev/zero of="$MNT/fill" bs=4k 2> /dev/null
 for fmt in json csv prom; do
-	expect "record -o on a full disk, --format $fmt" 5 "run.$fmt.*No space left on device" -- \
+	expect_exit "record -o on a full disk, --format $fmt" 5 "run.$fmt.*No space left on device" -- \
 		"$RXSCOPE" record -o "$MNT/run.$fmt" --format "$fmt" -d 0.2
 	no_file "record -o on a full disk, --format $fmt" "$MNT/run.$fmt"
 done
@@ -200,5 +181,4 @@ bg=
 	fail "record killed by SIGKILL: exit $rc"
 no_file "record killed by SIGKILL" "$MNT/killed.json"
 
-echo "hostile: $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

@@ -14,18 +14,16 @@
 # `rxscope report` for the same file, and that the verdicts equal `rxscope compare`'s.
 # Needs chromium and python3 (make deps); three browser runs, about 10 s.
 set -u
+. "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 rxscope=$top/build/rxscope
 out=$top/results/html-browser
 data=tests/host/data
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (make deps)"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is not installed (make deps)"; exit 1; }
-[ -x "$rxscope" ] || { echo "FAIL: $rxscope not built"; exit 1; }
+command -v chromium >/dev/null || { fail "chromium is not installed (make deps)"; finish; }
+command -v python3 >/dev/null || { fail "python3 is not installed (make deps)"; finish; }
+[ -x "$rxscope" ] || { fail "$rxscope not built"; finish; }
 rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d /tmp/html-browser.XXXXXX)
@@ -103,7 +101,7 @@ if "$rxscope" report "$rec" --format html -o "$out/report.html" 2> "$work/report
 	pass "report --format html exits 0"
 else
 	fail "report --format html: $(cat "$work/report.err")"
-	exit 1
+	finish
 fi
 "$rxscope" report "$rec" > "$work/report.txt"
 browse report "$out/report.html" 11000
@@ -190,4 +188,4 @@ else
 	fail "compare: the heading does not say REGRESSION"
 fi
 echo "html-browser: pages, DOMs and screenshots in $out"
-[ "$fails" -eq 0 ]
+finish

@@ -5,14 +5,10 @@
 # only when the kprobe PMU or tracefs kprobe_events exists, the tracepoint hooks when their
 # tracepoints exist, and the stages that follow from that. Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
-npass=0 nfail=0
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
-finish() { echo "probe-check: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 [ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; finish; }
@@ -90,19 +86,49 @@ for pair in softirq:irq/softirq_raise poll_exit:napi/napi_poll \
 	fi
 done
 
-# Function-only points: offered exactly when fentry or kprobe is.
-for p in ip_rcv udp_queue sock_dequeue; do
-	set -- $(point "$p")
-	fen=${1%\*} kp=${2%\*}
-	if [ "$want_kprobe" = no ]; then
-		expect "$p: no kprobe" "$kp" no
-	fi
-	if [ "$got_fentry" = no ]; then
-		expect "$p: no fentry" "$fen" no
-	fi
-	if [ "$fen" = no ] && [ "$kp" = no ]; then
-		expect "$p: unavailable" "$5" unavailable
-	fi
+# Function-only points: a flavour is offered exactly when the kernel has it and has one of
+# the point's functions (kallsyms for kprobe, vmlinux BTF for fentry); the point is in use
+# with the flavour marked yes*, or unavailable when neither is offered. Every point makes
+# these checks whatever the kernel offers.
+fentry_ok=${want_fentry:-$got_fentry}
+btf_funcs=
+[ "$fentry_ok" = yes ] && command -v bpftool > /dev/null &&
+	btf_funcs=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
+		    sed -n "s/^\[[0-9]*\] FUNC '\([^']*\)'.*/\1/p")
+if [ "$fentry_ok" = yes ] && [ -z "$btf_funcs" ]; then
+	fail "prerequisite: no function list from vmlinux BTF (bpftool btf dump)"
+	fentry_ok=unknown
+fi
+has_ksym() { grep -qE "^[0-9a-f]+ [tT] $1\$" /proc/kallsyms; }
+has_btf_func() { echo "$btf_funcs" | grep -qx "$1"; }
+for pair in ip_rcv:ip_rcv_core,ip_rcv udp_queue:udp_queue_rcv_skb,__udp_enqueue_schedule_skb \
+	    sock_dequeue:__skb_recv_udp; do
+	p=${pair%%:*} funcs=$(echo "${pair#*:}" | tr , ' ')
+	want_kp=no want_fen=no
+	for fn in $funcs; do
+		[ "$want_kprobe" = yes ] && has_ksym "$fn" && want_kp=yes
+		[ "$fentry_ok" = yes ] && has_btf_func "$fn" && want_fen=yes
+	done
+	[ "$fentry_ok" = unknown ] && want_fen=unknown
+	row=$(point "$p")
+	[ -n "$row" ] || { fail "$p: no row in the probe table"; continue; }
+	set -- $row
+	expect "$p: kprobe offered" "${2%\*}" "$want_kp"
+	expect "$p: fentry offered" "${1%\*}" "$want_fen"
+	# the flavour marked yes* is the one in use
+	case "$1 $2" in
+	'yes* '*) want_use=fentry: ;;
+	*' yes*') want_use=kprobe: ;;
+	'no no') want_use=unavailable ;;
+	*) want_use='a flavour marked yes*' ;;
+	esac
+	case "$5" in
+	fexit:*) got_use=fentry: ;;
+	kretprobe:*) got_use=kprobe: ;;
+	*:*) got_use=${5%%:*}: ;;
+	*) got_use=$5 ;;
+	esac
+	expect "$p: hook in use ($5) is the flavour marked yes*" "$got_use" "$want_use"
 done
 
 # Stages: the tracepoint ones are available, the function-only ones follow the kernel.
@@ -113,8 +139,25 @@ for s in irq_to_softirq irq_to_softirq_inline irq_to_softirq_ksoftirqd poll_pkts
 	*) pass "stage $s: $h" ;;
 	esac
 done
+# The stages between two function-only points (l2_to_ip starts at a tracepoint): available
+# exactly when both ends are in use.
+for t in l2_to_ip:netif_receive_skb,ip_rcv ip_to_udp:ip_rcv,udp_queue \
+	 socket:udp_queue,sock_dequeue; do
+	s=${t%%:*} ends=${t#*:}
+	set -- $(point "${ends%,*}") && a=${5:-unavailable}
+	set -- $(point "${ends#*,}") && b=${5:-unavailable}
+	h=$(stage "$s")
+	if [ "$a" != unavailable ] && [ "$b" != unavailable ]; then
+		case "$h" in
+		unavailable | "") fail "stage $s: '$h' although ${ends%,*} and ${ends#*,} are in use" ;;
+		*) pass "stage $s: $h (${ends%,*} and ${ends#*,} in use)" ;;
+		esac
+	else
+		expect "stage $s without ${ends%,*} or ${ends#*,}" "$h" unavailable
+	fi
+done
 if [ "$got_fentry" = no ] && [ "$got_kprobe" = no ]; then
-	for s in softirq_to_poll poll l2_to_ip ip_to_udp socket total irq_to_rx hardirq; do
+	for s in softirq_to_poll poll total irq_to_rx hardirq; do
 		expect "stage $s without fentry/kprobe" "$(stage "$s")" unavailable
 	done
 fi

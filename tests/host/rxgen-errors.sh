@@ -4,15 +4,11 @@
 # status and a message that names the bad value: 2 for bad input, 3 for a missing privilege,
 # 1 for a run-time send failure. Prints PASS:/FAIL: per case; exits 0 only if all passed.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXGEN=${RXGEN:-$ROOT/build/rxgen}
 RXSINK=${RXSINK:-$ROOT/build/rxsink}
-npass=0
-nfail=0
-
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
 
 # case_err WANT_STATUS WANT_TEXT CMD...: CMD must exit WANT_STATUS and print WANT_TEXT
 # (a fixed string) on stderr, within 10 s.
@@ -31,7 +27,7 @@ case_err() {
 }
 
 for b in "$RXGEN" "$RXSINK"; do
-	[ -x "$b" ] || { fail "prerequisite: $b not built"; echo "$npass passed, $nfail failed"; exit 1; }
+	[ -x "$b" ] || { fail "prerequisite: $b not built"; finish; }
 done
 
 Q=(--qemu 127.0.0.1:9)
@@ -167,5 +163,4 @@ case_err 1 "failed to bind UDP socket to 198.18.255.254:9000: Cannot assign requ
 case_err 1 "failed to create /nonexistent-dir/ready.tmp" \
 	"$RXSINK" --ready-file /nonexistent-dir/ready --timeout 1
 
-echo "rxgen-errors: $npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

@@ -8,6 +8,7 @@
 # good datagram with a verified payload, and the Linux stack must drop the kinds it should.
 # Prints PASS:/FAIL: per check; exits 0 only if all passed. Needs root, ip and tcpdump.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXGEN=${RXGEN:-$ROOT/build/rxgen}
@@ -15,8 +16,6 @@ RXSINK=${RXSINK:-$ROOT/build/rxsink}
 NS=rxgsc$$
 TMP=$(mktemp -d /tmp/rxgen-selfcheck.XXXXXX)
 PIDS=()
-npass=0
-nfail=0
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
@@ -26,24 +25,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-
-# expect NAME GOT WANT: one check comparing two values.
-expect() {
-	if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; return 1; fi
-}
-
 # kv FILE KEY: the value of KEY= in a key=value file (empty if absent).
 kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
 
 nsx() { ip netns exec "$NS" "$@"; }
-
-finish() {
-	echo "rxgen-selfcheck: $npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit
-}
 
 # --- prerequisites ----------------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root (netns, AF_PACKET)"; finish; }

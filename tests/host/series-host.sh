@@ -7,14 +7,12 @@
 # html` draws the heatmaps only for the one with a series. Needs python3 (make deps) to
 # read the JSON; about 6 s.
 set -u
+. "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rxscope=$top/build/rxscope
-fails=0
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-[ -x "$rxscope" ] || { echo "FAIL: $rxscope not built"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is not installed (make deps)"; exit 1; }
+[ -x "$rxscope" ] || { fail "$rxscope not built"; finish; }
+command -v python3 >/dev/null || { fail "python3 is not installed (make deps)"; finish; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -28,7 +26,7 @@ if "$rxscope" record -o "$tmp/series.json" -i 0.5 -d 3 > "$tmp/rec1.log" 2>&1; t
 	pass "record -i 0.5 -d 3 exits 0"
 else
 	fail "record -i 0.5 failed:"; cat "$tmp/rec1.log"
-	exit 1
+	finish
 fi
 kill "$tp" 2> /dev/null
 wait "$tp" 2> /dev/null
@@ -87,8 +85,14 @@ p = json.load(open(sys.argv[2]))
 check("series" not in p, "without -i the recording has no series")
 EOF
 [ -s "$tmp/checks.txt" ] || fail "the JSON checks printed nothing"
-cat "$tmp/checks.txt"
-fails=$((fails + $(grep -c '^FAIL' "$tmp/checks.txt")))
+# the checks' PASS:/FAIL: lines, counted as this script's own
+while IFS= read -r line; do
+	case $line in
+	'PASS: '*) pass "${line#PASS: }" ;;
+	'FAIL: '*) fail "${line#FAIL: }" ;;
+	*) echo "$line" ;;
+	esac
+done < "$tmp/checks.txt"
 
 for f in series plain; do
 	if "$rxscope" report "$tmp/$f.json" > "$tmp/$f.txt" 2>&1; then
@@ -105,4 +109,4 @@ if grep -q 'aria-label="heatmap of' "$tmp/series.html" &&
 else
 	fail "report --format html: heatmaps missing from the series page or present without one"
 fi
-[ "$fails" -eq 0 ]
+finish

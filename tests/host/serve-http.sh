@@ -10,6 +10,7 @@
 # checked after every case, and the server must still be alive and stop on SIGTERM.
 # Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export PATH="$ROOT/.cache/bin:$PATH"
@@ -20,7 +21,6 @@ IDLE=2		# --idle-timeout of the server under test
 MAXC=64		# --max-conns
 TMP=$(mktemp -d /tmp/rxs-serve-http.XXXXXX)
 PIDS=()
-npass=0 nfail=0
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
@@ -30,10 +30,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
-finish() { echo "serve-http: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 [ -x "$RXSCOPE" ] || { fail "prerequisite: $RXSCOPE is not built"; finish; }
@@ -211,7 +207,7 @@ expect "rxscope serve exits 0 on SIGTERM" "$?" 0
 
 # without --listen: 127.0.0.1:9941, this host only
 if [ -n "$(ss -Hltn 'sport = :9941')" ]; then
-	echo "SKIP: port 9941 is taken here: the default address was not checked"
+	skip "port 9941 is taken here: the default address was not checked"
 else
 	"$RXSCOPE" serve -d 30 --ready-file "$TMP/ready2" > /dev/null 2> "$TMP/serve2.err" &
 	s2=$!

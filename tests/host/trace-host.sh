@@ -7,6 +7,7 @@
 # softirq and poll stages must be non-empty, and the stages this kernel cannot hook must
 # be marked unavailable. Everything is deleted at the end. Prints PASS:/FAIL: per check.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RXSCOPE=${RXSCOPE:-$ROOT/build/rxscope}
@@ -18,7 +19,6 @@ RX=rxsh$$a TX=rxsh$$b
 RX_IP=198.18.100.1 TX_IP=198.18.100.2
 TMP=$(mktemp -d /tmp/rxs-trace-host.XXXXXX)
 PIDS=()
-npass=0 nfail=0
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
@@ -29,10 +29,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { echo "PASS: $*"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
-expect() { if [ "$2" = "$3" ]; then pass "$1 ($2)"; else fail "$1: got '$2', want '$3'"; fi; }
-finish() { echo "trace-host: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ "$(id -u)" -eq 0 ] || { fail "prerequisite: must run as root"; finish; }
 for b in "$RXSCOPE" "$RXGEN" "$RXSINK"; do

@@ -3,48 +3,33 @@
 # The VM runner's bad-input and failure paths: each gives a clear message and the documented
 # exit status (2 bad input, 124 time-out), and a hung guest is powered off.
 set -u
+. "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run-vm.sh
-fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-expect() {	# expect DESCRIPTION STATUS PATTERN -- COMMAND...
-	local what=$1 want=$2 pat=$3 rc
-	shift 4
-	"$@" > "$tmp/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq "$want" ] && grep -qE -e "$pat" "$tmp/out"; then
-		echo "PASS: $what (exit $rc)"
-	else
-		echo "FAIL: $what: exit $rc (want $want), output:"
-		sed 's/^/    /' "$tmp/out"
-		fails=$((fails + 1))
-	fi
-}
-
-expect "missing kernel is refused" 2 "guest kernel /nonexistent/vmlinuz not found" -- \
+expect_exit "missing kernel is refused" 2 "guest kernel /nonexistent/vmlinuz not found" -- \
 	"$run" --kernel /nonexistent/vmlinuz boot
-expect "missing module is refused" 2 "module /nonexistent.ko not found" -- \
+expect_exit "missing module is refused" 2 "module /nonexistent.ko not found" -- \
 	"$run" --module /nonexistent.ko boot
-expect "unknown guest kernel version is refused" 2 "guest kernel 9.9.9-none not in .cache/guest/" -- \
+expect_exit "unknown guest kernel version is refused" 2 "guest kernel 9.9.9-none not in .cache/guest/" -- \
 	"$run" --kver 9.9.9-none boot
-expect "the module with another kernel is refused" 2 "needs rxscope_igb.ko, built for" -- \
+expect_exit "the module with another kernel is refused" 2 "needs rxscope_igb.ko, built for" -- \
 	"$run" --kver older module-basic
-expect "unknown scenario is refused" 2 "scenario 'no-such-scenario' not found" -- \
+expect_exit "unknown scenario is refused" 2 "scenario 'no-such-scenario' not found" -- \
 	"$run" no-such-scenario
-expect "bad time limit is refused" 2 "timeout must be a positive number" -- \
+expect_exit "bad time limit is refused" 2 "timeout must be a positive number" -- \
 	"$run" --timeout abc boot
-expect "unknown option is refused" 2 "unknown option -+bogus" -- \
+expect_exit "unknown option is refused" 2 "unknown option -+bogus" -- \
 	"$run" --bogus boot
 start=$(date +%s)
-expect "a hung scenario times out and is killed" 124 "scenario timed out after 20s" -- \
+expect_exit "a hung scenario times out and is killed" 124 "scenario timed out after 20s" -- \
 	"$run" --no-module --timeout 20 --out "$tmp/hang" hang
 took=$(( $(date +%s) - start ))
 if [ "$took" -lt 40 ] && ! pgrep -f "$tmp/hang" >/dev/null; then
-	echo "PASS: the hung guest is gone within the limit (${took}s)"
+	pass "the hung guest is gone within the limit (${took}s)"
 else
-	echo "FAIL: the hung guest took ${took}s or is still running"
-	fails=$((fails + 1))
+	fail "the hung guest took ${took}s or is still running"
 fi
-[ "$fails" -eq 0 ]
+finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds the guest's initramfs: busybox, our static binaries, our module, the in-tree modules
 # the scenarios need (decompressed, with a modules.dep for busybox modprobe), a few Debian
-# tools with their shared libraries (ethtool, iproute2's ip), /init and the scenario.
+# tools with their shared libraries (ethtool, iproute2's ip, bpftool, jq), /init and the
+# scenario.
 #
 # Usage: mkinitramfs.sh --kver KVER --moddir DIR --scenario DIR --out FILE [--module KO]
 set -euo pipefail
@@ -34,9 +35,10 @@ WANT_MODS=(igb 9p 9pnet_virtio virtio_pci virtio_net)
 # provider) and numgen, for the netfilter checks.
 OPT_MODS=(crc32c_generic nf_tables nft_numgen)
 # Host programs copied in with their libraries (busybox lacks ethtool and ip's statistics;
-# bpftool counts BPF programs, links and maps; nft loads rules; tcpdump is a packet tap).
+# bpftool counts BPF programs, links and maps; nft loads rules; tcpdump is a packet tap;
+# jq reads the recordings).
 HOST_PROGS=(/usr/sbin/ethtool /usr/bin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/nft
-	    /usr/bin/tcpdump)
+	    /usr/bin/tcpdump /usr/bin/jq)
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
