@@ -41,6 +41,8 @@
 
 #define RXSCOPE_IGB_TX_WAKE_THRESH	16	/* free descriptors to wake */
 #define RXSCOPE_IGB_MAX_POLL_DELAY_NS	(10 * NSEC_PER_MSEC)
+#define RXSCOPE_IGB_MAX_DESC_DELAY_NS	NSEC_PER_MSEC
+#define RXSCOPE_IGB_MAX_LINK_DELAY_MS	MSEC_PER_SEC
 #define RXSCOPE_IGB_WATCHDOG_PERIOD	(2 * HZ)
 #define RXSCOPE_IGB_DEFAULT_RX_USECS	20
 #define RXSCOPE_IGB_MAX_RX_USECS	4000
@@ -271,6 +273,8 @@ void rxscope_igb_debugfs_exit(struct rxscope_igb_adapter *adapter);
 int rxscope_igb_reinit(struct rxscope_igb_adapter *adapter, u16 rx_count,
 		       u16 tx_count);
 extern unsigned int rxscope_igb_inject_poll_delay_ns;
+extern unsigned int rxscope_igb_inject_rx_desc_delay_ns;
+extern unsigned int rxscope_igb_inject_link_delay_ms;
 extern unsigned int rxscope_igb_inject_fail_page_alloc;
 extern unsigned int rxscope_igb_inject_fail_dma_map;
 extern unsigned int rxscope_igb_inject_fail_ring_alloc;

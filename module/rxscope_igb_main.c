@@ -4,6 +4,7 @@
  * and remove, MSI-X vectors and the "other" (link) interrupt, and the
  * net_device operations (open, stop, xmit, stats, MAC, MTU, RX mode).
  */
+#include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/interrupt.h>
@@ -33,20 +34,42 @@ MODULE_PARM_DESC(inject_msix_vectors,
 		 "TEST AID: act as if the device had at most N MSI-X vectors (0 = all)");
 
 unsigned int rxscope_igb_inject_poll_delay_ns;
+unsigned int rxscope_igb_inject_rx_desc_delay_ns;
+unsigned int rxscope_igb_inject_link_delay_ms;
+
+/* A delay parameter: values above @max are refused (EINVAL). */
+static int rxscope_igb_set_delay(const char *val,
+				 const struct kernel_param *kp,
+				 unsigned int max)
+{
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v > max)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
 
 static int rxscope_igb_set_poll_delay(const char *val,
 				      const struct kernel_param *kp)
 {
-	unsigned int ns;
-	int err;
+	return rxscope_igb_set_delay(val, kp, RXSCOPE_IGB_MAX_POLL_DELAY_NS);
+}
 
-	err = kstrtouint(val, 0, &ns);
-	if (err)
-		return err;
-	if (ns > RXSCOPE_IGB_MAX_POLL_DELAY_NS)
-		return -EINVAL;
-	WRITE_ONCE(rxscope_igb_inject_poll_delay_ns, ns);
-	return 0;
+static int rxscope_igb_set_desc_delay(const char *val,
+				      const struct kernel_param *kp)
+{
+	return rxscope_igb_set_delay(val, kp, RXSCOPE_IGB_MAX_DESC_DELAY_NS);
+}
+
+static int rxscope_igb_set_link_delay(const char *val,
+				      const struct kernel_param *kp)
+{
+	return rxscope_igb_set_delay(val, kp, RXSCOPE_IGB_MAX_LINK_DELAY_MS);
 }
 
 static const struct kernel_param_ops rxscope_igb_poll_delay_ops = {
@@ -54,10 +77,30 @@ static const struct kernel_param_ops rxscope_igb_poll_delay_ops = {
 	.get = param_get_uint,
 };
 
+static const struct kernel_param_ops rxscope_igb_desc_delay_ops = {
+	.set = rxscope_igb_set_desc_delay,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops rxscope_igb_link_delay_ops = {
+	.set = rxscope_igb_set_link_delay,
+	.get = param_get_uint,
+};
+
 module_param_cb(inject_poll_delay_ns, &rxscope_igb_poll_delay_ops,
 		&rxscope_igb_inject_poll_delay_ns, 0644);
 MODULE_PARM_DESC(inject_poll_delay_ns,
 		 "TEST AID: busy-wait this long once per NAPI poll (max 10 ms)");
+
+module_param_cb(inject_rx_desc_delay_ns, &rxscope_igb_desc_delay_ops,
+		&rxscope_igb_inject_rx_desc_delay_ns, 0644);
+MODULE_PARM_DESC(inject_rx_desc_delay_ns,
+		 "TEST AID: busy-wait this long per RX descriptor walked (max 1 ms)");
+
+module_param_cb(inject_link_delay_ms, &rxscope_igb_link_delay_ops,
+		&rxscope_igb_inject_link_delay_ms, 0644);
+MODULE_PARM_DESC(inject_link_delay_ms,
+		 "TEST AID: ms between reading the link and setting the carrier (max 1000)");
 
 unsigned int rxscope_igb_inject_fail_page_alloc;
 module_param_named(inject_fail_page_alloc, rxscope_igb_inject_fail_page_alloc,
@@ -118,6 +161,11 @@ static void rxscope_igb_update_link(struct rxscope_igb_adapter *adapter)
 {
 	struct net_device *netdev = adapter->netdev;
 	bool up = rxscope_igb_link_up(adapter);
+	unsigned int delay = READ_ONCE(rxscope_igb_inject_link_delay_ms);
+
+	/* test aid: the link may change before the carrier follows it */
+	if (unlikely(delay))
+		msleep(delay);
 
 	if (up && !netif_carrier_ok(netdev)) {
 		netdev_info(netdev, "link up, %u Mb/s %s duplex\n",

@@ -309,6 +309,16 @@ static void rxscope_igb_process_skb_fields(struct rxscope_igb_ring *ring,
 	skb->protocol = eth_type_trans(skb, netdev);
 }
 
+/* The inject_*_delay_ns test aids: spin on the clock, never sleep. */
+static void rxscope_igb_inject_delay(unsigned int ns)
+{
+	u64 end = ktime_get_ns() +
+		  min_t(unsigned int, ns, RXSCOPE_IGB_MAX_POLL_DELAY_NS);
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
 /**
  * rxscope_igb_clean_rx_irq - harvest received frames from one RX ring
  * @q_vector: the queue's vector (its NAPI and ring)
@@ -337,6 +347,7 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 	u64 desc_errors = 0, oversize = 0, non_eop = 0;
 	/* dropped frames cost descriptors too: a flood of them ends the walk */
 	unsigned int descs_left = budget * RXSCOPE_IGB_RX_MAX_DESCS_PER_FRAME;
+	unsigned int desc_delay = READ_ONCE(rxscope_igb_inject_rx_desc_delay_ns);
 
 	ring->rx_more = false;
 	u64_stats_update_begin(&ring->syncp);
@@ -368,6 +379,9 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 		dma_rmb();
 
 		descs_left--;
+		/* test aid: a slower CPU, or a device that writes faster */
+		if (unlikely(desc_delay))
+			rxscope_igb_inject_delay(desc_delay);
 		size = le16_to_cpu(desc->wb.length);
 		buf = &ring->rx_buffer_info[ring->next_to_clean];
 		if (unlikely(size > RXSCOPE_IGB_RX_BUFSZ)) {
@@ -487,16 +501,6 @@ noinline irqreturn_t rxscope_igb_msix_ring(int irq, void *data)
 			 q_vector->eims_value);
 	napi_schedule_irqoff(&q_vector->napi);
 	return IRQ_HANDLED;
-}
-
-/* The inject_poll_delay_ns test aid: spin on the clock, never sleep. */
-static void rxscope_igb_inject_delay(unsigned int ns)
-{
-	u64 end = ktime_get_ns() +
-		  min_t(unsigned int, ns, RXSCOPE_IGB_MAX_POLL_DELAY_NS);
-
-	while (ktime_get_ns() < end)
-		cpu_relax();
 }
 
 /**

@@ -2,8 +2,11 @@
 # to 1 s, so that the PHY's autonegotiation (restarted by the probe) completes before,
 # during or after the open. Every time, the carrier must match the link within 3 s: up
 # with the cable in, down with the cable pulled, and up again within 3 s of plugging it
-# back in while the interface is up.
+# back in while the interface is up. The race is a window of a few instructions between
+# reading the link and setting the carrier from that reading; inject_link_delay_ms widens
+# it to LINK_DELAY_MS (a link change in that window must still reach the carrier).
 DELAYS=${DELAYS:-"0 0 0.05 0.1 0.2 0.3 0.4 0.45 0.5 0.55 0.6 0.8 1"}
+LINK_DELAY_MS=${LINK_DELAY_MS:-500}
 
 carrier_is() { # carrier_is IF 0|1: within 3 s
 	local n=30
@@ -14,7 +17,7 @@ carrier_is() { # carrier_is IF 0|1: within 3 s
 }
 load_up() { # load_up DELAY: insmod, wait DELAY, set the interface up; prints its name
 	local n=100 ifc
-	insmod /lib/modules/rxscope_igb.ko || return 1
+	insmod /lib/modules/rxscope_igb.ko inject_link_delay_ms="$LINK_DELAY_MS" || return 1
 	while ! ifc=$(rxs_netdev rxscope_igb); do
 		n=$((n - 1)); [ "$n" -le 0 ] && return 1
 		usleep 10000
