@@ -1029,10 +1029,28 @@ static void rxscope_igb_io_resume(struct pci_dev *pdev)
 		dev_err(&pdev->dev, "cannot restart after a PCI error\n");
 }
 
+/*
+ * A function reset from outside (sysfs "reset", a VFIO or bus reset): the
+ * device loses every register, so stop before it as for a suspend, and
+ * start again after it from a reset MAC.
+ */
+static void rxscope_igb_reset_prepare(struct pci_dev *pdev)
+{
+	rxscope_igb_detach(netdev_priv(pci_get_drvdata(pdev)));
+}
+
+static void rxscope_igb_reset_done(struct pci_dev *pdev)
+{
+	if (rxscope_igb_attach(netdev_priv(pci_get_drvdata(pdev))))
+		dev_err(&pdev->dev, "cannot restart after a function reset\n");
+}
+
 static const struct pci_error_handlers rxscope_igb_err_handler = {
 	.error_detected	= rxscope_igb_error_detected,
 	.slot_reset	= rxscope_igb_slot_reset,
 	.resume		= rxscope_igb_io_resume,
+	.reset_prepare	= rxscope_igb_reset_prepare,
+	.reset_done	= rxscope_igb_reset_done,
 };
 
 static struct pci_driver rxscope_igb_driver = {

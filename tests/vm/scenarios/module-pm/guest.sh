@@ -1,0 +1,71 @@
+# A PCI function reset, then a suspend and resume, with the interface up.
+# The reset is `echo 1 > /sys/bus/pci/devices/BDF/reset` (a function-level reset), which
+# calls the driver's reset_prepare and reset_done. The suspend is a real system suspend to
+# idle that the kernel's PM test mode stops at the platform level (pm_test=platform): every
+# device goes through its suspend, suspend_late and noirq steps and back (the PCI core puts
+# ours into D3hot), without a wake-up source to program. Each time the driver must take
+# the interface down and up again (the carrier goes off and on), and then COUNT datagrams
+# arrive with zero loss; the runner fails the run on any WARN, BUG or oops.
+# The results folder does not survive a suspend (9p's virtio transport cannot be frozen),
+# so the scenario leaves its status there before it suspends, and from then on prints its
+# checks and its request for traffic on the console, which the host part reads.
+COUNT=${COUNT:-1000}
+
+changes() { cat "/sys/class/net/$ifc/carrier_changes"; }
+round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESULTS/NAME
+	# (with NAME empty: on a line on the console)
+	local sink
+	rm -f /tmp/sink.ready
+	rxsink --ready-file /tmp/sink.ready --port 9000 --count "$COUNT" --idle 3 --timeout 60 \
+		--out "$2" > /tmp/sink.log 2>&1 &
+	sink=$!
+	rxs_wait_file /tmp/sink.ready 20
+	if [ -n "$1" ]; then : > "$RESULTS/$1"; else say "send resume"; fi
+	wait "$sink"
+}
+say() { echo "rxs-pm: $*" > /dev/console; }
+
+ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
+bdf=$(basename "$(readlink "/sys/class/net/$ifc/device")")
+rxs_log "$ifc at $bdf; reset methods: $(cat "/sys/bus/pci/devices/$bdf/reset_method" 2>&1)"
+
+# function-level reset
+c0=$(changes)
+rxs_check "the PCI function reset returned" sh -c "echo 1 > /sys/bus/pci/devices/$bdf/reset"
+rxs_check "the carrier is up after the reset" rxs_wait_carrier "$ifc" 10
+rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
+	[ "$(changes)" -ge $((c0 + 2)) ]
+round want-reset "$RESULTS/sink-reset.txt"
+got=$(rxs_val received "$RESULTS/sink-reset.txt")
+rxs_check "after the reset all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+
+# suspend to idle and resume: from here on, the console
+rxs_check "the kernel offers pm_test=platform" grep -qw platform /sys/power/pm_test
+rxs_done
+echo $? > /results/status
+dmesg > /results/dmesg.txt
+cat /proc/sys/kernel/tainted > /results/tainted
+sync
+
+check() { # check DESCRIPTION COMMAND...: a check whose PASS/FAIL goes to the console
+	local what=$1
+	shift
+	if "$@"; then say "PASS: $what"; else say "FAIL: $what"; fi
+}
+[ -w /sys/module/suspend/parameters/pm_test_delay ] &&
+	echo 1 > /sys/module/suspend/parameters/pm_test_delay
+echo 7 > /proc/sys/kernel/printk	# the PM core's progress on the console
+c0=$(changes)
+echo platform > /sys/power/pm_test
+check "suspend to idle (pm_test=platform) returned" sh -c 'echo freeze > /sys/power/state'
+echo none > /sys/power/pm_test
+check "the kernel suspended and resumed the devices" sh -c "dmesg | grep -q 'PM: suspend exit'"
+check "the carrier is up after the resume" rxs_wait_carrier "$ifc" 10
+check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
+	[ "$(changes)" -ge $((c0 + 2)) ]
+round "" /tmp/sink-resume.txt
+got=$(rxs_val received /tmp/sink-resume.txt)
+check "after the resume all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+say "done"
+poweroff -f
+sleep 30
