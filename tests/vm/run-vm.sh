@@ -6,7 +6,8 @@
 # optional host.sh (run on the host once QEMU is up: it waits for $OUT/ready, then sends
 # traffic) and an optional scenario.conf (NEEDS_MODULE=1, TIMEOUT=, SMP=, MEM=, MONITOR=1
 # for a QEMU monitor that host.sh reaches with rxs_host_monitor, to pull the cable,
-# MGMT_NET=1 for a management NIC, as --mgmt-net).
+# MGMT_NET=1 for a management NIC, as --mgmt-net; ROOT_PORT=1 for the NIC behind a PCIe
+# root port, so that AER errors can be injected).
 # Results land in --out (default results/NAME/): the guest writes there through 9p.
 # The run fails on the scenario's or host part's failure, on a time-out, and on any kernel
 # splat (WARN, BUG, oops, lockup) or taint other than the unsigned out-of-tree module's.
@@ -82,7 +83,7 @@ fi
 [ -f "$sdir/guest.sh" ] || die "scenario '$scenario' not found (no $sdir/guest.sh)"
 name=$(basename "$sdir")
 
-NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0 MGMT_NET=0
+NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0 MGMT_NET=0 ROOT_PORT=0
 # shellcheck disable=SC1091
 [ -f "$sdir/scenario.conf" ] && . "$sdir/scenario.conf"
 timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}; mgmt=${mgmt:-$MGMT_NET}
@@ -196,6 +197,11 @@ if [ "$mgmt" = 1 ]; then
 fi
 
 GUEST_MAC=52:54:00:12:34:56
+# The NIC sits on the root complex; ROOT_PORT=1 puts it behind a PCIe root port, whose AER
+# service handles the errors that the guest's aer_inject module reports for the NIC.
+nic=(-device "igb,netdev=n0,mac=$GUEST_MAC")
+[ "$ROOT_PORT" = 1 ] &&
+	nic=(-device "pcie-root-port,id=rp0,chassis=1" -device "igb,netdev=n0,mac=$GUEST_MAC,bus=rp0")
 # no_timer_check: under TCG on a busy host, the kernel's boot-time check of the IO-APIC
 # timer can miss its ticks and panic ("IO-APIC + timer doesn't work"); the emulated timer
 # works, only the check's timing is off.
@@ -204,7 +210,7 @@ qemu=(qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -machine q35 -smp "$smp
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init no_timer_check"
 	-netdev "socket,id=n0,udp=127.0.0.1:$tx_port,localaddr=127.0.0.1:$rx_port"
-	-device "igb,netdev=n0,mac=$GUEST_MAC"
+	"${nic[@]}"
 	"${mgmt_net[@]}"
 	-virtfs "local,path=$out,mount_tag=rxs,security_model=none,id=rxs")
 

@@ -1,17 +1,22 @@
-# A PCI function reset, then a suspend and resume, with the interface up.
-# The reset is `echo 1 > /sys/bus/pci/devices/BDF/reset` (a function-level reset), which
-# calls the driver's reset_prepare and reset_done. The suspend is a real system suspend to
-# idle that the kernel's PM test mode stops at the platform level (pm_test=platform): every
-# device goes through its suspend, suspend_late and noirq steps and back (the PCI core puts
-# ours into D3hot), without a wake-up source to program. Each time the driver must take
-# the interface down and up again (the carrier goes off and on), and then COUNT datagrams
-# arrive with zero loss; the runner fails the run on any WARN, BUG or oops.
-# The results folder does not survive a suspend (9p's virtio transport cannot be frozen),
-# so the scenario leaves its status there before it suspends, and from then on prints its
-# checks and its request for traffic on the console, which the host part reads.
+# A PCI function reset, a PCIe error and a suspend with resume, with the interface up:
+# - reset: `echo 1 > /sys/bus/pci/devices/BDF/reset` (a function-level reset), which calls
+#   the driver's reset_prepare and reset_done;
+# - PCIe error: aer_inject reports an uncorrectable non-fatal error (completion time-out)
+#   of the NIC to the AER service of its root port (ROOT_PORT=1), which runs the driver's
+#   error_detected, slot_reset and resume;
+# - suspend: a real system suspend to idle that the kernel's PM test mode stops at the
+#   platform level (pm_test=platform): every device goes through its suspend, suspend_late
+#   and noirq steps and back (the PCI core puts ours into D3hot), with no wake-up source
+#   to program.
+# Each time the driver must take the interface down and up again (the carrier goes off and
+# on), and then COUNT datagrams arrive with zero loss; the runner fails the run on any WARN,
+# BUG or oops. The results folder does not survive a suspend (9p's virtio transport cannot
+# be frozen), so the scenario leaves its status there before it suspends, and from then on
+# prints its checks and its request for traffic on the console, which the host part reads.
 COUNT=${COUNT:-1000}
 
 changes() { cat "/sys/class/net/$ifc/carrier_changes"; }
+say() { echo "rxs-pm: $*" > /dev/console; }
 round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESULTS/NAME
 	# (with NAME empty: on a line on the console)
 	local sink
@@ -23,7 +28,17 @@ round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESU
 	if [ -n "$1" ]; then : > "$RESULTS/$1"; else say "send resume"; fi
 	wait "$sink"
 }
-say() { echo "rxs-pm: $*" > /dev/console; }
+le32() { # le32 N: N as four little-endian bytes, written as printf's octal escapes
+	printf '\\%o\\%o\\%o\\%o' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
+		$((($1 >> 24) & 255))
+}
+aer_inject() { # aer_inject BUS UNCOR_STATUS: an error of device 0, function 0 on BUS
+	# aer_inject's record: bus, device, function and a padding byte; the uncorrectable
+	# and the correctable status; four words of header log; the PCI domain
+	# shellcheck disable=SC2059
+	printf "$(le32 "$1")$(le32 "$2")$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)" \
+		> /dev/aer_inject
+}
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 bdf=$(basename "$(readlink "/sys/class/net/$ifc/device")")
@@ -38,6 +53,24 @@ rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier 
 round want-reset "$RESULTS/sink-reset.txt"
 got=$(rxs_val received "$RESULTS/sink-reset.txt")
 rxs_check "after the reset all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+
+# an uncorrectable non-fatal PCIe error: completion time-out, bit 14
+c0=$(changes)
+rxs_check "aer_inject loaded" modprobe aer_inject
+bus=$(echo "$bdf" | cut -d: -f2)
+rxs_check "aer_inject took a completion time-out of $bdf" aer_inject $((0x$bus)) $((1 << 14))
+n=50
+until dmesg | grep -q 'AER: device recovery'; do
+	n=$((n - 1)); [ "$n" -le 0 ] && break
+	usleep 100000
+done
+rxs_check "the AER core recovered the device" sh -c "dmesg | grep -q 'AER: device recovery successful'"
+rxs_check "the carrier is up after the recovery" rxs_wait_carrier "$ifc" 10
+rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
+	[ "$(changes)" -ge $((c0 + 2)) ]
+round want-aer "$RESULTS/sink-aer.txt"
+got=$(rxs_val received "$RESULTS/sink-aer.txt")
+rxs_check "after the error all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
 
 # suspend to idle and resume: from here on, the console
 rxs_check "the kernel offers pm_test=platform" grep -qw platform /sys/power/pm_test

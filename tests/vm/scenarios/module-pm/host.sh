@@ -1,15 +1,18 @@
-# COUNT datagrams when the guest asks after the reset (want-reset in the results folder),
-# and again after the resume ("rxs-pm: send resume" on the console: the results folder
-# does not survive the guest's suspend). Then the guest's console must show every check
-# after the resume passed.
+# COUNT datagrams when the guest asks after the reset and after the PCIe error (want-reset,
+# want-aer in the results folder), and again after the resume ("rxs-pm: send resume" on
+# the console: the results folder does not survive the guest's suspend). Then the guest's
+# console must show every check after the resume passed.
 COUNT=${COUNT:-1000}
 send() {
 	"$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \
 		--count "$COUNT" --rate 1000 --flows 8 --quiet
 }
-for _ in $(seq 1800); do [ -e "$OUT/want-reset" ] && break; sleep 0.1; done
-[ -e "$OUT/want-reset" ] || { echo "FAIL: the guest never asked for traffic after the reset"; exit 1; }
-send || exit 1
+for step in reset aer; do
+	for _ in $(seq 1800); do [ -e "$OUT/want-$step" ] && break; sleep 0.1; done
+	[ -e "$OUT/want-$step" ] ||
+		{ echo "FAIL: the guest never asked for traffic after the $step"; exit 1; }
+	send || exit 1
+done
 for _ in $(seq 1800); do grep -q 'rxs-pm: send resume' "$OUT/console.log" && break; sleep 0.1; done
 grep -q 'rxs-pm: send resume' "$OUT/console.log" ||
 	{ echo "FAIL: the guest never asked for traffic after the resume"; exit 1; }
