@@ -5,7 +5,7 @@
 # back in while the interface is up. The race is a window of a few instructions between
 # reading the link and setting the carrier from that reading; inject_link_delay_ms widens
 # it to LINK_DELAY_MS (a link change in that window must still reach the carrier).
-DELAYS=${DELAYS:-"0 0 0.05 0.1 0.2 0.3 0.4 0.45 0.5 0.55 0.6 0.8 1"}
+DELAYS=${DELAYS:-"0 0.05 0.1 0.2 0.3 0.45 0.6 1"}
 LINK_DELAY_MS=${LINK_DELAY_MS:-500}
 
 carrier_is() { # carrier_is IF 0|1: within 3 s
