@@ -9,7 +9,9 @@
 # --against OLD (the A/B check) records both sides in the same boot, in ABBA order (old,
 # new, new, old, old, new, ...), and compares run pairs (docs/ci.md): OLD is the module the
 # change replaces, "same" (the module against itself), or a setting of the old side
-# (param:NAME=VALUE, sysctl:KEY=VALUE). Without --against, the K runs are compared with a
+# (param:NAME=VALUE, sysctl:KEY=VALUE). When OLD is a kernel image, the sides alternate by
+# boot instead (ABBA, K boots per side, one run per boot, each side with its own module).
+# Without --against, the K runs are compared with a
 # baseline directory, which is judged only when its calibration (a fixed CPU-bound loop
 # timed in the guest) matches this machine's. --update-baseline records a new baseline
 # instead; --plan records (or takes) a few runs and recommends K for this machine and
@@ -35,7 +37,11 @@ usage: $prog [options]
   --against OLD        A/B check in one boot, ABBA order, K runs per side, run pairs
                        compared: OLD is the old module (FILE.ko), "same" (this module
                        against itself), or a setting of the old side: param:NAME=VALUE
-                       (rxscope_igb parameter) or sysctl:KEY=VALUE (repeatable)
+                       (rxscope_igb parameter) or sysctl:KEY=VALUE (repeatable).
+                       OLD may also be the old kernel image (bzImage): then the sides
+                       alternate by boot (ABBA, K boots per side, one run each), and a
+                       FILE.ko given with it is the old side's module, built for that
+                       kernel (default: --module, if both kernels take it)
   --set SETTING        a setting of the new side (param:NAME=VALUE or sysctl:KEY=VALUE;
                        repeatable; with --against)
   --baseline DIR       baseline recordings (default: tests/baselines/KVER/PROFILE)
@@ -59,7 +65,8 @@ usage: $prog [options]
   --inconclusive ok|fail  exit code when none regressed but a judged stage could not be
                        decided: fail (default, exit 4) or ok (exit 0)
   --smp N              guest CPUs (default: the profile's SMP)
-  --timeout SEC        time limit of the VM run (default: from the profile)
+  --timeout SEC        time limit of the VM run, or of each boot of a kernel A/B
+                       (default: from the profile)
   -h, --help           this text
 Exit status: 0 ok, 1 regression, 2 bad input, 3 the VM run or a recording failed,
 4 inconclusive (see --inconclusive).
@@ -79,11 +86,43 @@ cal_ms() {
 	[ -f "$1" ] || return 0
 	sed -n 's/^calibration_ms=\([0-9][0-9]*\)\( .*\)\{0,1\}$/\1/p' "$1" | sort -n | head -n 1
 }
+# kimage_release FILE: the release of an x86 kernel image (bzImage): the first word of the
+# version string its setup header points to; fails for anything else.
+kimage_release() {
+	local magic off
+	[ -f "$1" ] && [ -r "$1" ] || return 1
+	magic=$(dd if="$1" bs=1 skip=514 count=4 2> /dev/null | tr -d '\0')
+	[ "$magic" = HdrS ] || return 1
+	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
+	[[ $off =~ ^[0-9]+$ ]] && [ "$off" -gt 0 ] || return 1
+	dd if="$1" bs=1 skip=$((off + 512)) count=256 2> /dev/null | tr '\0' '\n' |
+		awk 'NR == 1 && NF { print $1; ok = 1 } END { exit !ok }'
+}
+# ko_vermagic KO: the kernel release a module was built for (empty if it does not say).
+ko_vermagic() {
+	tr '\0' '\n' < "$1" | sed -n 's/^vermagic=\([^ ]*\).*/\1/p' | awk 'NR == 1'
+}
+# kver_of KERNEL: the release of KERNEL if make deps extracted that Debian kernel's in-tree
+# modules into .cache/guest/ (the initramfs then carries its 9p and igb); else nothing.
+kver_of() {
+	local r
+	r=$(kimage_release "$1") || return 0
+	[ -d "$top/.cache/guest/$r/lib/modules/$r" ] && echo "$r"
+	return 0
+}
+# match_module WHAT KERNEL KO: refuses a module built for another kernel than KERNEL.
+match_module() {
+	local kr mv
+	kr=$(kimage_release "$2") || return 0
+	mv=$(ko_vermagic "$3")
+	[ -z "$mv" ] || [ "$mv" = "$kr" ] ||
+		die "$1: module $3 is built for $mv, but the kernel $2 is $kr: build rxscope_igb for that kernel (make module KDIR=..., docs/ci.md)"
+}
 
 t0=$(now)
 kernel= module= driver=rxscope_igb profile=default baseline= artifacts= update=0
 o_runs= inject=0 o_maxreg= o_quantile= o_stage= o_smp= o_timeout= from= do_plan=0 inconc=fail
-against=() set_new=() caltol=1.5
+against=() set_new=() caltol=1.5 old_kernel=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel|--module|--driver|--profile|--baseline|--artifacts|--runs|--inject-ns|\
@@ -201,10 +240,14 @@ if [ ${#against[@]} -gt 0 ]; then
 			[ -f "$x" ] || die "--against: old module $x not found"
 			old_ko=$(abspath "$x") ;;
 		*)
-			if [ -f "$x" ]; then
-				die "--against $x: not a module (.ko). A kernel image needs alternating boots, which ci-check does not do: compare two ci-check runs' artifacts instead (docs/ci.md)"
-			fi
-			die "--against '$x': give the old module (FILE.ko), same, param:NAME=VALUE or sysctl:KEY=VALUE" ;;
+			if kimage_release "$x" > /dev/null; then
+				[ -z "$old_kernel" ] || die "--against: one old kernel only"
+				old_kernel=$(abspath "$x")
+			elif [ -f "$x" ]; then
+				die "--against $x: neither a module (.ko) nor an x86 kernel image (bzImage)"
+			else
+				die "--against '$x': give the old module (FILE.ko), the old kernel image (bzImage), same, param:NAME=VALUE or sysctl:KEY=VALUE"
+			fi ;;
 		esac
 	done
 	for x in "${set_new[@]}"; do
@@ -239,7 +282,9 @@ rxscope_igb) ;;
 igb) [ "$inject" = 0 ] || die "--inject-ns needs --driver rxscope_igb" ;;
 *) die "--driver must be rxscope_igb or igb, not '$driver'" ;;
 esac
-if [ "$ab" = 1 ]; then	# two sides; a module swap re-attaches the tracer (about a minute)
+if [ -n "$old_kernel" ]; then	# alternating boots: the limit is each boot's (one run)
+	timeout=${o_timeout:-$((180 + 2 * (DURATION + 90)))}
+elif [ "$ab" = 1 ]; then	# two sides; a module swap re-attaches the tracer (about a minute)
 	swap_s=0
 	[ -n "$old_ko" ] && swap_s=$((RUNS * 150))
 	timeout=${o_timeout:-$((180 + (2 * RUNS + 1) * (DURATION + 90) + swap_s))}
@@ -275,9 +320,17 @@ else
 	if [ -n "$kernel" ]; then
 		[ -f "$kernel" ] || die "kernel $kernel not found"
 	fi
+	new_kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz}
 	if [ "$driver" = rxscope_igb ]; then
 		module=${module:-$top/module/rxscope_igb.ko}
 		[ -f "$module" ] || die "module $module not found (run make module, or give --module)"
+		# A module for another kernel would fail to load in the guest: say so now.
+		match_module "the new side" "$new_kernel" "$module"
+		if [ -n "$old_kernel" ]; then
+			match_module "the old side (--against)" "$old_kernel" "${old_ko:-$module}"
+		elif [ -n "$old_ko" ]; then
+			match_module "the old module (--against)" "$new_kernel" "$old_ko"
+		fi
 	fi
 fi
 if [ "$ab" = 1 ]; then
@@ -340,7 +393,11 @@ fi
 		echo "kernel=${kernel:-$top/.cache/guest/$KVER/vmlinuz (pinned $KVER)}"
 		echo "driver=$driver module=${module:-none}"
 		echo "profile=$pfile RATE=$RATE FLOWS=$FLOWS PAYLOAD=$PAYLOAD DURATION=$DURATION WARMUP=$WARMUP"
-		if [ "$ab" = 1 ]; then
+		if [ -n "$old_kernel" ]; then
+			echo "against: old side: kernel $old_kernel ($(kimage_release "$old_kernel")) module ${old_ko:-${module:-none}} settings: ${set_a:-none} inject_poll_delay_ns=$inj_a"
+			echo "         new side: kernel $new_kernel ($(kimage_release "$new_kernel" || echo "release unknown")) module ${module:-none} settings: ${set_b:-none} inject_poll_delay_ns=$inj_b"
+			echo "runs=$RUNS boots per side, one run each, alternating boots in ABBA order (old new new old ...) smp=$SMP"
+		elif [ "$ab" = 1 ]; then
 			echo "against: old side: module ${old_ko:-the same} settings: ${set_a:-none} inject_poll_delay_ns=$inj_a"
 			echo "         new side: module ${module:-none} settings: ${set_b:-none} inject_poll_delay_ns=$inj_b"
 			echo "runs=$RUNS per side, order ABBA (old new new old ...) smp=$SMP"
@@ -376,6 +433,82 @@ elif [ -n "$from" ]; then
 	[ -f "$from/calibration.txt" ] && cp "$from/calibration.txt" "$artifacts/runs/calibration.txt"
 	RUNS=$n
 	echo "$prog: $n recording(s) from $from (no VM)"
+elif [ -n "$old_kernel" ]; then
+	# A kernel A/B: the kernel is fixed for a boot, so the sides alternate by boot, in ABBA
+	# order, each boot recording one run of the profile (after its own attach and warm-up).
+	# Pair j is boots 2j-1 and 2j. Each boot's folder is vm/boot-NN; the scenario runs
+	# under a private name (see below) and is built into an initramfs with the in-tree
+	# modules of the boot's kernel where make deps extracted them (.cache/guest/KVER).
+	sname=ci-record-$$
+	mkdir -p "$artifacts/.scenario/$sname" "$artifacts/vm"
+	cp "$top"/tests/vm/scenarios/ci-record/* "$artifacts/.scenario/$sname/"
+	: > "$artifacts/runs/calibration.txt"
+	: > "$artifacts/runs/order.txt"
+	: > "$artifacts/dmesg.txt"
+	: > "$artifacts/check.log"
+	nboots=$((2 * RUNS))
+	echo "$prog: $nboots boots, alternating old and new kernel in ABBA order, one run of ${DURATION}s at $RATE pps each (time limit ${timeout}s per boot)"
+	t_vm=$(now)
+	i=0
+	for side in $sides; do
+		i=$((i + 1))
+		j=$(((i + 1) / 2))
+		if [ "$side" = a ]; then
+			d=old kimg=$old_kernel mod=${old_ko:-$module} ns=$inj_a
+		else
+			d=new kimg=$new_kernel mod=$module ns=$inj_b
+		fi
+		bdir=$artifacts/vm/boot-$(printf %02d "$i")
+		vm_args=(--out "$bdir" --timeout "$timeout" --smp "$SMP" --kernel "$kimg")
+		kv=$(kver_of "$kimg")
+		[ -n "$kv" ] && vm_args+=(--kver "$kv")
+		if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$mod"); else vm_args+=(--no-module); fi
+		for e in "PLAN=$ns" "SIDES=$side" "SET_A=$set_a" "SET_B=$set_b" "MODULE_A=0" \
+			"DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" "PAYLOAD=$PAYLOAD" \
+			"DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
+			vm_args+=(--env "$e")
+		done
+		[ -n "${RXS_CAL_EVERY:-}" ] && vm_args+=(--env "CAL_EVERY=$RXS_CAL_EVERY")
+		rel=$(kimage_release "$kimg" || echo unknown)
+		tb=$(now)
+		echo "== boot $i: pair $j, $d side, kernel $rel" >> "$artifacts/check.log"
+		set +e
+		bash "$top/tests/vm/run-vm.sh" "${vm_args[@]}" "$artifacts/.scenario/$sname" >> "$artifacts/check.log" 2>&1
+		vm_rc=$?
+		set -e
+		tb=$(awk -v a="$tb" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+		if [ -f "$bdir/dmesg.txt" ]; then
+			echo "=== boot $i ($d side, kernel $rel)" >> "$artifacts/dmesg.txt"
+			cat "$bdir/dmesg.txt" >> "$artifacts/dmesg.txt"
+		fi
+		if [ "$vm_rc" -ne 0 ] || [ ! -s "$bdir/run-1.json" ]; then
+			rm -rf "$artifacts/.scenario" "$top/build/vm/$sname.cpio" "$top/build/vm/$sname.env"
+			echo "$prog: error: boot $i of $nboots ($d side, kernel $rel) failed (run-vm.sh exit $vm_rc, ${tb}s); see $bdir/" >&2
+			sed 's/^/  | /' "$artifacts/check.log" | tail -n 40 >&2
+			exit 3
+		fi
+		# The kernel the guest ran (uname -r) must be the one this side names.
+		grel=$(cat "$bdir/kernel" 2> /dev/null || echo unknown)
+		if [ "$rel" != unknown ] && [ "$grel" != "$rel" ]; then
+			rm -rf "$artifacts/.scenario" "$top/build/vm/$sname.cpio" "$top/build/vm/$sname.env"
+			echo "$prog: error: boot $i ($d side) ran kernel $grel, not $rel; see $bdir/" >&2
+			exit 3
+		fi
+		cp "$bdir/run-1.json" "$artifacts/runs/$d/run-$(printf %02d "$j").json"
+		# The boot's calibrations, numbered by the job's runs (after_run=0 is before this
+		# boot's run, after_run=1 after it).
+		[ -f "$bdir/calibration.txt" ] &&
+			awk -v i="$i" -v d="$d" '{ a = $2; sub(/after_run=/, "", a)
+				print $1, "after_run=" (i - 1 + a), "boot=" i, "side=" d }' \
+				"$bdir/calibration.txt" >> "$artifacts/runs/calibration.txt"
+		echo "run $i: pair $j $d inject_poll_delay_ns=$(cat "$bdir/run-1.inject") boot=$i kernel=$grel module=${mod:-none} boot_s=$tb" \
+			>> "$artifacts/runs/order.txt"
+		echo "$prog: boot $i of $nboots: pair $j, $d side, kernel $rel: recorded (${tb}s)"
+	done
+	rm -rf "$artifacts/.scenario" "$top/build/vm/$sname.cpio" "$top/build/vm/$sname.env"
+	[ -s "$artifacts/runs/calibration.txt" ] || rm -f "$artifacts/runs/calibration.txt"
+	t_vm=$(awk -v a="$t_vm" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+	echo "$prog: $RUNS recording(s) per side in $artifacts/runs/old and $artifacts/runs/new ($nboots boots, ${t_vm}s)"
 else
 	# A private name for the scenario, so that checks running side by side do not share the
 	# harness's build/vm/NAME.cpio.
@@ -387,7 +520,11 @@ else
 	nrec=$RUNS
 	[ "$ab" = 1 ] && nrec=$((2 * RUNS))
 	vm_args=(--out "$artifacts/vm" --timeout "$timeout" --smp "$SMP")
-	[ -n "$kernel" ] && vm_args+=(--kernel "$kernel")
+	if [ -n "$kernel" ]; then
+		vm_args+=(--kernel "$kernel")
+		kv=$(kver_of "$kernel")
+		[ -n "$kv" ] && vm_args+=(--kver "$kv")
+	fi
 	if [ "$driver" = rxscope_igb ]; then vm_args+=(--module "$module"); else vm_args+=(--no-module); fi
 	for kv in "PLAN=$plan" "DRIVER=$driver" "RATE=$RATE" "FLOWS=$FLOWS" \
 		"PAYLOAD=$PAYLOAD" "DURATION=$DURATION" "WARMUP=$WARMUP" "PORT=$PORT"; do
@@ -606,7 +743,11 @@ case $rc in
 4) echo "$prog: INCONCLUSIVE: no stage regressed, but $ninc judged stage(s) could not be decided; see the runs advice above, or ci-check --plan (${total}s; artifacts in $artifacts)" ;;
 *) echo "$prog: error: compare rejected the recordings (exit $rc)" >&2; rc=2 ;;
 esac
-if [ "$ab" = 1 ] && [ -z "$old_ko" ] && [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
+if [ -n "$old_kernel" ] && [ -z "$from" ] && cmp -s "$old_kernel" "$new_kernel" &&
+   { [ "$driver" != rxscope_igb ] || cmp -s "${old_ko:-$module}" "$module"; } &&
+   [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
+	echo "$prog: this was the kernel against itself (the same image and module on both sides): any verdict but ok or inconclusive is a false alarm"
+elif [ "$ab" = 1 ] && [ -z "$old_kernel" ] && [ -z "$old_ko" ] && [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
 	echo "$prog: this was the module against itself (--against same): any verdict but ok or inconclusive is a false alarm. To judge a change: --against OLD.ko; to see a known slow-down found: --against same --inject-ns 50000 (docs/ci.md)"
 fi
 exit "$rc"
