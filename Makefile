@@ -226,7 +226,8 @@ bench: deps
 
 # The ready-made latency check (docs/ci.md). By default an A/B of the built module against
 # itself in one boot (no change: expect ok), which ends by showing how to judge a change:
-# CI_CHECK_ARGS="--against old/rxscope_igb.ko", or "--kernel PATH --baseline DIR ...".
+# CI_CHECK_ARGS="--against old/rxscope_igb.ko"; for a kernel (alternating boots)
+# "--kernel new/bzImage --module new.ko --against old/bzImage --against old.ko".
 CI_CHECK_ARGS ?= --against same
 ci-check: deps
 	$(Q)$(MAKE) all module

@@ -5,10 +5,13 @@
 #  - the committed baseline is a set compare accepts and ci-check --plan advises at most the
 #    profile's K for it; it carries no calibration, so a check against it is inconclusive
 #    (exit 4), says the baseline is uncalibrated and points to --against;
-#  - A/B with injection: one boot, ci-check --against same --inject-ns INJECT_NS (ABBA,
-#    PROOF_K runs per side) reports poll regressed, the stages containing poll not improved,
-#    and the unrelated l2_to_ip and hardirq not regressed; both sides' recordings, the
-#    order and the calibration are in the artifacts;
+#  - a module built for the other kernel (6.1 against the pinned 6.12) on either side of a
+#    kernel or module A/B is refused before booting;
+#  - A/B of two module files with injection: one boot, ci-check --against COPY.ko
+#    --inject-ns INJECT_NS (ABBA, PROOF_K runs per side, a module swap before every run of
+#    the other side) reports poll regressed, the stages containing poll not improved, and
+#    the unrelated l2_to_ip and hardirq not regressed; both sides' recordings, the order
+#    and the calibration are in the artifacts;
 #  - A/B with no change while the machine's speed drifts: one boot, ci-check --against
 #    same (NOCHANGE_K runs per side); halfway through, the host takes three quarters of the
 #    CPU away from QEMU (it stops QEMU 0.3 s of every 0.4 s, a CPU hog of fixed strength); no
@@ -17,10 +20,12 @@
 #    runs before the slow-down, with every other calibration of that time, is accepted for
 #    the new side's runs of that time with the calibrations between, and refused as not
 #    comparable ("N x slower", exit 4) for the runs and calibrations during the slow-down;
+#  - a kernel A/B with no change: 2 x KERNEL_K boots alternating the pinned kernel image
+#    and a copy of it (the old side with a copy of the module): ABBA boots, each side's
+#    kernel and module, exit 0 or 4, never 1;
 #  - a baseline made by --update-baseline replaces the old directory whole; the injected
 #    side against it regresses; K = 2 per side is never ok.
-# Two boots of 12 runs each: 5-7 minutes of TCG on a 2-core host at a load average of
-# 10, up to 17 at 25. Every check prints PASS:/FAIL:. INJECT_NS (default
+# Two boots of 12 runs each and four short boots: TIMING on a 2-core host. Every check prints PASS:/FAIL:. INJECT_NS (default
 # 50000) is chosen from the sensitivity sweep in docs/ci.md.
 # PROOF_VM_DIR=DIR re-judges the artifacts of earlier boots (DIR/inj and DIR/nochange, two
 # ci-check --artifacts folders) instead of booting.
@@ -140,9 +145,23 @@ rc_is 2 "ci-check refuses a missing old module" \
 	bash "$ck" --against "$work/old.ko" --artifacts "$work/a0"
 check "  ... and names it" grep -q "$work/old.ko" "$work/out"
 : > "$work/bzImage"
-rc_is 2 "ci-check refuses a kernel image as OLD (it would need alternating boots)" \
+rc_is 2 "ci-check refuses an OLD that is neither a module nor a kernel image" \
 	bash "$ck" --against "$work/bzImage" --artifacts "$work/a0"
-check "  ... and says why" grep -q 'alternating boots' "$work/out"
+check "  ... and says so" grep -q 'neither a module (.ko) nor an x86 kernel image' "$work/out"
+pinned=.cache/guest/$KVER/vmlinuz
+older=.cache/guest/${OLDER_KVER:-none}/vmlinuz
+if [ -f "$older" ] && [ -f build/module-older/rxscope_igb.ko ]; then
+	rc_is 2 "ci-check refuses a kernel A/B whose old side would load a module built for the other kernel" \
+		bash "$ck" --against "$older" --artifacts "$work/a0"
+	check "  ... and names both releases" grep -q "built for $KVER, but the kernel .* is $OLDER_KVER" "$work/out"
+	rc_is 2 "ci-check refuses a module A/B whose old module is built for another kernel" \
+		bash "$ck" --against build/module-older/rxscope_igb.ko --artifacts "$work/a0"
+	check "  ... and names both releases" grep -q "built for $OLDER_KVER, but the kernel .* is $KVER" "$work/out"
+	rc_is 2 "ci-check refuses two old kernels" \
+		bash "$ck" --against "$older" --against "$pinned" --artifacts "$work/a0"
+else
+	fail "the older guest kernel $older and build/module-older/rxscope_igb.ko are there (make deps module-older)"
+fi
 rc_is 2 "ci-check refuses a malformed setting" bash "$ck" --against 'sysctl:a b' --artifacts "$work/a0"
 rc_is 2 "ci-check refuses a sysctl for one side only" \
 	bash "$ck" --against sysctl:net.core.busy_read=0 --artifacts "$work/a0"
@@ -183,15 +202,22 @@ fi
 # --- boot 1: A/B with an injected poll delay -------------------------------------------------------
 k=${PROOF_K:-6}
 k0=${NOCHANGE_K:-6}
+kk=${KERNEL_K:-2}
 if [ -n "${PROOF_VM_DIR:-}" ]; then
 	cp -r "$PROOF_VM_DIR/inj" "$work/a-inj"
 	cp -r "$PROOF_VM_DIR/nochange" "$work/a-same"
 	rc_inj=$(sed -n 's/.*compare_exit=\([0-9]*\).*/\1/p' "$work/a-inj/summary.txt")
 	rc_same=$(sed -n 's/.*compare_exit=\([0-9]*\).*/\1/p' "$work/a-same/summary.txt")
+	cp -r "$PROOF_VM_DIR/kernel" "$work/a-kern"
+	rc_kern=$(sed -n 's/.*compare_exit=\([0-9]*\).*/\1/p' "$work/a-kern/summary.txt")
 	echo "artifacts of earlier boots: $PROOF_VM_DIR"
 else
+	# The old module is a copy of the built one at another path: the check swaps modules
+	# before every run of the other side (rmmod, insmod, re-attach), K times in all.
 	t=$(date +%s)
-	bash "$ck" --against same --inject-ns "$inject" --runs "$k" --artifacts "$work/a-inj" > "$work/inj.log" 2>&1
+	cp module/rxscope_igb.ko "$work/old-rxscope_igb.ko"
+	bash "$ck" --against "$work/old-rxscope_igb.ko" --inject-ns "$inject" --runs "$k" \
+		--artifacts "$work/a-inj" > "$work/inj.log" 2>&1
 	rc_inj=$?
 	cat "$work/inj.log"
 	echo "A/B with injection: $(( $(date +%s) - t )) s"
@@ -228,11 +254,26 @@ else
 	cat "$work/same.log"
 	echo "A/B with no change: $(( $(date +%s) - t )) s"
 	check "the host slowed QEMU down halfway through the no-change A/B" [ -n "$qemu" ]
+
+	# --- boots 3 to 2 x kk + 2: a kernel A/B with no change, alternating boots ------------------
+	# The old side: the pinned kernel image and the built module, each copied to another path.
+	t=$(date +%s)
+	cp "$pinned" "$work/old-bzImage"
+	bash "$ck" --against "$work/old-bzImage" --against "$work/old-rxscope_igb.ko" --runs "$kk" \
+		--artifacts "$work/a-kern" > "$work/kern.log" 2>&1
+	rc_kern=$?
+	cat "$work/kern.log"
+	echo "kernel A/B with no change ($((2 * kk)) boots): $(( $(date +%s) - t )) s"
+	check "kernel A/B: ci-check says it was the kernel against itself" grep -q 'the kernel against itself' "$work/kern.log"
 fi
 
 # --- proof 1: A/B with injection -----------------------------------------------------------------
-check "A/B with inject_poll_delay_ns=$inject on the new side: ci-check reports a regression (exit $rc_inj)" \
+check "A/B of two module files with inject_poll_delay_ns=$inject on the new side: ci-check reports a regression (exit $rc_inj)" \
 	[ "$rc_inj" = 1 ]
+nsw=$(grep -c "side [ab]'s module is up" "$work/a-inj/vm/guest.log" 2> /dev/null)
+check "A/B of two module files: the guest swapped the module before each run of the other side ($nsw swaps, K = $k)" \
+	[ "${nsw:-0}" = "$k" ]
+check "  ... the old side's module was the other file" grep -q "old side: module .*old-rxscope_igb.ko" "$work/a-inj/summary.txt"
 c=$work/a-inj/compare.txt
 check "A/B injected: poll regressed" is_verdict "$c" poll regressed
 check "A/B injected: compare was paired" grep -q '"method": "paired-runs' "$work/a-inj/compare.json"
@@ -321,6 +362,37 @@ cat "$work/out"
 check "  ... says by how much this machine is slower" grep -qE 'NOT COMPARABLE: this machine is [0-9.]+x slower than the one that recorded the baseline' "$work/out"
 check "  ... and points to --against" grep -q -- '--against OLD.ko' "$work/out"
 check "  ... and the summary says so" grep -q 'verdict=inconclusive reason=not-comparable' "$work/a-slow/summary.txt"
+
+# --- proof 4: a kernel A/B with no change, alternating boots -------------------------------------
+check "kernel A/B with no change: ci-check exits 0 or 4, never 1 (exit $rc_kern)" [ "$rc_kern" = 0 -o "$rc_kern" = 4 ]
+check "kernel A/B no change: poll ok or inconclusive" is_verdict "$work/a-kern/compare.txt" poll ok inconclusive
+check "kernel A/B: compare was paired" grep -q '"method": "paired-runs' "$work/a-kern/compare.json"
+ko=$work/a-kern/runs/order.txt
+want=$(for j in $(seq "$kk"); do if [ $((j % 2)) = 1 ]; then printf 'old new '; else printf 'new old '; fi; done)
+check "kernel A/B: $((2 * kk)) boots in ABBA order ($(awk '{ printf "%s ", $5 }' "$ko"))" \
+	[ "$(awk '{ printf "%s ", $5 }' "$ko")" = "$want" ]
+nb=$(ls -d "$work/a-kern"/vm/boot-* 2> /dev/null | wc -l)
+check "kernel A/B: one VM folder per boot ($nb)" [ "$nb" = $((2 * kk)) ]
+check "kernel A/B: every boot ran the pinned kernel (the guest's uname -r)" \
+	[ "$(sed -n 's/.* kernel=\([^ ]*\) .*/\1/p' "$ko" | sort -u)" = "$KVER" ]
+check "kernel A/B: the old side's boots loaded the old module file, the new side's the built one" \
+	[ "$(awk '$5 == "old" { print $9 }' "$ko" | sort -u)" = "module=$work/old-rxscope_igb.ko" -a \
+	  "$(awk '$5 == "new" { print $9 }' "$ko" | sort -u)" = "module=$top/module/rxscope_igb.ko" ]
+for j in $(seq "$kk"); do
+	for d in old new; do
+		f=$work/a-kern/runs/$d/run-$(printf %02d "$j").json
+		check "kernel A/B: pair $j's $d recording is there and names kernel $KVER" \
+			grep -q "\"kernel\": *\"$KVER\"" "$f"
+	done
+done
+nc=$(sed -n 's/.* boot=\([0-9]*\) .*/\1/p' "$work/a-kern/runs/calibration.txt" 2> /dev/null | sort -un | wc -l)
+check "kernel A/B: calibrations from every boot ($nc)" [ "$nc" = $((2 * kk)) ]
+check "kernel A/B: the dmesg of every boot" [ "$(grep -c '^=== boot' "$work/a-kern/dmesg.txt")" = $((2 * kk)) ]
+for f in compare.txt compare.json compare.xml compare.md compare.html summary.txt; do
+	check "kernel A/B artifact $f is there" [ -s "$work/a-kern/$f" ]
+done
+rc_is "$rc_kern" "kernel A/B re-judged from its artifacts (--against same --from-runs): the same exit" \
+	bash "$ck" --against same --from-runs "$work/a-kern/runs" --artifacts "$work/a-kern2"
 
 # --- a baseline by --update-baseline, replacing an old directory whole ---------------------------------
 mkdir -p "$work/base" "$work/A"
