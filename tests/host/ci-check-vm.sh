@@ -27,8 +27,9 @@
 #    side against it regresses; K = 2 per side is never ok.
 # Two boots of 12 runs each and four short boots: TIMING on a 2-core host. Every check prints PASS:/FAIL:. INJECT_NS (default
 # 50000) is chosen from the sensitivity sweep in docs/ci.md.
-# PROOF_VM_DIR=DIR re-judges the artifacts of earlier boots (DIR/inj and DIR/nochange, two
-# ci-check --artifacts folders) instead of booting.
+# PROOF_VM_DIR=DIR re-judges the artifacts of earlier boots (DIR/inj, DIR/nochange and
+# DIR/kernel, three ci-check --artifacts folders) instead of booting; PROOF_KEEP=DIR keeps
+# them there.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -265,6 +266,12 @@ else
 	cat "$work/kern.log"
 	echo "kernel A/B with no change ($((2 * kk)) boots): $(( $(date +%s) - t )) s"
 	check "kernel A/B: ci-check says it was the kernel against itself" grep -q 'the kernel against itself' "$work/kern.log"
+	# PROOF_KEEP=DIR keeps the boots' artifacts, for PROOF_VM_DIR=DIR later.
+	if [ -n "${PROOF_KEEP:-}" ]; then
+		mkdir -p "$PROOF_KEEP" && rm -rf "$PROOF_KEEP"/{inj,nochange,kernel} &&
+			cp -r "$work/a-inj" "$PROOF_KEEP/inj" && cp -r "$work/a-same" "$PROOF_KEEP/nochange" &&
+			cp -r "$work/a-kern" "$PROOF_KEEP/kernel" && echo "artifacts kept in $PROOF_KEEP"
+	fi
 fi
 
 # --- proof 1: A/B with injection -----------------------------------------------------------------
