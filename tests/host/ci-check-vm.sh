@@ -383,7 +383,7 @@ check "kernel A/B: one VM folder per boot ($nb)" [ "$nb" = $((2 * kk)) ]
 check "kernel A/B: every boot ran the pinned kernel (the guest's uname -r)" \
 	[ "$(sed -n 's/.* kernel=\([^ ]*\) .*/\1/p' "$ko" | sort -u)" = "$KVER" ]
 check "kernel A/B: the old side's boots loaded the old module file, the new side's the built one" \
-	[ "$(awk '$5 == "old" { print $9 }' "$ko" | sort -u)" = "module=$work/old-rxscope_igb.ko" -a \
+	[ "$(awk '$5 == "old" { sub(/=.*\//, "=", $9); print $9 }' "$ko" | sort -u)" = "module=old-rxscope_igb.ko" -a \
 	  "$(awk '$5 == "new" { print $9 }' "$ko" | sort -u)" = "module=$top/module/rxscope_igb.ko" ]
 for j in $(seq "$kk"); do
 	for d in old new; do
