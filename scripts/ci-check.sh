@@ -110,12 +110,14 @@ kver_of() {
 	[ -d "$top/.cache/guest/$r/lib/modules/$r" ] && echo "$r"
 	return 0
 }
-# match_module WHAT KERNEL KO: refuses a module built for another kernel than KERNEL.
+# match_module WHAT KERNEL KO: refuses a file that is not a built module (every module kbuild
+# links has a vermagic) and a module built for another kernel than KERNEL.
 match_module() {
 	local kr mv
-	kr=$(kimage_release "$2") || return 0
 	mv=$(ko_vermagic "$3")
-	[ -z "$mv" ] || [ "$mv" = "$kr" ] ||
+	[ -n "$mv" ] || die "$1: $3 has no vermagic: not a complete kernel module (rebuild it)"
+	kr=$(kimage_release "$2") || return 0
+	[ "$mv" = "$kr" ] ||
 		die "$1: module $3 is built for $mv, but the kernel $2 is $kr: build rxscope_igb for that kernel (make module KDIR=..., docs/ci.md)"
 }
 
@@ -748,6 +750,6 @@ if [ -n "$old_kernel" ] && [ -z "$from" ] && cmp -s "$old_kernel" "$new_kernel" 
    [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
 	echo "$prog: this was the kernel against itself (the same image and module on both sides): any verdict but ok or inconclusive is a false alarm"
 elif [ "$ab" = 1 ] && [ -z "$old_kernel" ] && [ -z "$old_ko" ] && [ -z "$set_a$set_b" ] && [ "$inj_a" = "$inj_b" ]; then
-	echo "$prog: this was the module against itself (--against same): any verdict but ok or inconclusive is a false alarm. To judge a change: --against OLD.ko; to see a known slow-down found: --against same --inject-ns 50000 (docs/ci.md)"
+	echo "$prog: this was the module against itself (--against same): any verdict but ok or inconclusive is a false alarm. To judge a change: --against OLD.ko; a kernel change: --kernel NEW-bzImage --module NEW.ko --against OLD-bzImage --against OLD.ko (alternating boots); to see a known slow-down found: --against same --inject-ns 50000 (docs/ci.md)"
 fi
 exit "$rc"

@@ -159,6 +159,10 @@ if [ -f "$older" ] && [ -f build/module-older/rxscope_igb.ko ]; then
 	rc_is 2 "ci-check refuses a module A/B whose old module is built for another kernel" \
 		bash "$ck" --against build/module-older/rxscope_igb.ko --artifacts "$work/a0"
 	check "  ... and names both releases" grep -q "built for $OLDER_KVER, but the kernel .* is $KVER" "$work/out"
+	head -c 65536 /dev/zero > "$work/junk.ko"
+	rc_is 2 "ci-check refuses an old module file that is not a built module (no vermagic)" \
+		bash "$ck" --against "$work/junk.ko" --artifacts "$work/a0"
+	check "  ... and says so" grep -q 'has no vermagic' "$work/out"
 	rc_is 2 "ci-check refuses two old kernels" \
 		bash "$ck" --against "$older" --against "$pinned" --artifacts "$work/a0"
 else
