@@ -26,7 +26,7 @@
 #  - a baseline made by --update-baseline replaces the old directory whole; the injected
 #    side against it regresses; K = 2 per side is never ok.
 # Two boots of 12 runs each (one with 6 module swaps) and four short boots: 6-7 minutes
-# of TCG on a 2-core host at a load average of 3-7, 10.5 at 10 (the four boots 110-190 s). Every check prints PASS:/FAIL:. INJECT_NS (default
+# of TCG on a 2-core host at a load average of 3-7, 10.5 at 10 (the four boots 90-190 s). Every check prints PASS:/FAIL:. INJECT_NS (default
 # 50000) is chosen from the sensitivity sweep in docs/ci.md.
 # PROOF_VM_DIR=DIR re-judges the artifacts of earlier boots (DIR/inj, DIR/nochange and
 # DIR/kernel, three ci-check --artifacts folders) instead of booting; PROOF_KEEP=DIR keeps
