@@ -184,14 +184,15 @@ module:
 	$(Q)$(MAKE) -C $(KDIR) M=$(abspath module) $(if $(filter 1,$(V)),V=1) modules
 
 # The same module for the older guest kernel (Debian 12's 6.1), built from a copy of the
-# sources in build/module-older/ so that module/ keeps the pinned kernel's objects. Debian's
+# sources in build/module-older/ so that module/ keeps the pinned kernel's objects (not the
+# pinned kernel's generated rxscope_igb.mod.c: a copy of it gave a module without a version). Debian's
 # 6.1 kbuild lacks resolve_btfids, which a module needs only for BTF_ID sets (ours has none).
 OLDER_KDIR := /usr/src/linux-headers-$(OLDER_KVER)
 module-older:
 	$(call msg,MODULE,$(BUILD)/module-older/rxscope_igb.ko ($(OLDER_KVER)))
 	$(Q)test -d $(OLDER_KDIR) || { echo "module-older: no kernel build tree at $(OLDER_KDIR) (run make deps)" >&2; exit 2; }
 	$(Q)mkdir -p $(BUILD)/module-older
-	$(Q)cp -u module/Kbuild module/*.[ch] $(BUILD)/module-older/
+	$(Q)cp -u module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.[ch])) $(BUILD)/module-older/
 	$(Q)$(MAKE) -C $(OLDER_KDIR) M=$(OUT)/module-older $(if $(filter 1,$(V)),V=1) \
 		RESOLVE_BTFIDS=true modules
 
