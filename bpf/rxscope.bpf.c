@@ -184,13 +184,10 @@ static __always_inline bool cpu_ok(void)
  * Per-CPU values, and a program does not nest with itself on one CPU, so plain
  * increments do not lose counts.
  */
-static __always_inline void hist_add(__u32 id, __u64 v)
+static __always_inline void hist_update(struct rxs_hist *h, __u64 v)
 {
-	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
 	__u64 slot;
 
-	if (!h)
-		return;
 	/*
 	 * Clamp and index with one register: the 6.1 verifier loses the bound when the
 	 * compiler checks one zero-extended copy of the slot and indexes with another.
@@ -207,6 +204,14 @@ static __always_inline void hist_add(__u32 id, __u64 v)
 		h->min = v;
 	if (v > h->max)
 		h->max = v;
+}
+
+static __always_inline void hist_add(__u32 id, __u64 v)
+{
+	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
+
+	if (h)
+		hist_update(h, v);
 }
 
 static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
@@ -695,6 +700,79 @@ int BPF_PROG(rawtp_napi_poll, struct napi_struct *napi, int work, int budget)
 	return on_poll_exit(0, napi, work, budget, false, false);
 }
 
+/* ---- --by: the per-packet stages by RX queue or by CPU ------------------ */
+
+/*
+ * enum rxs_by, set by userspace before load. RXS_BY_NONE (the default) leaves
+ * every branch below dead code, which the verifier drops: no cost without --by.
+ * Userspace shrinks the two maps to one entry then.
+ */
+const volatile int by_mode = RXS_BY_NONE;
+
+/* [group * RXS_PP_NR + per-packet ordinal of the stage] (rxs_pp_index()) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RXS_BY_GROUPS * RXS_PP_NR);
+	__type(key, __u32);
+	__type(value, struct rxs_hist);
+} by_hists SEC(".maps");
+
+/* followed packets per group, counted when each starts being followed */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RXS_BY_GROUPS);
+	__type(key, __u32);
+	__type(value, __u64);
+} by_pkts SEC(".maps");
+
+static __always_inline __u32 by_clamp(__u32 v)
+{
+	return v < RXS_BY_MAX ? v : RXS_BY_OTHER;
+}
+
+/*
+ * The group of a packet that starts being followed now: its RX queue (the
+ * driver's skb_record_rx_queue() stores queue + 1 in queue_mapping; 0 means
+ * none was recorded), or this CPU. Counted in by_pkts.
+ */
+static __always_inline __u32 by_start(__u64 skb)
+{
+	__u32 g, key;
+	__u64 *n;
+
+	if (by_mode == RXS_BY_QUEUE) {
+		__u16 qm = BPF_CORE_READ((struct sk_buff *)skb, queue_mapping);
+
+		g = qm ? by_clamp(qm - 1) : RXS_BY_OTHER;
+	} else {
+		g = by_clamp(bpf_get_smp_processor_id());
+	}
+	key = g;
+	n = bpf_map_lookup_elem(&by_pkts, &key);
+	if (n)
+		(*n)++;
+	return g;
+}
+
+/* Add value @v of per-packet stage @id to the histogram of @group. */
+static __always_inline void by_add(__u32 id, __u32 group, __u64 v)
+{
+	int ppi = rxs_pp_index(id);
+	struct rxs_hist *h;
+	__u32 key;
+
+	if (ppi < 0)
+		return;
+	if (by_mode == RXS_BY_CPU)
+		group = by_clamp(bpf_get_smp_processor_id());
+	if (group > RXS_BY_OTHER)
+		group = RXS_BY_OTHER;
+	key = group * RXS_PP_NR + ppi;
+	h = bpf_map_lookup_elem(&by_hists, &key);
+	if (h)
+		hist_update(h, v);
+}
+
 /* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
 
 /*
@@ -710,11 +788,38 @@ struct rxs_track tracks[RXS_TRACK_SLOTS];
  * misses than a multiplicative hash); the bits of the 16 MB region are folded
  * in, so that distant regions do not fall on the same slots.
  */
-static __always_inline struct rxs_track *track_slot(__u64 skb)
+static __always_inline __u32 track_index(__u64 skb)
 {
 	__u64 i = (skb >> 8) ^ (skb >> (8 + RXS_TRACK_BITS));
 
-	return &tracks[i & (RXS_TRACK_SLOTS - 1)];
+	return i & (RXS_TRACK_SLOTS - 1);
+}
+
+static __always_inline struct rxs_track *track_slot(__u64 skb)
+{
+	return &tracks[track_index(skb)];
+}
+
+/*
+ * --by queue: the group of the packet in each slot of `tracks`, apart from it so
+ * that the table is the same without --by (only --by touches this array).
+ */
+static __u8 track_group[RXS_TRACK_SLOTS];
+
+/* Value @v of per-packet stage @id of the followed packet @key: whole path, and --by. */
+static __always_inline void pkt_add(__u32 id, __u64 key, __u64 v)
+{
+	hist_add(id, v);
+	if (by_mode != RXS_BY_NONE)
+		by_add(id, track_group[track_index(key)], v);
+}
+
+/* A per-packet stage of the followed packet @key ends: whole path, and --by. */
+static __always_inline void pkt_delta(__u32 id, __u64 key, __u64 start,
+				      __u64 now)
+{
+	if (start && now >= start)
+		pkt_add(id, key, now - start);
 }
 
 /* The first bytes of an IPv4 header without options, and the UDP ports. */
@@ -815,13 +920,15 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
 	t->udp_ts = 0;
 	t->mid_ts = 0;
 	t->tap_ns = 0;
+	if (by_mode != RXS_BY_NONE)
+		track_group[track_index(skb)] = by_start(skb);
 	if (gro) {
 		t->gro_ts = now;
 		t->nrs_ts = 0;
 		c->pkts[RXS_F_GRO]++;
 		if (!isr_ts && has(RXS_P_ISR))
 			c->unmatched++;
-		hist_delta(RXS_H_IRQ_TO_RX, isr_ts, now);
+		pkt_delta(RXS_H_IRQ_TO_RX, skb, isr_ts, now);
 	} else {
 		t->gro_ts = 0;
 		t->nrs_ts = now;
@@ -873,7 +980,7 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 	if (!c)
 		return 0;
 	now = bpf_ktime_get_ns();
-	hist_delta(RXS_H_GRO, t->gro_ts, now);
+	pkt_delta(RXS_H_GRO, key, t->gro_ts, now);
 	t->nrs_ts = now;
 	c->pkts[RXS_F_NETIF_RECEIVE]++;
 	return 0;
@@ -892,14 +999,15 @@ static __always_inline void mark_ip_path(struct rxs_track *t, __u64 now)
 	t->mid_nf = s ? (__u32)s->nf_ns : 0;
 }
 
-static __always_inline void hist_ip_path(__u32 id, struct rxs_track *t, __u64 now)
+static __always_inline void hist_ip_path(__u32 id, __u64 key, struct rxs_track *t,
+					 __u64 now)
 {
 	struct cpu_state *s = has(RXS_P_NF_PRE) ? state() : NULL;
 	__u64 d = now - t->mid_ts;
 	__u32 nf = s ? (__u32)s->nf_ns - t->mid_nf : 0;
 
 	if (t->mid_ts && now >= t->mid_ts)
-		hist_add(id, d > nf ? d - nf : 0);
+		pkt_add(id, key, d > nf ? d - nf : 0);
 }
 
 static __always_inline int on_ip_rcv(__u64 key)
@@ -923,10 +1031,10 @@ static __always_inline int on_ip_rcv(__u64 key)
 	now = bpf_ktime_get_ns();
 	if (!t->nrs_ts)
 		c->unmatched++;
-	hist_delta(RXS_H_L2_TO_IP, t->nrs_ts, now);
+	pkt_delta(RXS_H_L2_TO_IP, key, t->nrs_ts, now);
 	/* the taps ran inside l2_to_ip: their time per tapped packet */
 	if (has(RXS_P_TAP) && t->tap_ns)
-		hist_add(RXS_H_TAPS, t->tap_ns);
+		pkt_add(RXS_H_TAPS, key, t->tap_ns);
 	t->ip_ts = now;
 	c->pkts[RXS_F_IP_RCV]++;
 	return 0;
@@ -953,10 +1061,10 @@ static __always_inline int on_udp_queue(__u64 key)
 	now = bpf_ktime_get_ns();
 	if (!t->ip_ts && has(RXS_P_IP_RCV))
 		c->unmatched++;
-	hist_delta(RXS_H_IP_TO_UDP, t->ip_ts, now);
+	pkt_delta(RXS_H_IP_TO_UDP, key, t->ip_ts, now);
 	if (has(RXS_P_IP_LOCAL_DELIVER) && t->mid_ts)
-		hist_ip_path(RXS_H_UDP_LOOKUP, t, now);
-	hist_delta(RXS_H_TOTAL, t->isr_ts, now);
+		hist_ip_path(RXS_H_UDP_LOOKUP, key, t, now);
+	pkt_delta(RXS_H_TOTAL, key, t->isr_ts, now);
 	t->udp_ts = now;
 	c->pkts[RXS_F_UDP_QUEUE]++;
 	return 0;
@@ -977,7 +1085,7 @@ static __always_inline int on_socket_dequeue(__u64 key)
 		return 0;
 	if (!t->udp_ts && has(RXS_P_UDP_QUEUE))
 		c->unmatched++;
-	hist_delta(RXS_H_SOCKET, t->udp_ts, bpf_ktime_get_ns());
+	pkt_delta(RXS_H_SOCKET, key, t->udp_ts, bpf_ktime_get_ns());
 	c->pkts[RXS_F_SOCKET]++;
 	t->skb = 0;
 	return 0;
@@ -1026,9 +1134,9 @@ static __always_inline int on_nf_hook_done(__u64 key, struct nf_hook_state *st)
 		return 0;
 	hook = st->hook;
 	if (hook == NF_INET_PRE_ROUTING)
-		hist_add(RXS_H_NF_PREROUTING, d);
+		pkt_add(RXS_H_NF_PREROUTING, key, d);
 	else if (hook == NF_INET_LOCAL_IN)
-		hist_add(RXS_H_NF_LOCAL_IN, d);
+		pkt_add(RXS_H_NF_LOCAL_IN, key, d);
 	return 0;
 }
 
@@ -1075,7 +1183,7 @@ static __always_inline int on_route_exit(void)
 	s->route_skb = 0;
 	t = track_slot(key);
 	if (t->skb == key)
-		hist_delta(RXS_H_ROUTE, s->route_ts, bpf_ktime_get_ns());
+		pkt_delta(RXS_H_ROUTE, key, s->route_ts, bpf_ktime_get_ns());
 	return 0;
 }
 

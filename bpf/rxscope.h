@@ -242,6 +242,36 @@ struct rxs_track {
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128
 
+/*
+ * --by: the per-packet stages split by RX queue or by CPU, on top of the whole-path
+ * histograms. Queues (or CPUs) 0 .. RXS_BY_MAX - 1 get a group each; a higher one, or a
+ * packet without a recorded RX queue, counts in the group RXS_BY_OTHER.
+ */
+enum rxs_by {
+	RXS_BY_NONE,
+	RXS_BY_QUEUE,		/* skb->queue_mapping - 1 when the packet is first followed */
+	RXS_BY_CPU,		/* the CPU that ran the stage's end */
+};
+
+#define RXS_BY_MAX		16
+#define RXS_BY_OTHER		RXS_BY_MAX
+#define RXS_BY_GROUPS		(RXS_BY_MAX + 1)
+
+/* The number of per-packet stages, and the ordinal of stage @id among them (-1: none). */
+#define RXS_PP_COUNT_(id, name, unit, from, fe, to, te, per_packet, rank) + (per_packet)
+#define RXS_PP_NR		(0 RXS_STAGES(RXS_PP_COUNT_))
+#define RXS_PP_BEFORE_(id_, name, unit, from, fe, to, te, per_packet, rank)	\
+	+ ((RXS_H_##id_ < id) ? (per_packet) : 0)
+#define RXS_PP_IS_(id_, name, unit, from, fe, to, te, per_packet, rank)	\
+	|| (RXS_H_##id_ == id && (per_packet))
+
+static __always_inline int rxs_pp_index(int id)
+{
+	if (!(0 RXS_STAGES(RXS_PP_IS_)))
+		return -1;
+	return 0 RXS_STAGES(RXS_PP_BEFORE_);
+}
+
 /* How a stage was hooked; userspace records this in every output. */
 enum rxs_hook_kind {
 	RXS_HOOK_NONE,		/* unavailable */

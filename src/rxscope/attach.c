@@ -991,6 +991,12 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 	t->skel->rodata->claim_at_softirq = !on(plan, RXS_P_POLL_ENTRY);
 	t->skel->rodata->func_arg_helpers = plan->func_arg;
 	t->skel->rodata->dequeue_nargs = plan->dequeue_nargs;
+	/* --by: without it the split's maps shrink to one entry each (never used) */
+	t->skel->rodata->by_mode = flt->by;
+	if (flt->by == RXS_BY_NONE) {
+		bpf_map__set_max_entries(t->skel->maps.by_hists, 1);
+		bpf_map__set_max_entries(t->skel->maps.by_pkts, 1);
+	}
 	if (getenv("RXSCOPE_EMPTY") && !strcmp(getenv("RXSCOPE_EMPTY"), "packet"))
 		t->skel->rodata->empty_pkt = true;
 	else

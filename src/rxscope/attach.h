@@ -71,6 +71,7 @@ struct rxs_filters {
 	int ifindex;	/* 0: any */
 	int port;	/* 0: any */
 	int cpu;	/* -1: any */
+	int by;		/* enum rxs_by: split the per-packet stages by queue or CPU */
 };
 
 struct rxscope_bpf;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "help.h"
 #include "http.h"
+#include "rxscope.h"
 #include "version.h"
 
 const char *argp_program_version = "rxscope " RXS_VERSION;
@@ -42,6 +43,7 @@ enum {
 	OPT_SAMPLE,
 	OPT_NS,
 	OPT_DETAIL,
+	OPT_BY,
 };
 
 #define SEL_OPTS                                                                            \
@@ -55,6 +57,8 @@ enum {
 	{ "detail", OPT_DETAIL, "LIST", 0,                                                  \
 	  "Also hook the optional points of LIST (comma list): nf (netfilter and routing " \
 	  "inside ip_to_udp)", 0 },                                                         \
+	{ "by", OPT_BY, "queue|cpu", 0,                                                     \
+	  "Also split the per-packet stages by RX queue or by CPU", 0 },                   \
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at Ctrl-C)", 0 },   \
 	{ "stats", OPT_STATS, NULL, 0, "Print BPF run time per event for each program", 0 }, \
 	{ "ready-file", OPT_READY, "PATH", 0, "Create PATH once every program is attached", 0 }, \
@@ -142,6 +146,8 @@ static const struct argp_option serve_opts[] = {
 	{ "dev", OPT_DEV, "IF", 0, "Only packets and NAPI polls of interface IF", 0 },
 	{ "port", OPT_PORT, "N", 0, "Only UDP packets to destination port N", 0 },
 	{ "cpu", OPT_CPU, "N", 0, "Only events on CPU N", 0 },
+	{ "by", OPT_BY, "queue|cpu", 0,
+	  "Also split the per-packet stages by RX queue or by CPU (a queue or cpu label)", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: at SIGINT/SIGTERM)", 0 },
 	{ "stats", OPT_STATS, NULL, 0,
 	  "Measure each BPF program's run time (rxscope_bpf_run_seconds_total)", 0 },
@@ -167,6 +173,7 @@ static const char serve_doc[] =
 	"Export the receive path's metrics to Prometheus: GET /metrics over HTTP.\v"
 	"USAGE: rxscope serve [--listen ADDR:PORT] [--max-conns N] [--idle-timeout SEC]\n"
 	"                     [--driver NAME] [--dev IF] [--port N] [--cpu N] [-d SEC]\n"
+	"                     [--by queue|cpu]\n"
 	"                     [--stats] [--ready-file PATH] [-o FILE [--format FMT]] [-v]\n"
 	"The programs stay attached; each scrape reads the per-CPU maps (totals since\n"
 	"start).\n"
@@ -220,10 +227,12 @@ static error_t parse_serve_opt(int key, char *arg, struct argp_state *state)
 static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
-	"                     [--sample PCT] [--detail nf] [-i SEC] [-d SEC]\n"
-	"                     [--hist [--ns]] [--stats] [--ready-file PATH] [-v]\n"
+	"                     [--sample PCT] [--detail nf] [--by queue|cpu] [-i SEC]\n"
+	"                     [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH] [-v]\n"
 	"NAME: auto, rxscope_igb, igb or generic.\n"
-	"Each interval's table holds that interval only; the last one holds the totals.\n\n"
+	"Each interval's table holds that interval only; the last one holds the totals.\n"
+	"--by queue|cpu adds the per-packet stages per RX queue (or CPU), and each\n"
+	"queue's share of the packets.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
 	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
@@ -235,7 +244,7 @@ static const char record_doc[] =
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME]\n"
 	"                      [--dev IF] [--port N] [--cpu N] [--sample PCT] [-i SEC]\n"
 	"                      [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH]\n"
-	"                      [--detail nf] [--split] [-v]\n"
+	"                      [--detail nf] [--by queue|cpu] [--split] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
 	"--format prom and -i, the file is also rewritten every interval (totals so\n"
 	"far). --split: each SIGUSR1 writes the piece so far (run.json -> run-1.json,\n"
@@ -459,6 +468,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HIST:
 		cli->hist = true;
+		break;
+	case OPT_BY:
+		cli->by = !strcmp(arg, "queue") ? RXS_BY_QUEUE :
+			  !strcmp(arg, "cpu") ? RXS_BY_CPU : -1;
+		if (cli->by < 0)
+			argp_error(state, "invalid --by '%s': want queue or cpu", arg);
 		break;
 	case OPT_NS:
 		cli->raw_ns = true;

@@ -34,6 +34,7 @@ struct rxs_cli {
 	int cpu;		/* -1 for any */
 	int sample_pct;		/* per-packet hooks attached this % of each second (100) */
 	unsigned int detail;	/* --detail: RXS_DETAIL_* groups of optional hook points */
+	int by;			/* enum rxs_by: --by queue|cpu, RXS_BY_NONE without */
 	/* timing */
 	double interval_s;	/* 0: only at the end (record) */
 	double duration_s;	/* 0: until SIGINT/SIGTERM */

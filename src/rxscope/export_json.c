@@ -15,9 +15,12 @@
 #include "export_json.h"
 #include "hist.h"
 #include "softnet.h"
+#include "split.h"
 
 
 /* ---- writer ---------------------------------------------------------------------- */
+
+static json_object *split_json(const struct rxs_split *s);
 
 static json_object *u64(__u64 v)
 {
@@ -188,6 +191,8 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 			json_object_array_add(ser, interval_json(&r->series[i]));
 		json_object_object_add(root, "series", ser);
 	}
+	if (r->split)
+		json_object_object_add(root, "split", split_json(r->split));
 
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
@@ -200,6 +205,9 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 }
 
 /* ---- reader ---------------------------------------------------------------------- */
+
+struct rd;
+static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r);
 
 struct rd {
 	const char *file;
@@ -656,6 +664,14 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 			return ret;
 		ret = read_series(rd, ser, r);
 	}
+	/* optional: only recordings made with --by have a split */
+	if (!ret && json_object_object_get_ex(root, "split", NULL)) {
+		json_object *sp = get(rd, root, "", "split", json_type_object, &ret);
+
+		if (!sp)
+			return ret;
+		ret = read_split(rd, sp, r);
+	}
 	return ret;
 }
 
@@ -764,4 +780,113 @@ out:
 	json_tokener_free(tok);
 	free(buf);
 	return ret;
+}
+
+/* ---- --by: the split of the per-packet stages (docs/format.md) ------------------- */
+
+static json_object *split_json(const struct rxs_split *s)
+{
+	json_object *o = json_object_new_object(), *groups = json_object_new_array();
+	char name[16];
+
+	json_object_object_add(o, "by", json_object_new_string(rxs_by_name(s->by)));
+	json_object_object_add(o, "max", json_object_new_int(RXS_BY_MAX));
+	for (int g = 0; g < RXS_BY_GROUPS; g++) {
+		json_object *go, *st;
+
+		if (!rxs_split_group_used(s, g))
+			continue;
+		go = json_object_new_object();
+		st = json_object_new_object();
+		json_object_object_add(go, "group", json_object_new_string(
+			rxs_split_group_name(g, name, sizeof(name))));
+		json_object_object_add(go, "packets", u64(s->pkts[g]));
+		for (int i = 0; i < RXS_H_NR; i++)
+			if (s->hist[g][i].count)
+				json_object_object_add(st, rxs_stage_name(i),
+						       hist_json(&s->hist[g][i]));
+		json_object_object_add(go, "stages", st);
+		json_object_array_add(groups, go);
+	}
+	json_object_object_add(o, "groups", groups);
+	return o;
+}
+
+/* "0" .. "15" or "other" -> the group index; -1 for anything else */
+static int split_group_parse(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(s, "other"))
+		return RXS_BY_OTHER;
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v >= RXS_BY_MAX ? -1 : (int)v;
+}
+
+static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r)
+{
+	json_object *groups;
+	struct rxs_split *s;
+	bool seen[RXS_BY_GROUPS] = { false };
+	char by[16], path[48], p2[64], p3[112];
+	__u64 max;
+	int ret = 0;
+	size_t n;
+
+	if ((ret = get_str(rd, o, "split", "by", by, sizeof(by))))
+		return ret;
+	if (rxs_by_parse(by) < 0)
+		return bad(rd, "split.by", "unknown split \"%s\" (queue or cpu)", by);
+	if ((ret = get_u64(rd, o, "split", "max", &max)))
+		return ret;
+	if (max != RXS_BY_MAX)
+		return bad(rd, "split.max", "%llu groups differ from this rxscope's %d",
+			   (unsigned long long)max, RXS_BY_MAX);
+	if (!(groups = get(rd, o, "split", "groups", json_type_array, &ret)))
+		return ret;
+	s = rxs_split_new(rxs_by_parse(by));
+	if (!s)
+		return -ENOMEM;
+	r->split = s;
+	n = json_object_array_length(groups);
+	for (size_t i = 0; i < n; i++) {
+		json_object *go = json_object_array_get_idx(groups, i), *st;
+		char name[16];
+		int g;
+
+		snprintf(path, sizeof(path), "split.groups[%zu]", i);
+		if (!json_object_is_type(go, json_type_object))
+			return bad(rd, path, "expected object");
+		if ((ret = get_str(rd, go, path, "group", name, sizeof(name))))
+			return ret;
+		g = split_group_parse(name);
+		snprintf(p2, sizeof(p2), "%s.group", path);
+		if (g < 0)
+			return bad(rd, p2, "\"%s\" is not a group (0..%d or other)", name,
+				   RXS_BY_MAX - 1);
+		if (seen[g])
+			return bad(rd, p2, "group \"%s\" appears twice", name);
+		seen[g] = true;
+		if ((ret = get_u64(rd, go, path, "packets", &s->pkts[g])))
+			return ret;
+		if (!(st = get(rd, go, path, "stages", json_type_object, &ret)))
+			return ret;
+		json_object_object_foreach(st, key, h) {
+			int id = rxs_stage_from_name(key);
+
+			snprintf(p3, sizeof(p3), "%s.stages.%s", path, key);
+			if (id < 0)
+				return bad(rd, p3, "unknown stage name");
+			if (!rxs_stage_def(id)->per_packet)
+				return bad(rd, p3, "not a per-packet stage");
+			if (!json_object_is_type(h, json_type_object))
+				return bad(rd, p3, "expected object");
+			if ((ret = read_hist(rd, h, p3, &s->hist[g][id])))
+				return ret;
+		}
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include "export_prom.h"
 #include "hist.h"
 #include "softnet.h"
+#include "split.h"
 
 /* label values: escape backslash, double quote and newline */
 static void label(FILE *f, const char *s)
@@ -132,6 +133,9 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 		if (strcmp(r->stages[i].unit, "ns") != 0)
 			prom_hist(f, "rxscope_stage_packets", &r->stages[i], 1.0);
 
+	/* --by: per queue or CPU, le bounds as above (2^3 - 1 .. 2^41 - 1 ns) */
+	rxs_split_prom(f, r, "", RXS_HIST_SUB_BITS, RXS_HIST_MAX_EXP - 1);
+
 	cpu_counters(f, r, "");
 
 	header(f, "rxscope_funnel_packets_total", "counter",
@@ -253,6 +257,8 @@ int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 		scrape_hist(f, "rxscope_poll_packets", lbl, &r->stages[RXS_H_POLL_PKTS].hist, 0,
 			    RXS_PROM_PKT_EXP_MAX, 1.0);
 	}
+
+	rxs_split_prom(f, r, lbl, RXS_PROM_LAT_EXP_MIN, RXS_PROM_LAT_EXP_MAX);
 
 	cpu_counters(f, r, lbl);
 

@@ -10,6 +10,7 @@
 #include "hist.h"
 #include "recording.h"
 #include "softnet.h"
+#include "split.h"
 
 void rxs_recording_init(struct rxs_recording *r, int ncpus)
 {
@@ -41,6 +42,7 @@ void rxs_recording_free(struct rxs_recording *r)
 	r->cpus = NULL;
 	r->ncpus = 0;
 	rxs_series_free(r);
+	rxs_split_free(r);
 }
 
 /* the BPF counters as an array of __u64, for adding and subtracting field by field */
@@ -201,5 +203,5 @@ int rxs_recording_delta(struct rxs_recording *out, const struct rxs_recording *n
 					a->softnet[c];
 		}
 	}
-	return 0;
+	return rxs_split_delta(out, now, before);
 }

@@ -43,6 +43,8 @@ struct rxs_interval {
 	__u64 sn_time_squeeze;
 };
 
+struct rxs_split;	/* split.h */
+
 /* A series holds at most this many intervals; beyond, neighbours merge in pairs. */
 #define RXS_SERIES_MAX		1024
 
@@ -65,6 +67,8 @@ struct rxs_recording {
 				 * every packet; 100 in files without it) */
 	int nseries;			/* 0: no time series */
 	struct rxs_interval *series;	/* nseries entries, owned */
+	struct rxs_split *split;	/* --by queue|cpu: the per-packet stages split (owned);
+					 * NULL without --by */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include "hist.h"
 #include "report.h"
 #include "softnet.h"
+#include "split.h"
 
 void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flags)
 {
@@ -233,6 +234,10 @@ void rxs_report_print(FILE *f, const struct rxs_recording *r, unsigned int flags
 	rxs_report_funnel(f, r);
 	fprintf(f, "\n");
 	rxs_report_cpus(f, r);
+	if (r->split) {
+		fprintf(f, "\n");
+		rxs_split_report(f, r);
+	}
 	if (!(flags & RXS_REPORT_HIST))
 		return;
 	for (int i = 0; i < RXS_H_NR; i++) {

@@ -28,6 +28,7 @@
 #include "hist.h"
 #include "report.h"
 #include "softnet.h"
+#include "split.h"
 #include "trace.h"
 #include "rxscope.skel.h"
 
@@ -350,6 +351,12 @@ static int collect(struct session *s, struct rxs_recording *r)
 		for (i = 0; i < s->ncpus; i++)
 			r->drop_reasons[key] += drops[i];
 	}
+	if (s->cli->by != RXS_BY_NONE) {
+		ret = rxs_split_collect(r, s->cli->by, bpf_map__fd(skel->maps.by_hists),
+					bpf_map__fd(skel->maps.by_pkts), s->ncpus);
+		if (ret)
+			goto out;
+	}
 	if (s->have_sn0) {
 		struct rxs_softnet now = { 0 }, delta = { 0 };
 		char err[256];
@@ -543,6 +550,9 @@ static int clear_maps(struct session *s)
 			}
 	}
 	free(zero);
+	if (!ret && s->cli->by != RXS_BY_NONE)
+		ret = rxs_split_clear(bpf_map__fd(skel->maps.by_hists),
+				      bpf_map__fd(skel->maps.by_pkts), s->ncpus);
 	return ret;
 }
 
@@ -690,7 +700,7 @@ static void sleep_until(double deadline)
  */
 static int session_init(struct session *s, const struct rxs_cli *cli)
 {
-	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu };
+	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu, cli->by };
 	struct rxs_features feat;
 	struct utsname uts;
 	char err[512];
