@@ -11,3 +11,4 @@ TEST_OBJS_compare := compare.o hist.o recording.o split.o softnet.o export.o ato
 TEST_OBJS_cli := cli.o help.o http.o compare.o hist.o recording.o split.o softnet.o export.o atomic.o export_json.o export_csv.o export_prom.o
 TEST_OBJS_serve := http.o hist.o recording.o split.o softnet.o export.o atomic.o export_json.o export_csv.o export_prom.o
 TEST_OBJS_html := export_html.o report.o compare.o hist.o recording.o split.o softnet.o export.o atomic.o export_json.o export_csv.o export_prom.o
+TEST_OBJS_split := split.o compare.o report.o hist.o recording.o softnet.o export.o atomic.o export_json.o export_csv.o export_prom.o
