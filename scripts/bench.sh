@@ -9,6 +9,8 @@
 #     sample  rxscope record --sample 10
 #     nf      rxscope record --detail nf (optional: MODES="rxscope_igb rxscope_igb+trace
 #             rxscope_igb+nf"; nf / trace is the split's own cost)
+#     byqueue, bycpu  rxscope record --by queue / --by cpu (optional, as nf; byqueue /
+#             trace is the cost of the per-queue split)
 #     pktfloor  every hook, the per-packet programs only return (what the hooks inside
 #             the poll add to it, whatever the programs do)
 #     poll    rxscope record with only the poll hooks (reference for the poll stage)
@@ -82,6 +84,12 @@ declare -A med smed pmed
 	if [ -n "${med[$drv+nf]:-}" ] && [ -n "${med[$drv+trace]:-}" ]; then
 		echo "  --detail nf / every packet (link):          $(ratio "${med[$drv+nf]}" "${med[$drv+trace]}")"
 	fi
+	for by in byqueue bycpu; do
+		[ -n "${med[$drv+$by]:-}" ] && [ -n "${med[$drv+trace]:-}" ] &&
+			printf '  --by %-5s / every packet (link):          %s   (socket %s)\n' "${by#by}" \
+				"$(ratio "${med[$drv+$by]}" "${med[$drv+trace]}")" \
+				"$(ratio "${smed[$drv+$by]}" "${smed[$drv+trace]}")"
+	done
 	if [ -n "${pmed[$drv+trace]:-}" ] && [ -n "${pmed[$drv+poll]:-}" ]; then
 		echo "  poll p50, every stage / poll hooks only:   $(ratio "${pmed[$drv+trace]}" "${pmed[$drv+poll]}")"
 	fi

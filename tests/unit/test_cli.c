@@ -185,6 +185,18 @@ static void test_bad_driver(void **state)
 	expect(&R, 2, "invalid --driver 'e1000'");
 }
 
+static void test_bad_by(void **state)
+{
+	(void)state;
+	run(&R, "trace", "--by", "napi");
+	expect(&R, 2, "invalid --by 'napi': want queue or cpu");
+	run(&R, "serve", "--by", "");
+	expect(&R, 2, "invalid --by '': want queue or cpu");
+	/* report reads files: the split comes from the recording, not an option */
+	run(&R, "report", "x.json", "--by", "queue");
+	expect(&R, 2, "unrecognized option");
+}
+
 static void test_record_args(void **state)
 {
 	(void)state;
@@ -433,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_bad_times),
 		cmocka_unit_test(test_bad_dev),
 		cmocka_unit_test(test_bad_driver),
+		cmocka_unit_test(test_bad_by),
 		cmocka_unit_test(test_record_args),
 		cmocka_unit_test(test_report_args),
 		cmocka_unit_test(test_compare_args),

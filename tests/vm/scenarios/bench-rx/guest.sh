@@ -5,10 +5,10 @@
 # RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
 # RXSCOPE_EMPTY=packet), "+irq" (only the per-IRQ hooks, as --sample keeps them between
 # its windows), "+nf" (rxscope record --detail nf), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
-# for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping) or
+# for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping),
 # "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
-# of run-vm.sh --mgmt-net). The host sends at full speed for each
-# measurement. Two results: the rate at which the driver hands frames to the stack
+# of run-vm.sh --mgmt-net) or "+byqueue" / "+bycpu" (as +trace, with --by queue / --by
+# cpu). The host sends at full speed for each measurement. Two results: the rate at which the driver hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
 RUNS=${RUNS:-5}
@@ -30,6 +30,8 @@ for r in $(seq "$RUNS"); do
 			sample) opt="--sample 10" ;;
 			sample[0-9]*) opt="--sample ${m#*+sample}" ;;
 			nf) opt="--detail nf" ;;
+			byqueue) opt="--by queue" ;;
+			bycpu) opt="--by cpu" ;;
 			floor) envs=RXSCOPE_EMPTY=1 ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;

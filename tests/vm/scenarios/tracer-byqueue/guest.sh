@@ -4,6 +4,8 @@
 # counter (ethtool -S rx_queue_N_packets), and the queues' counts of every per-packet
 # stage add up to the whole-path count. --by cpu: each CPU's packets match the per-CPU
 # netif_receive count, and the CPUs' stage counts add up too.
+# DRIVER=igb runs it on the in-tree igb (run-vm.sh --no-module), whose RSS key is random:
+# there the 8 flows may all land on one queue, so that check is left out.
 DRIVER=${DRIVER:-rxscope_igb}
 COUNT=${COUNT:-2000}
 . /scenario/tracer-lib.sh
@@ -97,7 +99,8 @@ for q in $(seq 0 $((nq - 1))); do
 	# the driver counts every frame of the queue; only ours arrive while recording
 	rxs_check "queue $q: $p packets followed, the driver's rx_queue_${q}_packets counted $e" \
 		[ "$p" = "$e" ]
-	rxs_check "queue $q received some of the 8 flows ($p packets)" [ "$p" -gt 0 ]
+	[ "$DRIVER" = rxscope_igb ] &&
+		rxs_check "queue $q received some of the 8 flows ($p packets)" [ "$p" -gt 0 ]
 	g=$(split_stage "$R" "$q" gro)
 	rxs_check "queue $q: stage gro counted each of its packets once ($g = $p)" [ "$g" = "$p" ]
 	sum=$((sum + p))
