@@ -95,6 +95,7 @@ check_sums "$R" queue
 sum=0
 for q in $(seq 0 $((nq - 1))); do
 	p=$(split_pkts "$R" "$q")
+	[ "$p" = -1 ] && p=0	# a queue without packets has no row
 	eval "e=\$et_queue_$q"
 	# the driver counts every frame of the queue; only ours arrive while recording
 	rxs_check "queue $q: $p packets followed, the driver's rx_queue_${q}_packets counted $e" \
@@ -102,12 +103,14 @@ for q in $(seq 0 $((nq - 1))); do
 	[ "$DRIVER" = rxscope_igb ] &&
 		rxs_check "queue $q received some of the 8 flows ($p packets)" [ "$p" -gt 0 ]
 	g=$(split_stage "$R" "$q" gro)
+	[ "$g" = -1 ] && g=0
 	rxs_check "queue $q: stage gro counted each of its packets once ($g = $p)" [ "$g" = "$p" ]
 	sum=$((sum + p))
 done
 rxs_check "the queues' packets add up to the followed total ($sum = $followed)" \
 	[ "$sum" = "$followed" ]
-rxs_check "the report shows each queue's share" grep -q "^spread: 2 queues" "$R"
+[ "$DRIVER" = rxscope_igb ] &&
+	rxs_check "the report shows each queue's share" grep -q "^spread: 2 queues" "$R"
 
 # --- by CPU --------------------------------------------------------------------------
 record_round cpu
