@@ -49,4 +49,30 @@ if awk -F'[{}" ]+' '
 else
 	fail "a +Inf bucket differs from its _count"
 fi
+
+# --by cpu on this kernel: the split loads (the verifier takes its programs), and its
+# families pass promtool, with each CPU's packets adding up to the netif_receive funnel
+( for _ in $(seq 200); do echo x > /dev/udp/127.0.0.1/9; sleep 0.005; done ) 2>/dev/null &
+if "$rxscope" record -o "$tmp/by.prom" --format prom --by cpu -d 2 > "$tmp/by.log" 2>&1; then
+	pass "rxscope record --format prom --by cpu exits 0"
+else
+	fail "rxscope record --format prom --by cpu failed:"; cat "$tmp/by.log"
+fi
+wait
+if promtool check metrics < "$tmp/by.prom" > "$tmp/promtool.log" 2>&1; then
+	pass "promtool check metrics accepts the --by cpu exposition"
+else
+	fail "promtool check metrics (--by cpu):"; cat "$tmp/promtool.log"
+fi
+by=$(awk '/^rxscope_packets_by_cpu_total/ { s += $NF } END { print s + 0 }' "$tmp/by.prom")
+fun() { awk -v h="hook=\"$1\"" '/^rxscope_funnel_packets_total/ && index($0, h) { s += $NF }
+	END { print s + 0 }' "$tmp/by.prom"; }
+# a packet is counted where it starts being followed: at GRO, or at netif_receive_skb
+# (loopback has no GRO); so between the netif_receive count and that plus GRO's
+nrx=$(fun netif_receive) gro=$(fun gro)
+if [ "$by" -gt 0 ] && [ "$by" -ge "$nrx" ] && [ "$by" -le $((nrx + gro)) ]; then
+	pass "rxscope_packets_by_cpu_total ($by) counts the packets followed (netif_receive $nrx, gro $gro)"
+else
+	fail "rxscope_packets_by_cpu_total ($by) against the funnel (netif_receive $nrx, gro $gro)"
+fi
 finish
