@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `rxscope record --format prom` on this host kernel, checked by `promtool check metrics`
 # (Debian's `prometheus` package ships promtool). Skips when promtool is missing; the unit
-# test test_export also runs promtool on a fully populated synthetic recording.
+# test test_export also runs promtool on a fully populated synthetic recording. Then the
+# same with --by cpu: the split loads on this kernel and its families pass promtool.
 set -u
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
