@@ -5,7 +5,8 @@
 # crosses a veth pair into a private network namespace's peer (receiver in the root
 # namespace, GRO on, as in tests/host/trace-host.sh). Only the programs that this kernel
 # can run are measured (tracepoints on a kernel without fentry and kprobes).
-# Usage: bench-host.sh [COUNT] (default 20000 datagrams at RATE, default 10000 pps).
+# Usage: bench-host.sh [COUNT] (default 20000 datagrams at RATE, default 10000 pps);
+# BY=queue or BY=cpu records with --by (the split's cost per event).
 # Result: results/bench-host.txt.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +38,9 @@ ethtool -K "$RX" gro on > /dev/null 2>&1
 	--rcvbuf 33554432 --ready-file "$TMP/sink.ready" --out "$TMP/sink.txt" > /dev/null 2>&1 &
 sink=$!
 pids+=("$sink")
+# shellcheck disable=SC2046
 "$top/build/rxscope" record -o "$TMP/rec.json" --dev "$RX" --port 9000 --stats \
-	--ready-file "$TMP/rec.ready" > "$TMP/rec.log" 2>&1 &
+	$([ -n "${BY:-}" ] && echo "--by $BY") --ready-file "$TMP/rec.ready" > "$TMP/rec.log" 2>&1 &
 rec=$!
 pids+=("$rec")
 for _ in $(seq 100); do
@@ -53,7 +55,7 @@ wait "$sink"
 kill -INT "$rec"
 wait "$rec"
 {
-	echo "bench-host: $count datagrams at $rate pps over veth, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "bench-host: $count datagrams at $rate pps over veth${BY:+, --by $BY}, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "  received: $(sed -n 's/^received=//p' "$TMP/sink.txt")"
 	sed -n '/^BPF overhead/,$p' "$TMP/rec.log" | sed 's/^/  /'
 	awk '/^PROGRAM/ { on = 1; next } on && NF == 4 && $2 > 0 {
