@@ -3,7 +3,8 @@
 # per mode. --by queue: each queue's followed packets match the driver's own per-queue
 # counter (ethtool -S rx_queue_N_packets), and the queues' counts of every per-packet
 # stage add up to the whole-path count. --by cpu: each CPU's packets match the per-CPU
-# netif_receive count, and the CPUs' stage counts add up too.
+# netif_receive count, and the CPUs' stage counts add up too. The --by cpu round also
+# records with --detail nf, so that the split covers route and udp_lookup as well.
 # DRIVER=igb runs it on the in-tree igb (run-vm.sh --no-module), whose RSS key is random:
 # there the 8 flows may all land on one queue, so that check is left out.
 DRIVER=${DRIVER:-rxscope_igb}
@@ -49,8 +50,9 @@ record_round() {
 	for q in $(seq 0 $((nq - 1))); do
 		eval "et0_$q=\$(rxs_et_sum $ifc rx_queue_${q}_packets)"
 	done
+	# shellcheck disable=SC2046
 	rxscope record -o "$RESULTS/rec-$by.json" --driver "$DRIVER" --dev "$ifc" --port 9000 \
-		--by "$by" --ready-file /tmp/rxs.ready > "$RESULTS/record-$by.log" 2>&1 &
+		--by "$by" $([ "$by" = cpu ] && echo "--detail nf") --ready-file /tmp/rxs.ready > "$RESULTS/record-$by.log" 2>&1 &
 	rec=$!
 	rxs_check "rxscope record --by $by attached (ready file)" rxs_wait_file /tmp/rxs.ready 120
 	if [ "$by" = queue ]; then rxs_ready; else : > "$RESULTS/go-cpu"; fi
@@ -112,7 +114,8 @@ rxs_check "the queues' packets add up to the followed total ($sum = $followed)" 
 [ "$DRIVER" = rxscope_igb ] &&
 	rxs_check "the report shows each queue's share" grep -q "^spread: 2 queues" "$R"
 
-# --- by CPU --------------------------------------------------------------------------
+# --- by CPU, with --detail nf ---------------------------------------------------------
+PP_STAGES="$PP_STAGES route udp_lookup"
 record_round cpu
 R=$RESULTS/report-cpu.txt
 check_sums "$R" cpu
