@@ -209,7 +209,9 @@ void rxs_split_report(FILE *f, const struct rxs_recording *r)
 			const struct rxs_hist *h = &s->hist[i][id];
 			char p99[16];
 
-			if (!rxs_stage_def(id)->per_packet || !r->stages[id].available)
+			/* stages that saw nothing (no tap, no netfilter rule) make no rows */
+			if (!rxs_stage_def(id)->per_packet || !r->stages[id].available ||
+			    !r->stages[id].hist.count)
 				continue;
 			fprintf(f, "%-6s %-24s %10llu %8s %8s\n", g, r->stages[id].name,
 				(unsigned long long)h->count,

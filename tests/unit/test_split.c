@@ -272,6 +272,15 @@ static void test_report(void **state)
 	assert_int_equal(groups, 3);
 	assert_int_equal(rows, 3 * RXS_PP_NR);
 	free(txt);
+	/* a stage that saw nothing on the whole path (no tap) has no rows */
+	memset(&r.stages[RXS_H_TAPS].hist, 0, sizeof(r.stages[RXS_H_TAPS].hist));
+	txt = NULL;
+	f = open_memstream(&txt, &len);
+	rxs_report_print(f, &r, 0);
+	fclose(f);
+	assert_null(strstr(strstr(txt, "QUEUE  STAGE"), " taps "));
+	assert_non_null(strstr(strstr(txt, "QUEUE  STAGE"), " gro "));
+	free(txt);
 	/* no split: no such table */
 	rxs_split_free(&r);
 	txt = NULL;
