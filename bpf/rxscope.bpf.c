@@ -176,15 +176,8 @@ static __always_inline bool cpu_ok(void)
 	return targ_cpu < 0 || bpf_get_smp_processor_id() == (__u32)targ_cpu;
 }
 
-/**
- * hist_add - count @v in the per-CPU histogram @id.
- * @id: enum rxs_hist_id
- * @v: the value (ns, or packets for RXS_H_POLL_PKTS)
- *
- * Per-CPU values, and a program does not nest with itself on one CPU, so plain
- * increments do not lose counts.
- */
-static __always_inline void hist_update(struct rxs_hist *h, __u64 v)
+/* The bucket of @v, clamped below RXS_HIST_BUCKETS. */
+static __always_inline __u64 hist_slot_of(__u64 v)
 {
 	__u64 slot;
 
@@ -197,6 +190,12 @@ static __always_inline void hist_update(struct rxs_hist *h, __u64 v)
 	if (slot >= RXS_HIST_BUCKETS)
 		slot = RXS_HIST_BUCKETS - 1;
 	barrier_var(slot);
+	return slot;
+}
+
+/* Count @v, whose bucket is @slot (hist_slot_of()), in @h. */
+static __always_inline void hist_update_at(struct rxs_hist *h, __u64 slot, __u64 v)
+{
 	h->slots[slot]++;
 	h->count++;
 	h->sum += v;
@@ -206,12 +205,20 @@ static __always_inline void hist_update(struct rxs_hist *h, __u64 v)
 		h->max = v;
 }
 
+/**
+ * hist_add - count @v in the per-CPU histogram @id.
+ * @id: enum rxs_hist_id
+ * @v: the value (ns, or packets for RXS_H_POLL_PKTS)
+ *
+ * Per-CPU values, and a program does not nest with itself on one CPU, so plain
+ * increments do not lose counts.
+ */
 static __always_inline void hist_add(__u32 id, __u64 v)
 {
 	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
 
 	if (h)
-		hist_update(h, v);
+		hist_update_at(h, hist_slot_of(v), v);
 }
 
 static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
@@ -754,8 +761,13 @@ static __always_inline __u32 by_start(__u64 skb)
 	return g;
 }
 
-/* Add value @v of per-packet stage @id to the histogram of @group. */
-static __always_inline void by_add(__u32 id, __u32 group, __u64 v)
+/*
+ * Add value @v, in bucket @slot, of per-packet stage @id to the histogram of
+ * @group. The caller computes the bucket once for both histograms: computing it
+ * again from @v, whose bounds the first computation narrowed, leads the 6.1
+ * verifier down branches that cannot happen, where it loses the slot's bound.
+ */
+static __always_inline void by_add(__u32 id, __u32 group, __u64 slot, __u64 v)
 {
 	int ppi = rxs_pp_index(id);
 	struct rxs_hist *h;
@@ -770,7 +782,7 @@ static __always_inline void by_add(__u32 id, __u32 group, __u64 v)
 	key = group * RXS_PP_NR + ppi;
 	h = bpf_map_lookup_elem(&by_hists, &key);
 	if (h)
-		hist_update(h, v);
+		hist_update_at(h, slot, v);
 }
 
 /* ---- per packet: GRO -> netif_receive -> ip_rcv -> UDP queue -> recvmsg */
@@ -809,9 +821,18 @@ static __u8 track_group[RXS_TRACK_SLOTS];
 /* Value @v of per-packet stage @id of the followed packet @key: whole path, and --by. */
 static __always_inline void pkt_add(__u32 id, __u64 key, __u64 v)
 {
-	hist_add(id, v);
-	if (by_mode != RXS_BY_NONE)
-		by_add(id, track_group[track_index(key)], v);
+	struct rxs_hist *h;
+	__u64 slot;
+
+	if (by_mode == RXS_BY_NONE) {
+		hist_add(id, v);
+		return;
+	}
+	slot = hist_slot_of(v);
+	h = bpf_map_lookup_elem(&hists, &id);
+	if (h)
+		hist_update_at(h, slot, v);
+	by_add(id, track_group[track_index(key)], slot, v);
 }
 
 /* A per-packet stage of the followed packet @key ends: whole path, and --by. */

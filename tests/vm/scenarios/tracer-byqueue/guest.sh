@@ -60,6 +60,9 @@ record_round() {
 	kill -INT "$rec"
 	wait "$rec"
 	rxs_check "rxscope record --by $by exited 0 on SIGINT" [ $? = 0 ]
+	# the verifier took every program that --by changes: no hook fell back
+	rxs_check "rxscope record --by $by: the kernel refused no BPF program" \
+		sh -c "! grep -q 'refused some BPF programs' '$RESULTS/record-$by.log'"
 	for q in $(seq 0 $((nq - 1))); do
 		eval "et_${by}_$q=\$((\$(rxs_et_sum $ifc rx_queue_${q}_packets) - et0_$q))"
 	done
