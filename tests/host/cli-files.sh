@@ -239,9 +239,10 @@ expect "after a 2 s stop, no interval shorter than 0.3 s (missed ticks are not r
 	"$short" 0
 
 # record --split -i: after a cut (SIGUSR1) the intervals start from the cleared maps, so
-# the second burst shows in full in the intervals that follow the cut.
+# the second burst shows in full in the intervals that follow the cut. With --by cpu, each
+# piece's split holds its own burst.
 rm -f "$TMP/ready"
-"$RXSCOPE" record -o "$TMP/cut.json" --split --dev lo --port "$PORT" -i 0.4 \
+"$RXSCOPE" record -o "$TMP/cut.json" --split --by cpu --dev lo --port "$PORT" -i 0.4 \
 	--ready-file "$TMP/ready" > /dev/null 2> "$TMP/cut.err" &
 rec=$!
 PIDS+=("$rec")
@@ -264,5 +265,11 @@ after=$(awk '/^wrote .*cut-1\.json/ { on = 1 } /^[0-9:]+  interval / { iv = 1 }
 	on && iv && /^funnel:/ { for (i = 1; i < NF; i++) if ($i == "netif_receive") n += $(i + 1) }
 	END { print n + 0 }' "$TMP/cut.err")
 expect "record --split -i: the intervals after the cut hold the second burst" "$after" 40
+for piece in 1:100 2:40; do
+	n=$("$RXSCOPE" report "$TMP/cut-${piece%%:*}.json" 2>&1 |
+		awk '/^CPU +PACKETS/ { t = 1; next } t && $1 == "0" { print $2; exit }')
+	expect "record --split --by cpu: piece ${piece%%:*}'s split counts its burst on CPU 0" \
+		"${n:-none}" "${piece#*:}"
+done
 
 finish
