@@ -177,10 +177,10 @@ void rxs_split_report(FILE *f, const struct rxs_recording *r)
 			most = s->pkts[i];
 		used += s->pkts[i] > 0;
 	}
-	fprintf(f, "by %s: packets followed per %s (where each was first seen)%s\n",
-		rxs_by_name(s->by), s->by == RXS_BY_QUEUE ? "RX queue" : "CPU",
-		s->by == RXS_BY_QUEUE ? "; other: queue >= 16, or none recorded" :
-		"; other: CPU >= 16");
+	/* within 100 columns, as trace's tables */
+	fprintf(f, "by %s: packets followed per %s\n", rxs_by_name(s->by),
+		s->by == RXS_BY_QUEUE ? "RX queue (other: queue >= 16, or none recorded)" :
+		"CPU where each was first seen (other: CPU >= 16)");
 	fprintf(f, "%-6s %10s %7s\n", group_title(s), "PACKETS", "SHARE");
 	for (int i = 0; i < RXS_BY_GROUPS; i++) {
 		int bar;

@@ -253,6 +253,14 @@ static void test_report(void **state)
 	assert_non_null(strstr(txt, "\n0             100   16.7%  #############\n"));
 	assert_non_null(strstr(txt, "\nother         300   50.0%  ########################################\n"));
 	assert_non_null(strstr(txt, "spread: 3 queues; the busiest has 50.0% of the packets"));
+	/* the split's lines fit in 100 columns, as trace's tables */
+	for (char *l = strstr(txt, "by queue:"), *e; l && *l; l = e + 1) {
+		e = strchr(l, '\n');
+		if (!e)
+			break;
+		if (e - l > 100)
+			fail_msg("line wider than 100 columns: %.*s", (int)(e - l), l);
+	}
 	/* one row per group and per-packet stage */
 	f = fmemopen(strstr(txt, "QUEUE  STAGE"), strlen(strstr(txt, "QUEUE  STAGE")), "r");
 	while (fgets(line, sizeof(line), f)) {
