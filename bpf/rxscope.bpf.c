@@ -941,6 +941,7 @@ static __always_inline void track_start(__u64 skb, __u64 now, bool gro)
 	t->udp_ts = 0;
 	t->mid_ts = 0;
 	t->tap_ns = 0;
+	t->bl_ts = 0;
 	if (by_mode != RXS_BY_NONE)
 		track_group[track_index(skb)] = by_start(skb);
 	if (gro) {
@@ -1001,7 +1002,11 @@ static __always_inline int on_netif_receive(__u64 key, struct sk_buff *skb,
 	if (!c)
 		return 0;
 	now = bpf_ktime_get_ns();
-	pkt_delta(RXS_H_GRO, key, t->gro_ts, now);
+	/* through a backlog (RPS): gro ended at the enqueue, on the CPU that queued it */
+	if (t->bl_ts)
+		pkt_delta(RXS_H_BACKLOG, key, t->bl_ts, now);
+	else
+		pkt_delta(RXS_H_GRO, key, t->gro_ts, now);
 	t->nrs_ts = now;
 	c->pkts[RXS_F_NETIF_RECEIVE]++;
 	return 0;
@@ -1494,5 +1499,110 @@ int BPF_PROG(rawtp_kfree_skb, struct sk_buff *skb)
 {
 	return on_kfree_skb((__u64)skb, kfree_reason(ctx));
 }
+
+/* ==== RPS: the backlog of another CPU ========================================
+ *
+ * With RPS, the CPU that received a packet (GRO, on the NIC's queue) queues it
+ * to the backlog of the CPU that rps_cpus picks, enqueue_to_backlog(), and
+ * wakes that CPU with an IPI, net_rps_send_ipi(); there process_backlog() hands
+ * it to __netif_receive_skb(), whose netif_receive_skb tracepoint ends the
+ * backlog stage. netif_rx() queues to the local backlog the same way. Neither
+ * function runs without RPS or netif_rx, so these hooks cost nothing then.
+ */
+
+/* Per-CPU in BTF since 5.x (not in Debian's 5.10): else backlog_len counts nothing. */
+extern const struct softnet_data softnet_data __ksym __weak;
+
+/**
+ * on_backlog_enqueue - @skb is queued to the backlog of @cpu.
+ * @key: the skb's address, as a number
+ * @typed: @skb is a BTF pointer (fentry), read with plain loads
+ *
+ * Counts every enqueue of the traced device, with the length of the target's
+ * input queue (what netdev_max_backlog limits) before this packet. A followed
+ * packet ends its gro stage here and starts its backlog stage.
+ */
+static __always_inline int on_backlog_enqueue(__u64 key, struct sk_buff *skb,
+					      int cpu, bool typed)
+{
+	struct rxs_cpu_counters *c;
+	struct rxs_track *t;
+	__u64 now;
+
+	if (empty_progs || empty_pkt || !cpu_ok())
+		return 0;
+	if (targ_ifindex &&
+	    (typed ? skb->dev->ifindex : BPF_CORE_READ(skb, dev, ifindex)) !=
+	    targ_ifindex)
+		return 0;
+	c = cnt();
+	if (!c)
+		return 0;
+	c->backlog_enqueues++;
+	if (bpf_ksym_exists(&softnet_data)) {
+		struct softnet_data *sd = bpf_per_cpu_ptr(&softnet_data, cpu);
+
+		if (sd)
+			hist_add(RXS_H_BACKLOG_LEN,
+				 BPF_CORE_READ(sd, input_pkt_queue.qlen));
+	}
+	t = track_slot(key);
+	/* not followed, or the entry of an earlier skb at this address */
+	if (t->skb != key || t->nrs_ts || t->bl_ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	pkt_delta(RXS_H_GRO, key, t->gro_ts, now);
+	t->bl_ts = now;
+	return 0;
+}
+
+/*
+ * net_rps_send_ipi(remsd) sends one IPI to each softnet_data of the list
+ * (rps_ipi_next), the CPUs whose backlog this CPU started.
+ */
+static __always_inline int on_rps_ipi(struct softnet_data *remsd)
+{
+	struct rxs_cpu_counters *c;
+	__u32 n = 0;
+	int i;
+
+	if (empty_progs || !cpu_ok())
+		return 0;
+	c = cnt();
+	if (!c)
+		return 0;
+	for (i = 0; i < 64 && remsd; i++) {
+		n++;
+		remsd = BPF_CORE_READ(remsd, rps_ipi_next);
+	}
+	c->rps_ipis += n;
+	return 0;
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_backlog, struct sk_buff *skb, int cpu)
+{
+	return on_backlog_enqueue(fentry_arg(ctx, 0), skb, cpu, true);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_backlog, struct sk_buff *skb, int cpu)
+{
+	return on_backlog_enqueue((__u64)skb, skb, cpu, false);
+}
+
+SEC("fentry")
+int BPF_PROG(fentry_rps_ipi, struct softnet_data *remsd)
+{
+	return on_rps_ipi(remsd);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_rps_ipi, struct softnet_data *remsd)
+{
+	return on_rps_ipi(remsd);
+}
+
+/* ==== end of RPS ============================================================== */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -89,6 +89,8 @@ struct rxs_hist {
 	X(POLL_ENTRY, "poll_entry", 0)	/* driver poll entry and exit */ \
 	X(POLL_EXIT, "poll_exit", 0)	/* poll exit, work and budget (napi:napi_poll) */ \
 	X(GRO, "gro", 1)		/* skb handed to GRO */		\
+	X(BACKLOG, "backlog", 1)	/* enqueue_to_backlog (RPS, netif_rx) */ \
+	X(RPS_IPI, "rps_ipi", 0)	/* net_rps_send_ipi: IPIs to the backlogs' CPUs */ \
 	X(NETIF_RX, "netif_receive_skb", 1)				\
 	X(TAP, "tap", 0)		/* AF_PACKET taps: packet_rcv, tpacket_rcv */ \
 	X(IP_RCV, "ip_rcv", 1)						\
@@ -116,7 +118,8 @@ enum rxs_point {
  * from/to the hook points that bound it (RXS_P_<from>, RXS_P_<to>), each with the end of
  *         the point that counts: 0 where it starts (entry, raise, its first tracepoint),
  *         1 where it ends (exit, softirq entry, its second tracepoint)
- * per_packet  1 when timed per followed packet, 0 per interrupt, softirq or NAPI poll
+ * per_packet  1 when timed per followed packet, 0 per interrupt, softirq, NAPI poll or
+ *         backlog enqueue
  * rank    its row in the report: the order of the path (total ends at the UDP queue, so
  *         it comes before socket)
  * Everything else (names, units, hook strings, report rows, every exporter's lists) is
@@ -132,15 +135,17 @@ enum rxs_point {
 	X(POLL_PKTS, "poll_pkts", PACKETS, POLL_EXIT, 1, POLL_EXIT, 1, 0, 6)	\
 	X(IRQ_TO_RX, "irq_to_rx", NS, ISR, 0, GRO, 0, 1, 7)			\
 	X(GRO, "gro", NS, GRO, 0, NETIF_RX, 0, 1, 8)				\
-	X(L2_TO_IP, "l2_to_ip", NS, NETIF_RX, 0, IP_RCV, 0, 1, 9)		\
-	X(IP_TO_UDP, "ip_to_udp", NS, IP_RCV, 0, UDP_QUEUE, 0, 1, 11)		\
-	X(SOCKET, "socket", NS, UDP_QUEUE, 0, SOCK_DEQ, 0, 1, 17)		\
-	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 16)			\
-	X(TAPS, "taps", NS, TAP, 0, TAP, 1, 1, 10)				\
-	X(NF_PREROUTING, "nf_prerouting", NS, NF_PRE, 0, NF_PRE, 1, 1, 12)	\
-	X(ROUTE, "route", NS, ROUTE, 0, ROUTE, 1, 1, 13)			\
-	X(NF_LOCAL_IN, "nf_local_in", NS, NF_LOCAL_IN, 0, NF_LOCAL_IN, 1, 1, 14) \
-	X(UDP_LOOKUP, "udp_lookup", NS, IP_LOCAL_DELIVER, 0, UDP_QUEUE, 0, 1, 15) \
+	X(L2_TO_IP, "l2_to_ip", NS, NETIF_RX, 0, IP_RCV, 0, 1, 11)		\
+	X(IP_TO_UDP, "ip_to_udp", NS, IP_RCV, 0, UDP_QUEUE, 0, 1, 13)		\
+	X(SOCKET, "socket", NS, UDP_QUEUE, 0, SOCK_DEQ, 0, 1, 19)		\
+	X(TOTAL, "total", NS, ISR, 0, UDP_QUEUE, 0, 1, 18)			\
+	X(TAPS, "taps", NS, TAP, 0, TAP, 1, 1, 12)				\
+	X(NF_PREROUTING, "nf_prerouting", NS, NF_PRE, 0, NF_PRE, 1, 1, 14)	\
+	X(ROUTE, "route", NS, ROUTE, 0, ROUTE, 1, 1, 15)			\
+	X(NF_LOCAL_IN, "nf_local_in", NS, NF_LOCAL_IN, 0, NF_LOCAL_IN, 1, 1, 16) \
+	X(UDP_LOOKUP, "udp_lookup", NS, IP_LOCAL_DELIVER, 0, UDP_QUEUE, 0, 1, 17) \
+	X(BACKLOG, "backlog", NS, BACKLOG, 0, NETIF_RX, 0, 1, 9)		\
+	X(BACKLOG_LEN, "backlog_len", PACKETS, BACKLOG, 0, BACKLOG, 0, 0, 10)	\
 	RXS_STAGES_EXTRA(X)
 
 /* A build may add stages at the end of the table (a unit test proves the table with one). */
@@ -191,6 +196,9 @@ enum rxs_funnel {
 	X(unmatched, 1, "Events with no matching start.")		\
 	X(tapped_pkts, 0, "Followed packets delivered to at least one AF_PACKET tap.") \
 	X(tap_deliveries, 0, "Deliveries of followed packets to AF_PACKET taps.") \
+	X(backlog_enqueues, 0,						\
+	  "Packets of the traced device queued to a CPU's backlog (RPS, netif_rx).") \
+	X(rps_ipis, 0, "IPIs sent to start another CPU's backlog (RPS).") \
 	RXS_COUNTERS_EXTRA(X)
 
 #ifndef RXS_COUNTERS_EXTRA
@@ -227,6 +235,7 @@ struct rxs_track {
 	__u64 mid_ts;		/* --detail nf: ip_local_deliver (udp_lookup's start) */
 	__u32 mid_nf;		/* the CPU's netfilter time then (low 32 bits, ns) */
 	__u32 tap_ns;		/* time in AF_PACKET taps; 0: none */
+	__u64 bl_ts;		/* queued to a CPU's backlog (RPS), 0 if not */
 };
 
 /* --detail: optional groups of hook points (a bit mask). */

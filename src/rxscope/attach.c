@@ -342,6 +342,8 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
 			PROG(fentry_tpacket_rcv, PF_FIXED);
 			PROG(fexit_tpacket_rcv, PF_FIXED);
 			break;
+		case RXS_P_BACKLOG: PROG(fentry_backlog, 0); break;
+		case RXS_P_RPS_IPI: PROG(fentry_rps_ipi, 0); break;
 		default: break;
 		}
 		break;
@@ -355,6 +357,8 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
 		case RXS_P_SOCK_DEQ: PROG(kretprobe_sock_dequeue, PF_RET); break;
 		case RXS_P_IP_LOCAL_DELIVER: PROG(kprobe_ip_local_deliver, 0); break;
 		case RXS_P_ROUTE: PROG(kprobe_route, 0); PROG(kretprobe_route, PF_RET); break;
+		case RXS_P_BACKLOG: PROG(kprobe_backlog, 0); break;
+		case RXS_P_RPS_IPI: PROG(kprobe_rps_ipi, 0); break;
 		default: break;
 		}
 		break;
@@ -728,6 +732,9 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	const char *const ip[] = { "ip_rcv_core", "ip_rcv", NULL };
 	const char *const udp[] = { "udp_queue_rcv_skb", "__udp_enqueue_schedule_skb", NULL };
 	const char *const deq[] = { "__skb_recv_udp", NULL };
+	/* RPS: the enqueue to a CPU's backlog, and the IPIs that start it */
+	const char *const backlog[] = { "enqueue_to_backlog", NULL };
+	const char *const rps_ipi[] = { "net_rps_send_ipi", NULL };
 	const char *mod = prof ? prof->module : "";
 	int p;
 
@@ -763,6 +770,10 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
 	add_tp_cands(plan, RXS_P_SKB_FREE, f);
+	add_func_cands(plan, RXS_P_BACKLOG, "", f, backlog);
+	add_func_cands(plan, RXS_P_RPS_IPI, "", f, rps_ipi);
+	plan->softnet_var = vmlinux_btf() &&
+		btf__find_by_name_kind(vmlinux_btf(), "softnet_data", BTF_KIND_VAR) >= 0;
 	for (p = 0; p < RXS_P_NR; p++) {
 		plan->chosen[p] = plan->ncands[p] && point_listed(p) ? 0 : -1;
 		if (plan->ncands[p] && !point_listed(p))
@@ -871,6 +882,8 @@ void rxs_plan_stage_why(const struct rxs_plan *plan, int stage, char *buf, size_
 	}
 	if (!n && sd->per_packet && !on(plan, RXS_P_GRO) && !on(plan, RXS_P_NETIF_RX))
 		snprintf(buf, len, "no gro or netif_receive_skb hook to start following packets");
+	if (!n && stage == RXS_H_BACKLOG_LEN && !plan->softnet_var)
+		snprintf(buf, len, "the kernel's BTF has no per-CPU variable softnet_data");
 }
 
 void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
@@ -887,7 +900,8 @@ void rxs_plan_fill_stages(const struct rxs_plan *plan, struct rxs_recording *r)
 		snprintf(s->name, sizeof(s->name), "%s", rxs_stage_name(i));
 		snprintf(s->unit, sizeof(s->unit), "%s", rxs_stage_unit(i));
 		s->available = point_on(plan, p0) && point_on(plan, p1) &&
-			       (!sd->per_packet || tracked);
+			       (!sd->per_packet || tracked) &&
+			       (i != RXS_H_BACKLOG_LEN || plan->softnet_var);
 		if (!s->available) {
 			snprintf(s->hook, sizeof(s->hook), "%s", "");
 			continue;

@@ -59,6 +59,7 @@ struct rxs_plan {
 	int chosen[RXS_P_NR];		/* index into cands, -1: unavailable */
 	bool func_arg;			/* as in struct rxs_features */
 	unsigned int dequeue_nargs;	/* arguments of the socket dequeue function */
+	bool softnet_var;		/* vmlinux BTF has softnet_data (backlog_len) */
 	/*
 	 * Per point, why the better flavours are not in use, or why it has none:
 	 * "fentry on igb_poll: no BTF for module igb (module BTF came in 5.11)".

@@ -128,7 +128,9 @@ int rxs_prom_write(FILE *f, const struct rxs_recording *r)
 	for (int i = 0; i < RXS_H_NR; i++)
 		if (strcmp(r->stages[i].unit, "ns") == 0)
 			prom_hist(f, "rxscope_stage_latency_seconds", &r->stages[i], 1e-9);
-	header(f, "rxscope_stage_packets", "histogram", "Packets handled per NAPI poll.");
+	header(f, "rxscope_stage_packets", "histogram",
+	       "Count stages: packets per NAPI poll (poll_pkts), backlog length at each enqueue "
+	       "(backlog_len).");
 	for (int i = 0; i < RXS_H_NR; i++)
 		if (strcmp(r->stages[i].unit, "ns") != 0)
 			prom_hist(f, "rxscope_stage_packets", &r->stages[i], 1.0);
@@ -256,6 +258,14 @@ int rxs_prom_write_scrape(FILE *f, const struct rxs_recording *r,
 		       "Packets handled per NAPI poll since rxscope serve started.");
 		scrape_hist(f, "rxscope_poll_packets", lbl, &r->stages[RXS_H_POLL_PKTS].hist, 0,
 			    RXS_PROM_PKT_EXP_MAX, 1.0);
+	}
+	/* the target CPU's input queue at each backlog enqueue: 0, 1, 3, ... 4095 */
+	if (r->stages[RXS_H_BACKLOG_LEN].available) {
+		header(f, "rxscope_backlog_length", "histogram",
+		       "Packets already in the target CPU's backlog at each enqueue (RPS, "
+		       "netif_rx) since rxscope serve started.");
+		scrape_hist(f, "rxscope_backlog_length", lbl,
+			    &r->stages[RXS_H_BACKLOG_LEN].hist, 0, 12, 1.0);
 	}
 
 	rxs_split_prom(f, r, lbl, RXS_PROM_LAT_EXP_MIN, RXS_PROM_LAT_EXP_MAX);

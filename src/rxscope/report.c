@@ -143,6 +143,39 @@ void rxs_report_funnel(FILE *f, const struct rxs_recording *r)
 	if (r->sample_pct < 100)
 		fprintf(f, "sampled: packets followed %d%% of the time (--sample); per-packet "
 			"stages and the funnel count only those windows\n", r->sample_pct);
+	rxs_report_backlog(f, r);
+}
+
+/*
+ * The CPUs' backlogs (RPS, netif_rx): what the BPF side counted, next to the kernel's
+ * softnet_stat columns for them, summed over CPUs. Printed when the backlog was hooked or
+ * anything was counted (a recording from before these counters has neither).
+ */
+void rxs_report_backlog(FILE *f, const struct rxs_recording *r)
+{
+	__u64 enq = 0, ipis = 0, rps = 0, dropped = 0, flow = 0;
+	bool sn = false;
+
+	for (int i = 0; i < r->ncpus; i++) {
+		const struct rxs_cpu_stat *c = &r->cpus[i];
+
+		enq += c->bpf.backlog_enqueues;
+		ipis += c->bpf.rps_ipis;
+		if (c->softnet_ncols > RXS_SN_FLOW_LIMIT) {
+			sn = true;
+			rps += c->softnet[RXS_SN_RECEIVED_RPS];
+			dropped += c->softnet[RXS_SN_DROPPED];
+			flow += c->softnet[RXS_SN_FLOW_LIMIT];
+		}
+	}
+	if (!r->stages[RXS_H_BACKLOG].available && !enq && !ipis && !rps && !flow)
+		return;
+	fprintf(f, "backlog: %llu enqueued, %llu IPIs sent (RPS)\n", (unsigned long long)enq,
+		(unsigned long long)ipis);
+	if (sn)
+		fprintf(f, "  softnet_stat: %llu received_rps, %llu dropped, %llu flow_limit\n",
+			(unsigned long long)rps, (unsigned long long)dropped,
+			(unsigned long long)flow);
 }
 
 /*

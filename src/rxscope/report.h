@@ -25,6 +25,11 @@ void rxs_report_stages(FILE *f, const struct rxs_recording *r, unsigned int flag
 /* Funnel totals over CPUs, the losses between hooks, drops by reason, tracking losses. */
 void rxs_report_funnel(FILE *f, const struct rxs_recording *r);
 /*
+ * The "backlog:" line (rxs_report_funnel ends with it): backlog enqueues and RPS IPIs as
+ * BPF counted them, and softnet_stat's received_rps, dropped and flow_limit_count.
+ */
+void rxs_report_backlog(FILE *f, const struct rxs_recording *r);
+/*
  * Per-CPU: BPF counters next to the kernel's softnet_stat deltas. Prints a WARNING line
  * per CPU where they disagree (see report.c); returns the number of warnings.
  */

@@ -61,7 +61,7 @@ static inline void synth_recording(struct rxs_recording *r, int ncpus, __u64 n,
 		snprintf(s->hook, sizeof(s->hook), "tracepoint:test:stage%d", i);
 		s->available = true;
 		for (__u64 k = 0; k < n; k++) {
-			if (i == RXS_H_POLL_PKTS)
+			if (!strcmp(rxs_stage_unit(i), "packets"))
 				rxs_hist_add(&s->hist, 1 + synth_next(&g) % 64);
 			else
 				rxs_hist_add(&s->hist, synth_lognormal(&g, med, 0.5));

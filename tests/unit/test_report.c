@@ -56,6 +56,49 @@ static void test_delta(void **state)
 	rxs_recording_free(&b);
 }
 
+/*
+ * The backlog lines: BPF's enqueues and IPIs summed over CPUs, next to softnet_stat's
+ * received_rps, dropped and flow_limit_count; none for a recording without the backlog
+ * (a file from before it, or a kernel without its hook) where nothing was counted.
+ */
+static void test_backlog(void **state)
+{
+	struct rxs_recording r;
+	char *out;
+
+	(void)state;
+	synth_recording(&r, 2, 50, NULL, 5);
+	r.cpus[0].bpf.backlog_enqueues = 700;
+	r.cpus[1].bpf.backlog_enqueues = 300;
+	r.cpus[0].bpf.rps_ipis = 585;
+	r.cpus[1].softnet[RXS_SN_RECEIVED_RPS] = 580;
+	r.cpus[0].softnet[RXS_SN_RECEIVED_RPS] = 5;
+	r.cpus[1].softnet[RXS_SN_DROPPED] = 3;
+	r.cpus[1].softnet[RXS_SN_FLOW_LIMIT] = 2;
+	out = render(&r, 0);
+	assert_non_null(strstr(out, "\nbacklog: 1000 enqueued, 585 IPIs sent (RPS)\n"
+			       "  softnet_stat: 585 received_rps, 3 dropped, 2 flow_limit\n"));
+	free(out);
+	/* no softnet_stat columns that far: the BPF line alone */
+	for (int c = 0; c < r.ncpus; c++)
+		r.cpus[c].softnet_ncols = 3;
+	out = render(&r, 0);
+	assert_non_null(strstr(out, "\nbacklog: 1000 enqueued, 585 IPIs sent (RPS)\n\n"));
+	assert_null(strstr(out, "softnet_stat:"));
+	free(out);
+	/* unhooked and nothing counted: no line */
+	r.stages[RXS_H_BACKLOG].available = false;
+	r.stages[RXS_H_BACKLOG_LEN].available = false;
+	for (int c = 0; c < r.ncpus; c++) {
+		r.cpus[c].bpf.backlog_enqueues = 0;
+		r.cpus[c].bpf.rps_ipis = 0;
+	}
+	out = render(&r, 0);
+	assert_null(strstr(out, "backlog:"));
+	free(out);
+	rxs_recording_free(&r);
+}
+
 static void test_tables(void **state)
 {
 	struct rxs_recording r;
@@ -237,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_backlog),
 		cmocka_unit_test(test_funnel_unhooked),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_explained),

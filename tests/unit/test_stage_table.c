@@ -139,6 +139,11 @@ static void test_old_file(void **state)
 		fail_msg("%s", err);
 	assert_false(b->stages[RXS_H_THROWAWAY].available);
 	assert_int_equal(b->stages[RXS_H_THROWAWAY].hist.count, 0);
+	/* and the real stages and counters added since, the RPS backlog's */
+	assert_false(b->stages[RXS_H_BACKLOG].available);
+	assert_false(b->stages[RXS_H_BACKLOG_LEN].available);
+	assert_int_equal(b->cpus[0].bpf.backlog_enqueues, 0);
+	assert_int_equal(b->cpus[0].bpf.rps_ipis, 0);
 	assert_true(b->stages[RXS_H_POLL].available);
 	rxs_recording_free(b);
 	free(b);

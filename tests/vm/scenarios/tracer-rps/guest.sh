@@ -1,0 +1,148 @@
+# RPS: the in-tree igb with one RX queue, its interrupt on CPU 0. Three rounds of COUNT
+# datagrams, each recorded by rxscope:
+#   1 norps   rps_cpus 0: the backlog stage is there and counts nothing, its hooks never run
+#   2 rps     rps_cpus = CPU 1: every datagram crosses to CPU 1 through its backlog; each
+#             one has every stage, the backlog one included, and the counts are exact
+#   3 reader  the same, with the socket's reader pinned to CPU 2 (taskset)
+COUNT=${COUNT:-1000}
+. /scenario/tracer-lib.sh
+
+ifc=$(rxs_up igb) || { echo "FAIL: igb did not come up"; exit 1; }
+rxs_check "one combined channel (ethtool -L $ifc combined 1)" ethtool -L "$ifc" combined 1
+rxs_wait_carrier "$ifc" 20
+ethtool -l "$ifc" | sed -n '/^Current/,$p'
+rxs_log "igb is up on $ifc, $(nproc) CPUs"
+
+# The one queue vector's interrupt on CPU 0 (the others belong to the link or are gone).
+qirqs=$(awk -v d="$ifc" '$NF ~ "^" d "-" { sub(":", "", $1); printf "%s ", $1 }' /proc/interrupts)
+grep "$ifc" /proc/interrupts
+for i in $qirqs; do echo 0 > "/proc/irq/$i/smp_affinity_list"; done
+rxs_check "the queue's interrupt is pinned to CPU 0 (irqs: $qirqs)" \
+	sh -c "[ -n '$qirqs' ] && for i in $qirqs; do [ \"\$(cat /proc/irq/\$i/smp_affinity_list)\" = 0 ] || exit 1; done"
+rxs_check "$ifc has one RX queue" [ "$(ls -d /sys/class/net/$ifc/queues/rx-* | wc -l)" = 1 ]
+RPS=/sys/class/net/$ifc/queues/rx-0/rps_cpus
+
+rxscope probe --dev "$ifc" > "$RESULTS/probe.txt" 2>&1
+rxs_check "rxscope probe runs" [ $? = 0 ]
+cat "$RESULTS/probe.txt"
+
+# round N NAME RPS_MASK [READER_CPU]: one recorded round of COUNT datagrams.
+round() {
+	local n=$1 name=$2 mask=$3 cpu=${4:-} sink rec got
+	echo "$mask" > "$RPS"
+	rxs_log "round $n ($name): rps_cpus $(cat "$RPS"), reader on ${cpu:-any CPU}"
+	rm -f /tmp/sink.ready /tmp/rxs.ready
+	${cpu:+taskset -c "$cpu"} rxsink --port 9000 --count "$COUNT" --idle 10 --timeout 240 \
+		--ready-file /tmp/sink.ready --out "$RESULTS/sink-$name.txt" > /tmp/sink.log 2>&1 &
+	sink=$!
+	rxs_check "$name: rxsink bound its socket" rxs_wait_file /tmp/sink.ready 20
+	cp /proc/net/softnet_stat "$RESULTS/softnet-before-$name.txt"
+	rxscope record -o "$RESULTS/$name.json" --dev "$ifc" --port 9000 --stats \
+		--ready-file /tmp/rxs.ready > "$RESULTS/record-$name.log" 2>&1 &
+	rec=$!
+	rxs_check "$name: rxscope record attached" rxs_wait_file /tmp/rxs.ready 120
+	: > "$RESULTS/go-$n"
+	rxs_check "$name: the host sent its datagrams" rxs_wait_file "$RESULTS/sent-$n" 300
+	wait "$sink"
+	kill -INT "$rec"
+	wait "$rec"
+	rxs_check "$name: rxscope record exited 0" [ $? = 0 ]
+	cp /proc/net/softnet_stat "$RESULTS/softnet-after-$name.txt"
+	cat "$RESULTS/record-$name.log"
+	rxscope report "$RESULTS/$name.json" > "$RESULTS/report-$name.txt" 2>&1
+	rxs_check "$name: rxscope report reads the recording" [ $? = 0 ]
+	cat "$RESULTS/report-$name.txt"
+	got=$(rxs_val received "$RESULTS/sink-$name.txt")
+	rxs_check "$name: the socket received all $COUNT datagrams (got ${got:-none})" \
+		[ "${got:-0}" = "$COUNT" ]
+	sent=$(rxs_val sent_good "$RESULTS/rxgen-$n.txt")
+	rxs_check "$name: rxgen sent $COUNT datagrams (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
+}
+
+# backlog_val REPORT WORD: the number before WORD on the report's "backlog:" line or the
+# softnet_stat line under it.
+backlog_val() {
+	sed -n 's/^backlog: //p; s/^  softnet_stat: //p' "$1" | head -n 2 | tr -d ',()' | tr '\n' ' ' |
+		awk -v w="$2" '{ for (i = 2; i <= NF; i++) if ($i == w) { print $(i - 1); exit } }'
+}
+
+# softnet_col BEFORE AFTER CPU COL: the change of /proc/net/softnet_stat column COL
+# (0: processed, 9: received_rps) of CPU (the row whose 13th column is CPU).
+softnet_col() {
+	local f c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 c10 c11 c12 rest v b=0 a=0
+	for f in "$1" "$2"; do
+		while read -r c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 c10 c11 c12 rest; do
+			[ $((0x$c12)) = "$3" ] || continue
+			eval "v=\$((0x\$c$4))"
+			if [ "$f" = "$1" ]; then b=$v; else a=$v; fi
+		done < "$f"
+	done
+	echo $((a - b))
+}
+
+# cpu_row REPORT CPU NAME: column NAME of CPU's row in the report's per-CPU table.
+cpu_row() {
+	awk -v cpu="$2" -v name="$3" '
+		$1 == "CPU" { col = 0; for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
+		col && $1 == cpu { print $col; exit }' "$1"
+}
+
+# Every per-packet stage counted each datagram once, and the funnel has them all.
+all_stages() {
+	local R=$1 name=$2 s n
+	for s in irq_to_rx gro l2_to_ip ip_to_udp socket total; do
+		n=$(stage_count "$R" "$s")
+		rxs_check "$name: stage $s counted $COUNT datagrams (got $n)" [ "$n" = "$COUNT" ]
+	done
+	set -- $(funnel "$R")
+	rxs_check "$name: the funnel has every datagram at every step ($*)" \
+		[ "$*" = "$COUNT $COUNT $COUNT $COUNT $COUNT" ]
+	rxs_check "$name: the report has no WARNING" sh -c "! grep -q WARNING '$R'"
+	rxs_check "$name: no unmatched event ($(unmatched "$R"))" [ "$(unmatched "$R")" = 0 ]
+}
+
+# With RPS to CPU 1: every datagram went through CPU 1's backlog, and the counts agree
+# with the kernel's.
+rps_checks() {
+	local R=$1 name=$2 n ipis rcv
+	n=$(stage_count "$R" backlog)
+	rxs_check "$name: the backlog stage counted $COUNT datagrams (got $n)" [ "$n" = "$COUNT" ]
+	n=$(backlog_val "$R" enqueued)
+	rxs_check "$name: $COUNT backlog enqueues (got ${n:-none})" [ "${n:-x}" = "$COUNT" ]
+	rxs_check "$name: backlog_len has one entry per enqueue ($(stage_count "$R" backlog_len))" \
+		[ "$(stage_count "$R" backlog_len)" = "$COUNT" ]
+	rxs_check "$name: CPU 0 handed every datagram on (netif_receive $(cpu_row "$R" 0 netif_receive))" \
+		[ "$(cpu_row "$R" 0 netif_receive)" = 0 ]
+	rxs_check "$name: CPU 1 received every datagram (netif_receive $(cpu_row "$R" 1 netif_receive))" \
+		[ "$(cpu_row "$R" 1 netif_receive)" = "$COUNT" ]
+	ipis=$(backlog_val "$R" IPIs)
+	rcv=$(softnet_col "$RESULTS/softnet-before-$name.txt" "$RESULTS/softnet-after-$name.txt" 1 9)
+	rxs_check "$name: RPS IPIs sent (${ipis:-none}) = received_rps of CPU 1 in softnet_stat ($rcv)" \
+		sh -c "[ '${ipis:-x}' = '$rcv' ] && [ $rcv -ge 1 ] && [ $rcv -le $COUNT ]"
+	rxs_check "$name: the report's received_rps is softnet_stat's ($(backlog_val "$R" received_rps))" \
+		[ "$(backlog_val "$R" received_rps)" = "$rcv" ]
+	rxs_check "$name: no backlog drop, no flow limit" \
+		[ "$(backlog_val "$R" dropped) $(backlog_val "$R" flow_limit)" = "0 0" ]
+	rxs_check "$name: total p50 >= backlog p50" \
+		[ "$(stage_q "$R" total 3)" -ge "$(stage_q "$R" backlog 3)" ]
+}
+
+round 1 norps 0
+R=$RESULTS/report-norps.txt
+all_stages "$R" norps
+rxs_check "norps: the backlog stage is available and counted nothing ($(stage_row "$R" backlog))" \
+	[ "$(stage_count "$R" backlog)" = 0 ]
+rxs_check "norps: no backlog enqueue, no IPI" \
+	[ "$(backlog_val "$R" enqueued) $(backlog_val "$R" IPIs)" = "0 0" ]
+rxs_check "norps: the backlog hooks never ran (--stats: 0 events)" \
+	awk '$1 ~ /^(fentry|kprobe)_(backlog|rps_ipi)$/ { n++; if ($2 != 0) bad = 1 }
+	     END { exit bad || n != 2 }' "$RESULTS/record-norps.log"
+
+round 2 rps 2
+all_stages "$RESULTS/report-rps.txt" rps
+rps_checks "$RESULTS/report-rps.txt" rps
+
+round 3 reader 2 2
+all_stages "$RESULTS/report-reader.txt" reader
+rps_checks "$RESULTS/report-reader.txt" reader
+rxs_done

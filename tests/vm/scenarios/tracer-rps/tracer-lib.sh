@@ -1,0 +1,1 @@
+../tracer-rx/tracer-lib.sh
