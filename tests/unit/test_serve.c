@@ -350,6 +350,12 @@ static void test_scrape_exposition(void **state)
 		 "0.000250000$' %s && "
 		 "grep -q '^rxscope_poll_packets_bucket{.*le=\"63\"}' %s", path, path, path);
 	assert_int_equal(system(cmd), 0);
+	/* the backlog length: 0 .. 4095, then +Inf with every enqueue */
+	snprintf(cmd, sizeof(cmd),
+		 "grep -q '^rxscope_backlog_length_bucket{.*le=\"4095\"}' %s && "
+		 "grep -q '^rxscope_backlog_length_bucket{.*le=\"+Inf\"} %llu$' %s", path,
+		 (unsigned long long)r.stages[RXS_H_BACKLOG_LEN].hist.count, path);
+	assert_int_equal(system(cmd), 0);
 	if (have_promtool()) {
 		snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s'", path);
 		assert_int_equal(system(cmd), 0);
