@@ -420,14 +420,18 @@ static void line_key(FILE *f, const char *colour, const char *dash, const char *
  * The packet's journey: the per-packet stages end to end, from the driver's interrupt on.
  * Taken from the stage table: from each point, the available stage that ends at the
  * nearest later point (hook points are declared in path order), so a finer stage wins
- * over one that spans it (total; ip_to_udp when --detail nf split it).
+ * over one that spans it (total; ip_to_udp when --detail nf split it). An available
+ * per-packet stage that ends where a journey stage ends, but starts at a point no journey
+ * stage starts from, follows that stage: backlog, which ends at netif_receive_skb as gro
+ * does, after gro (with RPS, gro ends at the backlog enqueue).
  */
 static int journey_stages(const struct rxs_recording *r, enum rxs_hist_id out[RXS_H_NR])
 {
+	enum rxs_hist_id path[RXS_H_NR];
 	enum rxs_point at = RXS_P_ISR;
-	int n = 0;
+	int n = 0, np = 0;
 
-	while (n < RXS_H_NR) {
+	while (np < RXS_H_NR) {
 		int best = -1;
 
 		for (int i = 0; i < RXS_H_NR; i++) {
@@ -439,8 +443,23 @@ static int journey_stages(const struct rxs_recording *r, enum rxs_hist_id out[RX
 		}
 		if (best < 0)
 			break;
-		out[n++] = best;
+		path[np++] = best;
 		at = rxs_stage_def(best)->to;
+	}
+	for (int k = 0; k < np; k++) {
+		out[n++] = path[k];
+		for (int i = 0; i < RXS_H_NR && n < RXS_H_NR; i++) {
+			const struct rxs_stage_def *d = rxs_stage_def(i);
+			bool from_path = false;
+
+			if (!d->per_packet || !r->stages[i].available || (int)path[k] == i ||
+			    d->to != rxs_stage_def(path[k])->to)
+				continue;
+			for (int j = 0; j < np; j++)
+				from_path |= rxs_stage_def(path[j])->from == d->from;
+			if (!from_path)
+				out[n++] = i;
+		}
 	}
 	return n;
 }

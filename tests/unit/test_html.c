@@ -202,6 +202,18 @@ static void test_report_page(void **state)
 	assert_non_null(strstr(html, "aria-label=\"packet rate over time\""));
 	assert_non_null(strstr(html, "funnel: gro"));
 	assert_null(strstr(html, "aria-label=\"distribution of socket\""));
+	/* the journey: backlog (RPS) between gro and l2_to_ip, total last */
+	{
+		const char *w = strstr(html, "aria-label=\"waterfall at p50\"");
+		const char *g, *b, *l, *t;
+
+		assert_non_null(w);
+		g = strstr(w, ">gro</text>");
+		b = strstr(w, ">backlog</text>");
+		l = strstr(w, ">l2_to_ip</text>");
+		t = strstr(w, ">total</text>");
+		assert_true(g && b && l && t && g < b && b < l && l < t);
+	}
 	check_first_chart(html, &r.stages[0].hist);
 	free(html);
 	rxs_recording_free(&r);
