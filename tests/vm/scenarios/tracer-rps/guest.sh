@@ -87,18 +87,31 @@ cpu_row() {
 		col && $1 == cpu { print $col; exit }' "$1"
 }
 
+# The stages that start at the ISR count a packet whose NAPI cycle has no ISR stamp as
+# unmatched (as in tracer-rx): nearly never with the ISR keyed by napi; before 5.11 the
+# driver's ISR is a kprobe keyed by CPU, and up to 5% are.
+kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+maxum=2
+[ "$kv" -lt 511 ] && maxum=$((COUNT / 20))
+
 # Every per-packet stage counted each datagram once, and the funnel has them all.
 all_stages() {
-	local R=$1 name=$2 s n
-	for s in irq_to_rx gro l2_to_ip ip_to_udp socket total; do
+	local R=$1 name=$2 s n um
+	for s in gro l2_to_ip ip_to_udp socket; do
 		n=$(stage_count "$R" "$s")
 		rxs_check "$name: stage $s counted $COUNT datagrams (got $n)" [ "$n" = "$COUNT" ]
 	done
+	um=$(unmatched "$R")
+	for s in irq_to_rx total; do
+		n=$(stage_count "$R" "$s")
+		rxs_check "$name: stage $s counted $n + $um unmatched = $COUNT datagrams" \
+			[ $((n + um)) = "$COUNT" ]
+	done
+	rxs_check "$name: unmatched ISR stamps: $um <= $maxum" [ "$um" -le "$maxum" ]
 	set -- $(funnel "$R")
 	rxs_check "$name: the funnel has every datagram at every step ($*)" \
 		[ "$*" = "$COUNT $COUNT $COUNT $COUNT $COUNT" ]
 	rxs_check "$name: the report has no WARNING" sh -c "! grep -q WARNING '$R'"
-	rxs_check "$name: no unmatched event ($(unmatched "$R"))" [ "$(unmatched "$R")" = 0 ]
 }
 
 # With RPS to CPU 1: every datagram went through CPU 1's backlog, and the counts agree
