@@ -59,6 +59,31 @@ round() {
 	rxs_check "$name: rxgen sent $COUNT datagrams (sent ${sent:-none})" [ "${sent:-x}" = "$COUNT" ]
 }
 
+# rps_vals REC: what the checks below read from a recording beyond tracer-lib's values, one
+# "KEY VALUE" line each ("none" when missing), from one jq run, to REC.rps:
+#   netif CPU N (the CPU's netif_receive funnel count), enqueues N, ipis N (BPF counters
+#   summed over the CPUs), received_rps N, dropped N, flow_limit N (softnet_stat deltas
+#   summed over the CPUs).
+rps_vals() {
+	jq -r '
+	def n: if type == "number" then floor | tostring else "none" end;
+	def sum(f): [.cpus[]? | try f catch null] |
+		if length > 0 and all(.[]; type == "number") then add | n else "none" end;
+	(.cpus[]? | "netif \(.cpu) \(try .bpf.funnel.netif_receive catch null | n)"),
+	"enqueues \(sum(.bpf.backlog_enqueues))", "ipis \(sum(.bpf.rps_ipis))",
+	"received_rps \(sum(.softnet.deltas[9]))", "dropped \(sum(.softnet.deltas[1]))",
+	"flow_limit \(sum(.softnet.deltas[10]))"' "$1" > "$1.rps" ||
+		echo "tracer-rps: $1: jq cannot read it" >&2
+}
+
+# rps_get REC KEY: a value of rps_vals, "none" when it is not there.
+rps_get() {
+	local v
+	v=$(awk -v k="$2" 'substr($0, 1, length(k) + 1) == k " " { print substr($0, length(k) + 2); exit }' \
+		"$1.rps" 2> /dev/null)
+	echo "${v:-none}"
+}
+
 # backlog_val REPORT WORD: the number before WORD on the report's "backlog:" line or the
 # softnet_stat line under it.
 backlog_val() {
@@ -80,13 +105,6 @@ softnet_col() {
 	echo $((a - b))
 }
 
-# cpu_row REPORT CPU NAME: column NAME of CPU's row in the report's per-CPU table.
-cpu_row() {
-	awk -v cpu="$2" -v name="$3" '
-		$1 == "CPU" { col = 0; for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-		col && $1 == cpu { print $col; exit }' "$1"
-}
-
 # The stages that start at the ISR count a packet whose NAPI cycle has no ISR stamp as
 # unmatched (as in tracer-rx): nearly never with the ISR keyed by napi; before 5.11 the
 # driver's ISR is a kprobe keyed by CPU, and up to 5% are.
@@ -94,75 +112,84 @@ kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
 maxum=2
 [ "$kv" -lt 511 ] && maxum=$((COUNT / 20))
 
-# Every per-packet stage counted each datagram once, and the funnel has them all.
+# all_stages NAME: every per-packet stage counted each datagram once, and the funnel has
+# them all.
 all_stages() {
-	local R=$1 name=$2 s n um
+	local name=$1 J=$RESULTS/$1.json R=$RESULTS/report-$1.txt s n um sum
 	for s in gro l2_to_ip ip_to_udp socket; do
-		n=$(stage_count "$R" "$s")
+		n=$(stage_count "$J" "$s")
 		rxs_check "$name: stage $s counted $COUNT datagrams (got $n)" [ "$n" = "$COUNT" ]
 	done
-	um=$(unmatched "$R")
+	um=$(unmatched "$J")
 	for s in irq_to_rx total; do
-		n=$(stage_count "$R" "$s")
+		n=$(stage_count "$J" "$s")
+		sum=none
+		is_int "$n" && is_int "$um" && sum=$((n + um))
 		rxs_check "$name: stage $s counted $n + $um unmatched = $COUNT datagrams" \
-			[ $((n + um)) = "$COUNT" ]
+			[ "$sum" = "$COUNT" ]
 	done
-	rxs_check "$name: unmatched ISR stamps: $um <= $maxum" [ "$um" -le "$maxum" ]
-	set -- $(funnel "$R")
+	rxs_check "$name: unmatched ISR stamps: $um <= $maxum" num_le "$um" "$maxum"
+	set -- $(funnel "$J")
 	rxs_check "$name: the funnel has every datagram at every step ($*)" \
 		[ "$*" = "$COUNT $COUNT $COUNT $COUNT $COUNT" ]
 	rxs_check "$name: the report has no WARNING" sh -c "! grep -q WARNING '$R'"
 }
 
-# With RPS to CPU 1: every datagram went through CPU 1's backlog, and the counts agree
-# with the kernel's.
+# rps_checks NAME: with RPS to CPU 1, every datagram went through CPU 1's backlog, and the
+# counts agree with the kernel's.
 rps_checks() {
-	local R=$1 name=$2 n ipis rcv
-	n=$(stage_count "$R" backlog)
+	local name=$1 J=$RESULTS/$1.json R=$RESULTS/report-$1.txt n ipis rcv
+	rps_vals "$J"
+	n=$(stage_count "$J" backlog)
 	rxs_check "$name: the backlog stage counted $COUNT datagrams (got $n)" [ "$n" = "$COUNT" ]
-	n=$(backlog_val "$R" enqueued)
-	rxs_check "$name: $COUNT backlog enqueues (got ${n:-none})" [ "${n:-x}" = "$COUNT" ]
+	n=$(rps_get "$J" enqueues)
+	rxs_check "$name: $COUNT backlog enqueues (got $n)" [ "$n" = "$COUNT" ]
+	rxs_check "$name: the report says so ($(backlog_val "$R" enqueued) enqueued)" \
+		[ "$(backlog_val "$R" enqueued)" = "$n" ]
 	# backlog_len reads softnet_data through BTF, which Debian's 5.10 lacks
 	if grep -q "^backlog_len .*unavailable (the kernel's BTF has no per-CPU variable softnet_data)" \
 		"$RESULTS/probe.txt"; then
 		rxs_check "$name: backlog_len is reported unavailable, as probe said" \
-			stage_unavailable "$R" backlog_len
+			stage_unavailable "$J" backlog_len
 	else
-		rxs_check "$name: backlog_len has one entry per enqueue ($(stage_count "$R" backlog_len))" \
-			[ "$(stage_count "$R" backlog_len)" = "$COUNT" ]
+		rxs_check "$name: backlog_len has one entry per enqueue ($(stage_count "$J" backlog_len))" \
+			[ "$(stage_count "$J" backlog_len)" = "$COUNT" ]
 	fi
-	rxs_check "$name: CPU 0 handed every datagram on (netif_receive $(cpu_row "$R" 0 netif_receive))" \
-		[ "$(cpu_row "$R" 0 netif_receive)" = 0 ]
-	rxs_check "$name: CPU 1 received every datagram (netif_receive $(cpu_row "$R" 1 netif_receive))" \
-		[ "$(cpu_row "$R" 1 netif_receive)" = "$COUNT" ]
-	ipis=$(backlog_val "$R" IPIs)
+	rxs_check "$name: CPU 0 handed every datagram on (netif_receive $(rps_get "$J" "netif 0"))" \
+		[ "$(rps_get "$J" "netif 0")" = 0 ]
+	rxs_check "$name: CPU 1 received every datagram (netif_receive $(rps_get "$J" "netif 1"))" \
+		[ "$(rps_get "$J" "netif 1")" = "$COUNT" ]
+	ipis=$(rps_get "$J" ipis)
 	rcv=$(softnet_col "$RESULTS/softnet-before-$name.txt" "$RESULTS/softnet-after-$name.txt" 1 9)
-	rxs_check "$name: RPS IPIs sent (${ipis:-none}) = received_rps of CPU 1 in softnet_stat ($rcv)" \
-		sh -c "[ '${ipis:-x}' = '$rcv' ] && [ $rcv -ge 1 ] && [ $rcv -le $COUNT ]"
-	rxs_check "$name: the report's received_rps is softnet_stat's ($(backlog_val "$R" received_rps))" \
-		[ "$(backlog_val "$R" received_rps)" = "$rcv" ]
+	rxs_check "$name: RPS IPIs sent ($ipis) = received_rps of CPU 1 in softnet_stat ($rcv)" \
+		sh -c "[ '$ipis' = '$rcv' ] && [ $rcv -ge 1 ] && [ $rcv -le $COUNT ]"
+	rxs_check "$name: the recording's received_rps is softnet_stat's ($(rps_get "$J" received_rps))" \
+		[ "$(rps_get "$J" received_rps)" = "$rcv" ]
+	rxs_check "$name: the report's IPIs and received_rps are the recording's" \
+		[ "$(backlog_val "$R" IPIs) $(backlog_val "$R" received_rps)" = "$ipis $rcv" ]
 	rxs_check "$name: no backlog drop, no flow limit" \
-		[ "$(backlog_val "$R" dropped) $(backlog_val "$R" flow_limit)" = "0 0" ]
+		[ "$(rps_get "$J" dropped) $(rps_get "$J" flow_limit)" = "0 0" ]
 	rxs_check "$name: total p50 >= backlog p50" \
-		[ "$(stage_q "$R" total 3)" -ge "$(stage_q "$R" backlog 3)" ]
+		num_ge "$(stage_q "$J" total p50)" "$(stage_q "$J" backlog p50)"
 }
 
 round 1 norps 0
-R=$RESULTS/report-norps.txt
-all_stages "$R" norps
-rxs_check "norps: the backlog stage is available and counted nothing ($(stage_row "$R" backlog))" \
-	[ "$(stage_count "$R" backlog)" = 0 ]
-rxs_check "norps: no backlog enqueue, no IPI" \
-	[ "$(backlog_val "$R" enqueued) $(backlog_val "$R" IPIs)" = "0 0" ]
+J=$RESULTS/norps.json
+all_stages norps
+rps_vals "$J"
+rxs_check "norps: the backlog stage is available and counted nothing ($(stage_count "$J" backlog))" \
+	sh -c "[ '$(rec_get "$J" "stage backlog available")' = true ] && [ '$(stage_count "$J" backlog)' = 0 ]"
+rxs_check "norps: no backlog enqueue, no IPI ($(rps_get "$J" enqueues), $(rps_get "$J" ipis))" \
+	[ "$(rps_get "$J" enqueues) $(rps_get "$J" ipis)" = "0 0" ]
 rxs_check "norps: the backlog hooks never ran (--stats: 0 events)" \
 	awk '$1 ~ /^(fentry|kprobe)_(backlog|rps_ipi)$/ { n++; if ($2 != 0) bad = 1 }
 	     END { exit bad || n != 2 }' "$RESULTS/record-norps.log"
 
 round 2 rps 2
-all_stages "$RESULTS/report-rps.txt" rps
-rps_checks "$RESULTS/report-rps.txt" rps
+all_stages rps
+rps_checks rps
 
 round 3 reader 2 2
-all_stages "$RESULTS/report-reader.txt" reader
-rps_checks "$RESULTS/report-reader.txt" reader
+all_stages reader
+rps_checks reader
 rxs_done
