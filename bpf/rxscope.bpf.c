@@ -7,9 +7,9 @@
  *
  * Everything aggregates in the kernel: per-CPU log-linear histograms (one per
  * enum rxs_hist_id), per-CPU counters and per-CPU drop-reason counts. Packets
- * are followed by skb address in the bounded hash map `pkts`; an insert that
- * finds the map full is counted as an eviction, an end event without a start as
- * unmatched.
+ * are followed by skb address in the direct-mapped table `tracks`; a start that
+ * finds its slot taken by a live packet is counted as an eviction, an end event
+ * without a start as unmatched.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
