@@ -69,9 +69,9 @@ COMMON_OBJS := $(addprefix $(BUILD)/,atomic.o help.o)
 FRAME_OBJS := $(BUILD)/frame.o
 RXSCOPE_OBJS := $(addprefix $(BUILD)/,main.o attach.o cli.o compare.o export.o export_csv.o \
 	export_html.o export_json.o export_prom.o hist.o http.o probe.o recording.o report.o \
-	serve.o softnet.o split.o trace.o) $(COMMON_OBJS)
+	serve.o slow.o slow_bpf.o softnet.o split.o trace.o) $(COMMON_OBJS)
 # Only these include the BPF skeleton; nothing else needs clang or bpftool to build.
-SKEL_USERS := $(addprefix $(BUILD)/,attach.o trace.o)
+SKEL_USERS := $(addprefix $(BUILD)/,attach.o slow_bpf.o trace.o)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -128,7 +128,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $$(addprefix $(BUILD)/,$$(TEST_OBJS_$
 # The stage table proven: test_stage_table and the objects it links are built with
 # tests/unit/extra_stage.h forced in, which adds one stage and one counter (docs/hacking.md).
 EXTRA_STAGE_OBJS := $(addprefix $(BUILD)/extra-stage/,hist.o recording.o softnet.o export.o \
-	atomic.o export_json.o export_csv.o export_prom.o report.o compare.o split.o)
+	atomic.o export_json.o export_csv.o export_prom.o report.o compare.o split.o slow.o)
 EXTRA_STAGE_CFLAGS := -include tests/unit/extra_stage.h
 $(BUILD)/extra-stage/%.o: %.c tests/unit/extra_stage.h | $(BUILD)/extra-stage
 	$(call msg,CC,$@)
@@ -153,7 +153,7 @@ FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 -D_GNU_SOURCE $(SRC_INC) -Itests/
 FUZZ_NAMES := json softnet compare cli rxsink frame
 FUZZ_BINS := $(addprefix $(FUZZ)/fuzz_,$(FUZZ_NAMES))
 FUZZ_REC := export.o export_json.o export_csv.o export_prom.o hist.o recording.o softnet.o \
-	report.o atomic.o split.o
+	report.o atomic.o split.o slow.o
 FUZZ_OBJS_json := $(FUZZ_REC)
 FUZZ_OBJS_softnet := $(FUZZ_REC)
 FUZZ_OBJS_compare := compare.o $(FUZZ_REC)

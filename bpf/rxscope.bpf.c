@@ -94,6 +94,7 @@ struct cpu_state {
 	__u32 pad;
 	__u64 route_skb;	/* the followed packet being routed */
 	__u64 route_ts;		/* since when */
+	__u32 cur_isr_cpu;	/* --slow: the CPU of cur_isr_ts's ISR + 1; 0: this CPU */
 };
 
 struct {
@@ -136,7 +137,7 @@ struct napi_stamp {
 	__u64 napi;	/* tag: the napi address, 0 for a free slot */
 	__u64 ts;
 	__u32 claimed;
-	__u32 pad;
+	__u32 cpu;	/* --slow: the CPU of the ISR that stamped it + 1; 0: the poll's */
 };
 
 #define NAPI_SLOT_BITS	12
@@ -227,6 +228,124 @@ static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
 		hist_add(id, now - start);
 }
 
+/* ---- --slow: records of the slowest packets ------------------------------ */
+
+/*
+ * Everything of --slow is here, but for one-line hooks that note the ISR's CPU
+ * (on_isr_entry, on_poll_entry) and the check in on_udp_queue. Each is behind
+ * `slow_ns`, a constant: without --slow the verifier drops them. Nothing is
+ * added to struct rxs_track, which every per-packet hook reads.
+ */
+
+/* The threshold of the in-kernel total (ns); 0: --slow is off. */
+const volatile __u64 slow_ns = 0;
+/*
+ * The rate limit, per CPU (a GCRA token bucket): each record costs slow_cost_ns
+ * of credit (1 s / rate), and up to slow_tau_ns may be borrowed ahead (a burst
+ * of one second's worth).
+ */
+const volatile __u64 slow_cost_ns = 0;
+const volatile __u64 slow_tau_ns = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, RXS_SLOW_RINGBUF);	/* userspace shrinks it without --slow */
+} slow_events SEC(".maps");
+
+/* Per CPU: the theoretical arrival time of the next record (GCRA). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} slow_tat SEC(".maps");
+
+/* May this CPU send a record at @now? Takes the credit if so. */
+static __always_inline bool slow_admit(__u64 now)
+{
+	__u32 zero = 0;
+	__u64 *tat = bpf_map_lookup_elem(&slow_tat, &zero), t;
+
+	if (!tat)
+		return false;
+	t = *tat > now ? *tat : now;
+	if (t - now > slow_tau_ns)
+		return false;
+	*tat = t + slow_cost_ns;
+	return true;
+}
+
+/**
+ * slow_check - at udp_queue_rcv_skb, send a record of the followed packet @t
+ * if its total exceeds the threshold.
+ * @t: its tracking slot (every stamp but udp_ts set as far as known)
+ * @key: the skb's address
+ * @now: the time at udp_queue_rcv_skb
+ * @c: this CPU's counters
+ *
+ * The flow and queue are read from the skb only here, for the few packets that
+ * are slow: the network and transport header offsets are set by ip_rcv. The
+ * CPUs of the ISR and of the packet's start are known while this CPU is still
+ * in the poll of the packet's NAPI cycle (no RPS, no backlog): its cpu_state
+ * holds the cycle's stamp then.
+ */
+static __always_inline void slow_check(struct rxs_track *t, __u64 key, __u64 now,
+				       struct rxs_cpu_counters *c)
+{
+	struct sk_buff *skb = (struct sk_buff *)key;
+	struct rxs_slow_event *e;
+	struct cpu_state *s;
+	unsigned char *head;
+	__u16 nh, th, qm;
+	__u32 cpu;
+
+	if (!t->isr_ts || now < t->isr_ts || now - t->isr_ts <= slow_ns)
+		return;
+	if (!slow_admit(now)) {
+		c->slow_ratelimited++;
+		return;
+	}
+	e = bpf_ringbuf_reserve(&slow_events, sizeof(*e), 0);
+	if (!e) {
+		c->slow_ringbuf_full++;
+		return;
+	}
+	cpu = bpf_get_smp_processor_id();
+	__builtin_memset(e->ts, 0, sizeof(e->ts));
+	e->ts[RXS_P_ISR] = t->isr_ts;
+	e->ts[RXS_P_GRO] = t->gro_ts;
+	e->ts[RXS_P_NETIF_RX] = t->nrs_ts;
+	e->ts[RXS_P_IP_RCV] = t->ip_ts;
+	e->ts[RXS_P_UDP_QUEUE] = now;
+	e->udp_cpu = cpu;
+	e->isr_cpu = -1;
+	e->rx_cpu = -1;
+	s = state();
+	if (s && s->cur_isr_ts == t->isr_ts) {
+		e->rx_cpu = cpu;
+		e->isr_cpu = s->cur_isr_cpu ? (int)s->cur_isr_cpu - 1 : (int)cpu;
+	}
+	e->taps_ns = t->tap_ns;
+	head = BPF_CORE_READ(skb, head);
+	nh = BPF_CORE_READ(skb, network_header);
+	th = BPF_CORE_READ(skb, transport_header);
+	if (bpf_probe_read_kernel(&e->saddr, 8, head + nh + 12))
+		e->saddr = e->daddr = 0;
+	if (bpf_probe_read_kernel(&e->sport, 4, head + th))
+		e->sport = e->dport = 0;
+	e->sport = (e->sport >> 8) | ((e->sport & 0xff) << 8);
+	e->dport = (e->dport >> 8) | ((e->dport & 0xff) << 8);
+	qm = BPF_CORE_READ(skb, queue_mapping);
+	e->queue = qm ? qm - 1 : -1;
+	e->napi_id = 0;
+	if (bpf_core_field_exists(skb->napi_id))
+		e->napi_id = BPF_CORE_READ(skb, napi_id);
+	bpf_ringbuf_submit(e, 0);
+	c->slow_records++;
+}
+
+/* ---- end of --slow ------------------------------------------------------- */
+
 /* ---- hardirq: the driver's ISR ------------------------------------------- */
 
 /* Only the napi member matters; CO-RE finds its offset in the module's BTF. */
@@ -298,6 +417,8 @@ static __always_inline int on_isr_entry(void *data)
 			st->napi = napi;
 			st->ts = now;
 			st->claimed = 0;
+			if (slow_ns)
+				st->cpu = bpf_get_smp_processor_id() + 1;
 		}
 	} else if (!s->isr_pending_ts)
 		s->isr_pending_ts = now;
@@ -587,12 +708,16 @@ static __always_inline int on_poll_entry(__u64 key, struct napi_struct *napi,
 	if (!found && !isr_keyed() && s->isr_pending_ts) {
 		st->napi = key;
 		st->ts = s->isr_pending_ts;
+		if (slow_ns)
+			st->cpu = 0;	/* a pending stamp is this CPU's */
 		s->isr_pending_ts = 0;
 		found = true;
 	}
 	if (found)
 		st->claimed = 1;
 	s->cur_isr_ts = found ? st->ts : 0;
+	if (slow_ns)
+		s->cur_isr_cpu = found ? st->cpu : 0;
 	if (s->softirq_ts && !s->polled)
 		hist_delta(RXS_H_SOFTIRQ_TO_POLL, s->softirq_ts, now);
 	s->polled = 1;
@@ -1091,6 +1216,8 @@ static __always_inline int on_udp_queue(__u64 key)
 	if (has(RXS_P_IP_LOCAL_DELIVER) && t->mid_ts)
 		hist_ip_path(RXS_H_UDP_LOOKUP, key, t, now);
 	pkt_delta(RXS_H_TOTAL, key, t->isr_ts, now);
+	if (slow_ns)
+		slow_check(t, key, now, c);
 	t->udp_ts = now;
 	c->pkts[RXS_F_UDP_QUEUE]++;
 	return 0;

@@ -199,6 +199,12 @@ enum rxs_funnel {
 	X(backlog_enqueues, 0,						\
 	  "Packets of the traced device queued to a CPU's backlog (RPS, netif_rx).") \
 	X(rps_ipis, 0, "IPIs sent to start another CPU's backlog (RPS).") \
+	X(slow_records, 0,						\
+	  "Packets over the --slow threshold sent to the collector.")	\
+	X(slow_ratelimited, 0,						\
+	  "Packets over the --slow threshold not sent: rate limit.")	\
+	X(slow_ringbuf_full, 0,						\
+	  "Packets over the --slow threshold not sent: ring buffer full.") \
 	RXS_COUNTERS_EXTRA(X)
 
 #ifndef RXS_COUNTERS_EXTRA
@@ -247,6 +253,31 @@ struct rxs_track {
 
 #define RXS_TRACK_BITS		14
 #define RXS_TRACK_SLOTS		(1U << RXS_TRACK_BITS)
+
+/*
+ * --slow: a followed packet whose total (ISR entry to udp_queue_rcv_skb) exceeds the
+ * threshold sends one record through the ring buffer `slow_events`, at most
+ * RXS_SLOW_RATE_DEFAULT records per second per CPU (--slow-rate) with a burst of one
+ * second's worth. The times of its per-packet hook points are the raw material: userspace
+ * turns them into the stages of RXS_STAGES.
+ */
+struct rxs_slow_event {
+	__u64 ts[RXS_P_NR];	/* bpf_ktime_get_ns() at each per-packet point (RXS_P_ISR: its
+				 * NAPI cycle's ISR entry), 0 where no hook saw it */
+	__u32 saddr, daddr;	/* IPv4 addresses, network order */
+	__u16 sport, dport;	/* UDP ports, host order */
+	__s32 queue;		/* RX queue (skb->queue_mapping - 1), -1 if not recorded */
+	__u32 napi_id;		/* skb->napi_id, 0 if none */
+	__s32 isr_cpu;		/* CPU of its NAPI cycle's ISR, -1 if unknown */
+	__s32 rx_cpu;		/* CPU where it entered the stack (GRO or netif_receive_skb),
+				 * -1 if unknown: both are known while udp_queue_rcv_skb runs
+				 * in the poll of that cycle (not after RPS or a backlog) */
+	__u32 udp_cpu;		/* CPU of udp_queue_rcv_skb */
+	__u32 taps_ns;		/* time in AF_PACKET taps (the stage taps), 0: none ran */
+};
+
+#define RXS_SLOW_RATE_DEFAULT	100		/* records per second per CPU */
+#define RXS_SLOW_RINGBUF	(256 * 1024)	/* bytes, with --slow; a page without */
 
 /* Drops by kfree_skb reason (enum skb_drop_reason); larger reasons count in the last slot. */
 #define RXS_MAX_DROP_REASONS	128

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "hist.h"
+#include "slow.h"
 #include "rxscope.skel.h"
 
 bool rxs_verbose;
@@ -1018,6 +1019,9 @@ static int open_and_load(struct rxs_tracer *t, const struct rxs_filters *flt)
 	if (on(plan, RXS_P_ISR) && chosen(plan, RXS_P_ISR)->kind <= RXS_HOOK_KPROBE &&
 	    plan->profile)
 		t->skel->rodata->isr_arg = plan->profile->isr_arg;
+	err = rxs_slow_rodata(t->skel, flt->slow_ns, flt->slow_rate);
+	if (err)
+		return err;
 
 	bpf_object__for_each_program(prog, t->skel->obj)
 		bpf_program__set_autoload(prog, false);

@@ -73,6 +73,8 @@ struct rxs_filters {
 	int port;	/* 0: any */
 	int cpu;	/* -1: any */
 	int by;		/* enum rxs_by: split the per-packet stages by queue or CPU */
+	unsigned long long slow_ns;	/* --slow threshold, 0: off (slow.h) */
+	unsigned int slow_rate;		/* --slow-rate, 0: the default */
 };
 
 struct rxscope_bpf;

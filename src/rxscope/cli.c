@@ -18,6 +18,7 @@
 #include "help.h"
 #include "http.h"
 #include "rxscope.h"
+#include "slow.h"
 #include "version.h"
 
 const char *argp_program_version = "rxscope " RXS_VERSION;
@@ -44,7 +45,18 @@ enum {
 	OPT_NS,
 	OPT_DETAIL,
 	OPT_BY,
+	OPT_SLOW,
+	OPT_SLOW_RATE,
+	OPT_SLOW_KEEP,
 };
+
+#define SLOW_OPTS                                                                           \
+	{ "slow", OPT_SLOW, "THRESHOLD", 0,                                                 \
+	  "Report each followed packet whose in-kernel total exceeds THRESHOLD "            \
+	  "(with a unit: ns, us, ms, s; such as 500us)", 0 },                               \
+	{ "slow-rate", OPT_SLOW_RATE, "N", 0,                                               \
+	  "With --slow: at most N reports per second per CPU (default 100); the others "   \
+	  "are counted", 0 }
 
 #define SEL_OPTS                                                                            \
 	{ "driver", OPT_DRIVER, "NAME", 0,                                                  \
@@ -70,6 +82,7 @@ static const struct argp_option trace_opts[] = {
 	  "Print each interval's own table every SEC seconds (default 1)", 0 },
 	{ "hist", OPT_HIST, NULL, 0, "Add bar histograms of every stage", 0 },
 	{ "ns", OPT_NS, NULL, 0, "Histogram rows in raw nanoseconds, not us/ms ranges", 0 },
+	SLOW_OPTS,
 	RXS_HELP_OPTIONS,
 	{ 0 },
 };
@@ -85,6 +98,9 @@ static const struct argp_option record_opts[] = {
 	{ "split", OPT_SPLIT, NULL, 0,
 	  "On each SIGUSR1 write what was recorded since the last one to FILE-N "
 	  "(N = 1, 2, ...), clear, and go on; the end writes the last piece", 0 },
+	SLOW_OPTS,
+	{ "slow-keep", OPT_SLOW_KEEP, "N", 0,
+	  "With --slow: keep the N slowest packets in the file (default 100)", 0 },
 	RXS_HELP_OPTIONS,
 	{ 0 },
 };
@@ -228,32 +244,40 @@ static const char trace_doc[] =
 	"Trace the receive path: per-stage latency tables every interval.\v"
 	"USAGE: rxscope trace [--driver NAME] [--dev IF] [--port N] [--cpu N]\n"
 	"                     [--sample PCT] [--detail nf] [--by queue|cpu] [-i SEC]\n"
-	"                     [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH] [-v]\n"
+	"                     [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH]\n"
+	"                     [--slow THRESHOLD [--slow-rate N]] [-v]\n"
 	"NAME: auto, rxscope_igb, igb or generic.\n"
 	"Each interval's table holds that interval only; the last one holds the totals.\n"
 	"--by queue|cpu adds the per-packet stages per RX queue (or CPU), and each\n"
-	"queue's share of the packets.\n\n"
+	"queue's share of the packets.\n"
+	"--slow: each followed packet slower than THRESHOLD from its ISR to the UDP\n"
+	"queue prints one line as it comes: flow, queue, CPUs, time in each stage.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope trace                      # all interfaces, Ctrl-C to stop\n"
 	"  rxscope trace --dev eth0 -i 5      # eth0 only, tables every 5 s\n"
 	"  rxscope trace --port 9000 -d 10 --hist --stats\n"
-	"  rxscope trace --dev eth0 --detail nf   # netfilter and routing split out\n";
+	"  rxscope trace --dev eth0 --detail nf   # netfilter and routing split out\n"
+	"  rxscope trace --dev eth0 --slow 500us\n";
 
 static const char record_doc[] =
 	"Trace the receive path and write the recording to a file.\v"
 	"USAGE: rxscope record -o FILE [--format json|csv|prom] [--driver NAME]\n"
 	"                      [--dev IF] [--port N] [--cpu N] [--sample PCT] [-i SEC]\n"
 	"                      [-d SEC] [--hist [--ns]] [--stats] [--ready-file PATH]\n"
-	"                      [--detail nf] [--by queue|cpu] [--split] [-v]\n"
+	"                      [--detail nf] [--by queue|cpu] [--split]\n"
+	"                      [--slow THRESHOLD [--slow-rate N] [--slow-keep N]] [-v]\n"
 	"The file is written at the end (-d or Ctrl-C); tables go to stderr. With\n"
 	"--format prom and -i, the file is also rewritten every interval (totals so\n"
 	"far). --split: each SIGUSR1 writes the piece so far (run.json -> run-1.json,\n"
-	"run-2.json, ...) and starts the next; programs stay attached between pieces.\n\n"
+	"run-2.json, ...) and starts the next; programs stay attached between pieces.\n"
+	"--slow: the file keeps the slowest packets over THRESHOLD (100, or\n"
+	"--slow-keep N), each with its flow, queue, CPUs and stages.\n\n"
 	"EXAMPLES:\n"
 	"  rxscope record -o run.json -d 30\n"
 	"  rxscope record -o run.prom --format prom --dev eth0 -d 10\n"
 	"  rxscope record -o run.json --ready-file /tmp/ready -d 20 &\n"
-	"  rxscope record -o run.json --split & ... kill -USR1 $!   # writes run-1.json\n";
+	"  rxscope record -o run.json --split & ... kill -USR1 $!   # writes run-1.json\n"
+	"  rxscope record -o run.json -d 60 --slow 1ms --slow-keep 20\n";
 
 static const char report_doc[] =
 	"Print the tables of a JSON recording, or write them as one HTML page.\v"
@@ -478,6 +502,27 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_NS:
 		cli->raw_ns = true;
 		break;
+	case OPT_SLOW: {
+		char why[160];
+		__u64 ns;
+
+		if (rxs_slow_parse_threshold(arg, &ns, why, sizeof(why)))
+			argp_error(state, "invalid --slow '%s': %s", arg, why);
+		cli->slow_ns = ns;
+		break;
+	}
+	case OPT_SLOW_RATE:
+		if (parse_long(arg, 1, RXS_SLOW_RATE_MAX, &v))
+			argp_error(state, "invalid --slow-rate '%s': want 1..%d reports per "
+				   "second per CPU", arg, RXS_SLOW_RATE_MAX);
+		cli->slow_rate = v;
+		break;
+	case OPT_SLOW_KEEP:
+		if (parse_long(arg, 1, RXS_SLOW_KEEP_MAX, &v))
+			argp_error(state, "invalid --slow-keep '%s': want 1..%d packets", arg,
+				   RXS_SLOW_KEEP_MAX);
+		cli->slow_keep = v;
+		break;
 	case OPT_STATS:
 		cli->stats = true;
 		break;
@@ -570,6 +615,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if ((cli->verb == RXS_VERB_REPORT || cli->verb == RXS_VERB_COMPARE) &&
 		    cli->output && !cli->html)
 			argp_error(state, "-o FILE goes with --format html");
+		if ((cli->slow_rate || cli->slow_keep) && !cli->slow_ns)
+			argp_error(state, "--%s goes with --slow THRESHOLD",
+				   cli->slow_rate ? "slow-rate" : "slow-keep");
 		if (cli->split && !strcmp(cli->output, "-"))
 			argp_error(state, "--split writes numbered files; it cannot write to -o -");
 		/* before anything is attached: a path that cannot be written loses the run */

@@ -35,6 +35,10 @@ struct rxs_cli {
 	int sample_pct;		/* per-packet hooks attached this % of each second (100) */
 	unsigned int detail;	/* --detail: RXS_DETAIL_* groups of optional hook points */
 	int by;			/* enum rxs_by: --by queue|cpu, RXS_BY_NONE without */
+	/* --slow (trace, record): slow.h */
+	unsigned long long slow_ns;	/* threshold, 0: off */
+	unsigned int slow_rate;		/* --slow-rate, records/s per CPU; 0: the default */
+	int slow_keep;			/* record --slow-keep; 0: the default */
 	/* timing */
 	double interval_s;	/* 0: only at the end (record) */
 	double duration_s;	/* 0: until SIGINT/SIGTERM */

@@ -14,6 +14,7 @@
 #include <json-c/printbuf.h>
 #include "export_json.h"
 #include "hist.h"
+#include "slow.h"
 #include "softnet.h"
 #include "split.h"
 
@@ -193,6 +194,8 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 	}
 	if (r->split)
 		json_object_object_add(root, "split", split_json(r->split));
+	if (r->slow)
+		json_object_object_add(root, "slow", rxs_slow_json(r->slow));
 
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
@@ -672,6 +675,9 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 			return ret;
 		ret = read_split(rd, sp, r);
 	}
+	/* optional: only recordings made with --slow have it */
+	if (!ret && json_object_object_get_ex(root, "slow", &v))
+		ret = rxs_slow_json_read(v, rd->file, &r->slow, rd->err, rd->errlen);
 	return ret;
 }
 

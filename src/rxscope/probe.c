@@ -37,7 +37,8 @@ int rxs_probe_cmd(const struct rxs_cli *cli)
 {
 	static const enum rxs_hook_kind kinds[] = { RXS_HOOK_FENTRY, RXS_HOOK_KPROBE,
 						    RXS_HOOK_TP_BTF, RXS_HOOK_RAW_TP };
-	struct rxs_filters flt = { cli->ifindex, 0, -1, RXS_BY_NONE };
+	struct rxs_filters flt = { .ifindex = cli->ifindex, .port = 0, .cpu = -1,
+				   .by = RXS_BY_NONE };
 	struct rxs_tracer t = { 0 };
 	struct rxs_recording rec;
 	struct rxs_features f;

@@ -43,6 +43,8 @@ void rxs_recording_free(struct rxs_recording *r)
 	r->ncpus = 0;
 	rxs_series_free(r);
 	rxs_split_free(r);
+	free(r->slow);
+	r->slow = NULL;
 }
 
 /* the BPF counters as an array of __u64, for adding and subtracting field by field */

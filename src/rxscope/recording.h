@@ -11,6 +11,8 @@
 #include "rxscope.h"
 
 #define RXS_SCHEMA		"rxscope/1"
+
+struct rxs_slow_set;		/* slow.h */
 #define RXS_SOFTNET_MAX_COLS	32
 #define RXS_MAX_CPUS		1024
 
@@ -69,6 +71,8 @@ struct rxs_recording {
 	struct rxs_interval *series;	/* nseries entries, owned */
 	struct rxs_split *split;	/* --by queue|cpu: the per-packet stages split (owned);
 					 * NULL without --by */
+	struct rxs_slow_set *slow;	/* record --slow: the worst packets, owned (free());
+					 * NULL without */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "export_json.h"
 #include "hist.h"
 #include "report.h"
+#include "slow.h"
 #include "softnet.h"
 #include "split.h"
 
@@ -271,6 +272,7 @@ void rxs_report_print(FILE *f, const struct rxs_recording *r, unsigned int flags
 		fprintf(f, "\n");
 		rxs_split_report(f, r);
 	}
+	rxs_slow_report(f, r->slow, r->cpus, r->ncpus);
 	if (!(flags & RXS_REPORT_HIST))
 		return;
 	for (int i = 0; i < RXS_H_NR; i++) {

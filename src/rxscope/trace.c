@@ -27,6 +27,7 @@
 #include "export.h"
 #include "hist.h"
 #include "report.h"
+#include "slow.h"
 #include "softnet.h"
 #include "split.h"
 #include "trace.h"
@@ -635,6 +636,7 @@ static int write_recording(struct session *s, bool next_piece)
 		rxs_recording_free(&rec);
 		return RXS_EXIT_RUNTIME;
 	}
+	rxs_slow_take(&rec, (__u64)(s->t0 * 1e9));	/* --slow: this piece's worst */
 	if (cli->interval_s > 0 || cli->hist) {
 		fprintf(stderr, "\n%s (%.1f s)\n", cli->split ? "totals of this piece" :
 			"totals since start", rec.duration_s);
@@ -687,6 +689,10 @@ static void sleep_until(double deadline)
 			return;
 		if (left > 0.2)
 			left = 0.2;
+		if (rxs_slow_active()) {	/* --slow: wait on its ring buffer */
+			rxs_slow_poll((int)(left * 1e3) + 1);
+			continue;
+		}
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
 		nanosleep(&ts, NULL);
@@ -700,7 +706,8 @@ static void sleep_until(double deadline)
  */
 static int session_init(struct session *s, const struct rxs_cli *cli)
 {
-	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu, cli->by };
+	struct rxs_filters flt = { cli->ifindex, cli->port, cli->cpu, cli->by, cli->slow_ns,
+				   cli->slow_rate };
 	struct rxs_features feat;
 	struct utsname uts;
 	char err[512];
@@ -811,6 +818,22 @@ static void print_header(FILE *f, const struct session *s, const struct rxs_reco
 	print_hooks(f, r);
 }
 
+/* --slow: consume the ring buffer, printing (trace) or keeping the worst (record). */
+static int trace_slow_start(struct trace_run *run)
+{
+	const struct rxs_cli *cli = run->s.cli;
+	int keep = cli->slow_keep ? cli->slow_keep : RXS_SLOW_KEEP_DEFAULT;
+	char err[256];
+
+	if (rxs_slow_start(run->s.tracer.skel, cli->slow_ns, cli->slow_rate, !run->record,
+			   run->out, run->record ? keep : 0, (__u64)(run->s.t0 * 1e9), err,
+			   sizeof(err))) {
+		fprintf(stderr, "rxscope: %s\n", err);
+		return RXS_EXIT_RUNTIME;
+	}
+	return RXS_EXIT_OK;
+}
+
 /*
  * The start of the run, once attached: --stats switched on, the recording started, the
  * first reading (the header, and where the first interval starts from), the ready file,
@@ -830,6 +853,9 @@ static int trace_start(struct trace_run *run)
 	}
 	start_recording(s);
 	s->t_start = s->t0;
+	ret = trace_slow_start(run);
+	if (ret)
+		return ret;
 	if (collect(s, &s->prev) == 0)
 		print_header(run->out, s, &s->prev);
 	if (cli->ready_file) {
@@ -924,6 +950,8 @@ static int trace_finish(struct trace_run *run)
 		exit_code = write_recording(s, false);
 	else
 		print_totals(s, run->out);
+	if (!run->record && rxs_slow_active())
+		fprintf(run->out, "--slow: %llu slow packets printed\n", rxs_slow_received());
 	if (cli->stats && run->stats_fd >= 0)
 		print_stats(run->out, &s->tracer, rxs_now_sec() - s->t_start);
 	if (cli->sample_pct < 100)
@@ -936,6 +964,7 @@ static int trace_finish(struct trace_run *run)
 /* Switch --stats off again, detach, free. */
 static void trace_teardown(struct trace_run *run)
 {
+	rxs_slow_stop();
 	if (run->stats_fd >= 0)
 		close(run->stats_fd);
 	session_release(&run->s);

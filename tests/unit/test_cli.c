@@ -169,6 +169,27 @@ static void test_bad_times(void **state)
 	expect(&R, 2, "invalid interval 'abc'");
 }
 
+static void test_bad_slow(void **state)
+{
+	(void)state;
+	run(&R, "trace", "--slow", "500");
+	expect(&R, 2, "invalid --slow '500': no unit");
+	run(&R, "trace", "--slow", "5mins");
+	expect(&R, 2, "invalid --slow '5mins': unknown unit 'mins': want ns, us, ms or s");
+	run(&R, "record", "-o", "/tmp/x.json", "--slow", "0ms");
+	expect(&R, 2, "invalid --slow '0ms': zero");
+	run(&R, "trace", "--slow", "500us", "--slow-rate", "0");
+	expect(&R, 2, "invalid --slow-rate '0'");
+	run(&R, "trace", "--slow-rate", "10");
+	expect(&R, 2, "--slow-rate goes with --slow THRESHOLD");
+	run(&R, "record", "-o", "/tmp/x.json", "--slow-keep", "10");
+	expect(&R, 2, "--slow-keep goes with --slow THRESHOLD");
+	run(&R, "record", "-o", "/tmp/x.json", "--slow", "1ms", "--slow-keep", "100000");
+	expect(&R, 2, "invalid --slow-keep '100000': want 1..10000");
+	run(&R, "trace", "--slow", "1ms", "--slow-keep", "5");
+	expect(&R, 2, "slow-keep");	/* record only */
+}
+
 static void test_bad_dev(void **state)
 {
 	(void)state;
@@ -443,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_bad_port),
 		cmocka_unit_test(test_bad_cpu),
 		cmocka_unit_test(test_bad_times),
+		cmocka_unit_test(test_bad_slow),
 		cmocka_unit_test(test_bad_dev),
 		cmocka_unit_test(test_bad_driver),
 		cmocka_unit_test(test_bad_by),
