@@ -237,7 +237,7 @@ void rxs_slow_report(FILE *f, const struct rxs_slow_set *set, const struct rxs_c
 		if (col[id])
 			fprintf(f, " %9s", rxs_stage_name(id));
 	}
-	fprintf(f, " %5s %11s  %s\n", "QUEUE", "CPU:ISR>RX>UDP", "FLOW");
+	fprintf(f, " %5s %14s  %s\n", "QUEUE", "CPU:ISR>RX>UDP", "FLOW");
 	for (int k = 0; k < set->n; k++) {
 		const struct rxs_slow_pkt *p = &set->pkts[k];
 		char flow[64], cpu[40], q[16];
