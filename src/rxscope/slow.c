@@ -275,9 +275,11 @@ json_object *rxs_slow_json(const struct rxs_slow_set *set)
 	for (int k = 0; k < set->n; k++) {
 		const struct rxs_slow_pkt *p = &set->pkts[k];
 		json_object *po = json_object_new_object(), *st = json_object_new_object();
-		char a[INET_ADDRSTRLEN];
+		char a[INET_ADDRSTRLEN], t[32];
 
-		json_object_object_add(po, "t_s", json_object_new_double(p->t_s));
+		/* microseconds are enough, and print shorter than the double's 17 digits */
+		snprintf(t, sizeof(t), "%.6f", p->t_s);
+		json_object_object_add(po, "t_s", json_object_new_double_s(strtod(t, NULL), t));
 		addr_str(a, sizeof(a), p->saddr);
 		json_object_object_add(po, "saddr", json_object_new_string(a));
 		json_object_object_add(po, "sport", json_object_new_int(p->sport));
