@@ -8,7 +8,17 @@
 #  3. trace --slow 1ms --slow-rate 20 with a flood of slow packets: the records printed
 #     are those counted as sent, within the rate, and sent + rate-limited + ring buffer
 #     full accounts for every timed packet.
-DELAY_NS=${DELAY_NS:-2000000}
+# DRIVER=igb (the in-tree driver, with --no-module: the kernels we build no module for)
+# has no delay to inject: a threshold of 1 ns makes every packet slow instead, and the
+# checks of where the delay shows are left out.
+DRIVER=${DRIVER:-rxscope_igb}
+# A packet without an ISR stamp has no total: at most 1% with a driver profile's keyed
+# stamps, 5% before 5.11 (docs/stages.md).
+if [ "$DRIVER" = rxscope_igb ]; then
+	DELAY_NS=${DELAY_NS:-2000000} THRESH=1ms MINPCT=99
+else
+	DELAY_NS=0 THRESH=1ns MINPCT=95
+fi
 COUNT1=${COUNT1:-300}
 COUNT3=${COUNT3:-2000}
 RATE3=${RATE3:-1000}
@@ -64,7 +74,7 @@ tracer() {
 	local n=$1
 	shift
 	rm -f /tmp/rxs.ready
-	rxscope "$@" --driver rxscope_igb --dev "$ifc" --port 9000 --ready-file /tmp/rxs.ready \
+	rxscope "$@" --driver "$DRIVER" --dev "$ifc" --port 9000 --ready-file /tmp/rxs.ready \
 		> "$RESULTS/tracer-$n.txt" 2>&1 &
 	tpid=$!
 	rxs_check "run $n: rxscope $1 attached" rxs_wait_file /tmp/rxs.ready 120
@@ -75,13 +85,15 @@ stop_tracer() {
 	rxs_check "run $1: rxscope exited 0 on SIGINT" [ $? = 0 ]
 }
 
-ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
+ifc=$(rxs_up "$DRIVER") || { echo "FAIL: $DRIVER did not come up"; exit 1; }
 rxs_ready
-echo "$DELAY_NS" > "$P"
-rxs_check "inject_poll_delay_ns is $DELAY_NS ($(cat $P))" [ "$(cat $P)" = "$DELAY_NS" ]
+if [ "$DRIVER" = rxscope_igb ]; then
+	echo "$DELAY_NS" > "$P"
+	rxs_check "inject_poll_delay_ns is $DELAY_NS ($(cat $P))" [ "$(cat $P)" = "$DELAY_NS" ]
+fi
 
 # --- 1. record --slow 1ms: every packet carries the delay -----------------------------------
-tracer 1 record -o "$RESULTS/rec.json" --slow 1ms --slow-rate 100000 --slow-keep 50
+tracer 1 record -o "$RESULTS/rec.json" --slow "$THRESH" --slow-rate 100000 --slow-keep 50
 burst 1 "$COUNT1" 200
 stop_tracer 1
 rxscope report "$RESULTS/rec.json" > "$RESULTS/report-1.txt" 2>&1
@@ -89,8 +101,8 @@ rxs_check "report reads the recording" [ $? = 0 ]
 cat "$RESULTS/report-1.txt"
 R=$RESULTS/report-1.txt
 timed=$(stage_count "$R" total)
-rxs_check "run 1: total timed ${timed} of $got packets (at most 1% without an ISR stamp)" \
-	[ $((timed * 100)) -ge $((got * 99)) ]
+rxs_check "run 1: total timed ${timed} of $got packets (at least $MINPCT%)" \
+	[ $((timed * 100)) -ge $((got * MINPCT)) ]
 rxs_check "run 1: total p50 carries the delay ($(stage_q "$R" total 3) >= $DELAY_NS ns)" \
 	[ "$(stage_q "$R" total 3)" -ge "$DELAY_NS" ]
 set -- $(slow_counts "$R")
@@ -99,7 +111,7 @@ rxs_check "run 1: every timed packet was sent as slow ($1 sent of $timed, $2 rat
 sent=$1
 hdr=$(grep '^slowest packets' "$R")
 rxs_check "run 1: the file kept the worst 50 of the $sent received ($hdr)" \
-	grep -q "^slowest packets (total > 1.00ms; 50 kept of $sent received; rate limit 100000/s per CPU):" "$R"
+	grep -q "^slowest packets (total > [0-9.]*[mun]*s; 50 kept of $sent received; rate limit 100000/s per CPU):" "$R"
 # the table: T_S TOTAL irq_to_rx gro l2_to_ip ip_to_udp QUEUE CPU:ISR>RX>UDP FLOW
 awk '/^ *T_S +TOTAL/ { t = 1; next } t && NF >= 10 { print } t && NF < 10 { t = 0 }' "$R" \
 	> "$RESULTS/slow-rows.txt"
@@ -128,7 +140,9 @@ while read -r t total irq gro l2 ip q cpus src gt dst; do
 done < "$RESULTS/slow-rows.txt"
 rxs_check "run 1: each listed packet has the delay in irq_to_rx, a queue, CPUs and our flow ($bad bad rows)" \
 	[ "$bad" = 0 ]
+[ "$DELAY_NS" = 0 ] && : > "$RESULTS/slow-others.txt"	# no delay: nothing to look for
 for col in 1 2 3; do
+	[ -s "$RESULTS/slow-others.txt" ] || break
 	name=$(echo gro l2_to_ip ip_to_udp | cut -d' ' -f$col)
 	med=$(cut -d' ' -f$col "$RESULTS/slow-others.txt" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }')
 	rxs_check "run 1: the delay is not in $name (median of the listed packets $med ns < $((DELAY_NS / 2)))" \
@@ -142,7 +156,7 @@ stop_tracer 2
 T2=$RESULTS/tracer-2.txt
 cat "$T2"
 timed=$(stage_count "$T2" total)
-rxs_check "run 2: packets were timed ($timed of $got)" [ $((timed * 100)) -ge $((got * 99)) ]
+rxs_check "run 2: packets were timed ($timed of $got)" [ $((timed * 100)) -ge $((got * MINPCT)) ]
 rxs_check "run 2: all below the threshold (total max $(stage_q "$T2" total 7) ns < 1 s)" \
 	[ "$(stage_q "$T2" total 7)" -lt 1000000000 ]
 rxs_check "run 2: no slow packet printed ($(grep -c '^slow  *[0-9]' "$T2"))" [ "$(grep -c '^slow  *[0-9]' "$T2")" = 0 ]
@@ -150,7 +164,7 @@ rxs_check "run 2: the end says none were printed" grep -q '^--slow: 0 slow packe
 rxs_check "run 2: no slow packet counted" sh -c "! grep -q '^slow packets:' '$T2'"
 
 # --- 3. trace --slow 1ms --slow-rate 20: a flood of slow packets ---------------------------
-tracer 3 trace -i 3600 --slow 1ms --slow-rate 20
+tracer 3 trace -i 3600 --slow "$THRESH" --slow-rate 20
 burst 3 "$COUNT3" "$RATE3"
 stop_tracer 3
 T3=$RESULTS/tracer-3.txt
@@ -164,7 +178,7 @@ dur=$(sed -n 's/.*totals since start (\([0-9.]*\) s).*/\1/p' "$T3" | tail -n 1)
 ncpus=$(sed -n 's/^rxscope trace: .*, \([0-9]*\) CPUs$/\1/p' "$T3")
 max=$(awk -v d="${dur:-0}" -v n="${ncpus:-0}" 'BEGIN { printf "%d\n", 20 * (d + 1) * n }')
 rxs_log "run 3: $timed timed, $sent sent, $limited rate-limited, $full ring buffer full, $lines printed; ${dur}s, $ncpus CPUs"
-rxs_check "run 3: packets were timed ($timed of $got)" [ $((timed * 100)) -ge $((got * 99)) ]
+rxs_check "run 3: packets were timed ($timed of $got)" [ $((timed * 100)) -ge $((got * MINPCT)) ]
 rxs_check "run 3: sent + rate-limited + ring buffer full = the $timed timed ($sent + $limited + $full)" \
 	[ $((sent + limited + full)) = "$timed" ]
 rxs_check "run 3: the rate limit held: $sent sent <= 20/s per CPU over ${dur}s + a burst ($max)" \
@@ -174,5 +188,5 @@ rxs_check "run 3: every record sent was printed ($lines lines, $sent sent, $full
 	[ "$lines" = "$sent" -a "$full" = 0 ]
 nbad=$(grep '^slow  *[0-9]' "$T3" | grep -cvE ' > [0-9.]+:9000 queue [0-9]+ cpu [0-9]+>[0-9]+>[0-9]+ total [0-9.]+[num]?s: irq_to_rx [0-9.]+[num]?s \| gro ')
 rxs_check "run 3: each line is a timeline with flow, queue, CPUs and stages ($nbad not)" [ "$nbad" = 0 ]
-echo 0 > "$P"
+[ "$DRIVER" = rxscope_igb ] && echo 0 > "$P"
 rxs_done
