@@ -7,8 +7,11 @@
 # its windows), "+nf" (rxscope record --detail nf), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
 # for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping),
 # "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
-# of run-vm.sh --mgmt-net) or "+byqueue" / "+bycpu" (as +trace, with --by queue / --by
-# cpu). The host sends at full speed for each measurement. Two results: the rate at which the driver hands frames to the stack
+# of run-vm.sh --mgmt-net), "+byqueue" / "+bycpu" (as +trace, with --by queue / --by
+# cpu) or "+slowT" (record --slow T: +slow1s checks every packet and reports none,
+# +slow1ns reports every packet up to the rate limit and counts the rest). The host
+# sends at full speed for each measurement. Two results: the rate at which the driver
+# hands frames to the stack
 # (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
 RUNS=${RUNS:-5}
@@ -32,6 +35,7 @@ for r in $(seq "$RUNS"); do
 			nf) opt="--detail nf" ;;
 			byqueue) opt="--by queue" ;;
 			bycpu) opt="--by cpu" ;;
+			slow*) opt="--slow ${m#*+slow}" ;;	# +slow1s, +slow1ns: --slow THRESHOLD
 			floor) envs=RXSCOPE_EMPTY=1 ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
