@@ -8,6 +8,7 @@
 #  3. trace --slow 1ms --slow-rate 20 with a flood of slow packets: the records printed
 #     are those counted as sent, within the rate, and sent + rate-limited + ring buffer
 #     full accounts for every timed packet.
+#  4. record --split --slow: each piece keeps the slowest of its own packets.
 # DRIVER=igb (the in-tree driver, with --no-module: the kernels we build no module for)
 # has no delay to inject: a threshold of 1 ns makes every packet slow instead, and the
 # checks of where the delay shows are left out.
@@ -188,5 +189,24 @@ rxs_check "run 3: every record sent was printed ($lines lines, $sent sent, $full
 	[ "$lines" = "$sent" -a "$full" = 0 ]
 nbad=$(grep '^slow  *[0-9]' "$T3" | grep -cvE ' > [0-9.]+:9000 queue [0-9]+ cpu [0-9]+>[0-9]+>[0-9]+ total [0-9.]+[num]?s: irq_to_rx [0-9.]+[num]?s \| gro ')
 rxs_check "run 3: each line is a timeline with flow, queue, CPUs and stages ($nbad not)" [ "$nbad" = 0 ]
+# --- 4. record --split: each piece keeps its own slowest ----------------------------------
+tracer 4 record -o "$RESULTS/split.json" --split --slow "$THRESH" --slow-rate 100000 --slow-keep 10
+burst 4 100 200
+kill -USR1 "$tpid"
+rxs_wait_file "$RESULTS/split-1.json" 30
+burst 5 150 200
+stop_tracer 4
+: > "$RESULTS/go-end"
+for k in 1 2; do
+	rxscope report "$RESULTS/split-$k.json" > "$RESULTS/report-split-$k.txt" 2>&1
+	rxs_check "run 4: report reads piece $k" [ $? = 0 ]
+	t=$(stage_count "$RESULTS/report-split-$k.txt" total)
+	rxs_check "run 4: piece $k kept 10 of the $t packets it timed" \
+		grep -q "^slowest packets (total > [0-9.]*[mun]*s; 10 kept of $t received;" \
+		"$RESULTS/report-split-$k.txt"
+	[ "$k" = 1 ] && n=100 || n=150
+	rxs_check "run 4: piece $k timed its burst of $n ($t)" [ $((t * 100)) -ge $((n * MINPCT)) -a "$t" -le "$n" ]
+done
+
 [ "$DRIVER" = rxscope_igb ] && echo 0 > "$P"
 rxs_done
