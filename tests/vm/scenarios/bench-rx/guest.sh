@@ -11,8 +11,8 @@
 # cpu) or "+slowT" (record --slow T: +slow1s checks every packet and reports none,
 # +slow1ns reports every packet up to the rate limit and counts the rest). The host
 # sends at full speed for each measurement. Two results: the rate at which the driver
-# hands frames to the stack
-# (link_pps, from ip -s link while the host sends) and rxsink's rate_pps (the socket).
+# hands frames to the stack (link_pps, from ip -s link while the host sends) and rxsink's
+# rate_pps (the socket).
 MODES=${MODES:-igb rxscope_igb}
 RUNS=${RUNS:-5}
 case " $MODES" in
