@@ -209,17 +209,9 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r)
 
 /* ---- reader ---------------------------------------------------------------------- */
 
-struct rd;
-static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r);
+static int read_split(struct rxs_json_rd *rd, json_object *o, struct rxs_recording *r);
 
-struct rd {
-	const char *file;
-	char *err;
-	size_t errlen;
-};
-
-__attribute__((format(printf, 3, 4)))
-static int bad(struct rd *rd, const char *field, const char *fmt, ...)
+int rxs_json_bad(struct rxs_json_rd *rd, const char *field, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -232,7 +224,7 @@ static int bad(struct rd *rd, const char *field, const char *fmt, ...)
 }
 
 /* the member @key of object @o, of type @t; NULL and an error when missing or mistyped */
-static json_object *get(struct rd *rd, json_object *o, const char *path, const char *key,
+static json_object *get(struct rxs_json_rd *rd, json_object *o, const char *path, const char *key,
 			json_type t, int *ret)
 {
 	char field[160];
@@ -240,20 +232,20 @@ static json_object *get(struct rd *rd, json_object *o, const char *path, const c
 
 	snprintf(field, sizeof(field), "%s%s%s", path, *path ? "." : "", key);
 	if (!json_object_object_get_ex(o, key, &v) || !v) {
-		*ret = bad(rd, field, "missing");
+		*ret = rxs_json_bad(rd, field, "missing");
 		return NULL;
 	}
 	if (t == json_type_double && json_object_is_type(v, json_type_int))
 		return v;
 	if (!json_object_is_type(v, t)) {
-		*ret = bad(rd, field, "expected %s, found %s", json_type_to_name(t),
+		*ret = rxs_json_bad(rd, field, "expected %s, found %s", json_type_to_name(t),
 			   json_type_to_name(json_object_get_type(v)));
 		return NULL;
 	}
 	return v;
 }
 
-static int get_u64(struct rd *rd, json_object *o, const char *path, const char *key,
+static int get_u64(struct rxs_json_rd *rd, json_object *o, const char *path, const char *key,
 		   __u64 *out)
 {
 	json_object *v;
@@ -265,14 +257,14 @@ static int get_u64(struct rd *rd, json_object *o, const char *path, const char *
 		return ret;
 	if (json_object_get_int64(v) < 0) {
 		snprintf(field, sizeof(field), "%s%s%s", path, *path ? "." : "", key);
-		return bad(rd, field, "negative value %lld",
+		return rxs_json_bad(rd, field, "negative value %lld",
 			   (long long)json_object_get_int64(v));
 	}
 	*out = json_object_get_uint64(v);
 	return 0;
 }
 
-static int get_str(struct rd *rd, json_object *o, const char *path, const char *key,
+static int get_str(struct rxs_json_rd *rd, json_object *o, const char *path, const char *key,
 		   char *dst, size_t len)
 {
 	json_object *v;
@@ -284,13 +276,13 @@ static int get_str(struct rd *rd, json_object *o, const char *path, const char *
 		return ret;
 	if ((size_t)json_object_get_string_len(v) >= len) {
 		snprintf(field, sizeof(field), "%s%s%s", path, *path ? "." : "", key);
-		return bad(rd, field, "longer than %zu characters", len - 1);
+		return rxs_json_bad(rd, field, "longer than %zu characters", len - 1);
 	}
 	snprintf(dst, len, "%s", json_object_get_string(v));
 	return 0;
 }
 
-static int read_hist(struct rd *rd, json_object *o, const char *path, struct rxs_hist *h)
+static int read_hist(struct rxs_json_rd *rd, json_object *o, const char *path, struct rxs_hist *h)
 {
 	json_object *b;
 	char field[160];
@@ -314,38 +306,38 @@ static int read_hist(struct rd *rd, json_object *o, const char *path, struct rxs
 		snprintf(field, sizeof(field), "%s.buckets[%zu]", path, i);
 		if (!json_object_is_type(p, json_type_array) ||
 		    json_object_array_length(p) != 2)
-			return bad(rd, field, "expected [slot, count]");
+			return rxs_json_bad(rd, field, "expected [slot, count]");
 		s = json_object_array_get_idx(p, 0);
 		c = json_object_array_get_idx(p, 1);
 		if (!json_object_is_type(s, json_type_int) ||
 		    !json_object_is_type(c, json_type_int))
-			return bad(rd, field, "expected two integers");
+			return rxs_json_bad(rd, field, "expected two integers");
 		slot = json_object_get_int64(s);
 		cnt = json_object_get_int64(c);
 		if (slot < 0 || slot >= (int64_t)RXS_HIST_BUCKETS)
-			return bad(rd, field, "slot %lld outside 0..%u", (long long)slot,
+			return rxs_json_bad(rd, field, "slot %lld outside 0..%u", (long long)slot,
 				   RXS_HIST_BUCKETS - 1);
 		if (slot <= prev)
-			return bad(rd, field, "slot %lld not in increasing order",
+			return rxs_json_bad(rd, field, "slot %lld not in increasing order",
 				   (long long)slot);
 		if (cnt < 0)
-			return bad(rd, field, "negative count");
+			return rxs_json_bad(rd, field, "negative count");
 		prev = (int)slot;
 		h->slots[slot] = json_object_get_uint64(c);
 		total += h->slots[slot];
 	}
 	if (total != h->count)
-		return bad(rd, path, "count %llu but the buckets hold %llu",
+		return rxs_json_bad(rd, path, "count %llu but the buckets hold %llu",
 			   (unsigned long long)h->count, (unsigned long long)total);
 	if (h->count && h->min > h->max)
-		return bad(rd, path, "min %llu above max %llu", (unsigned long long)h->min,
+		return rxs_json_bad(rd, path, "min %llu above max %llu", (unsigned long long)h->min,
 			   (unsigned long long)h->max);
 	if (h->count && (!h->slots[rxs_hist_slot(h->min)] || !h->slots[rxs_hist_slot(h->max)]))
-		return bad(rd, path, "min/max lie in empty buckets");
+		return rxs_json_bad(rd, path, "min/max lie in empty buckets");
 	return 0;
 }
 
-static int read_stage(struct rd *rd, json_object *o, int idx, struct rxs_recording *r,
+static int read_stage(struct rxs_json_rd *rd, json_object *o, int idx, struct rxs_recording *r,
 		      bool *seen)
 {
 	char path[64], name[40], unit[8];
@@ -355,14 +347,14 @@ static int read_stage(struct rd *rd, json_object *o, int idx, struct rxs_recordi
 
 	snprintf(path, sizeof(path), "stages[%d]", idx);
 	if (!json_object_is_type(o, json_type_object))
-		return bad(rd, path, "expected object");
+		return rxs_json_bad(rd, path, "expected object");
 	if ((ret = get_str(rd, o, path, "name", name, sizeof(name))))
 		return ret;
 	id = rxs_stage_from_name(name);
 	if (id < 0)
-		return bad(rd, path, "unknown stage name \"%s\"", name);
+		return rxs_json_bad(rd, path, "unknown stage name \"%s\"", name);
 	if (seen[id])
-		return bad(rd, path, "stage \"%s\" appears twice", name);
+		return rxs_json_bad(rd, path, "stage \"%s\" appears twice", name);
 	seen[id] = true;
 	s = &r->stages[id];
 	snprintf(s->name, sizeof(s->name), "%s", name);
@@ -372,7 +364,7 @@ static int read_stage(struct rd *rd, json_object *o, int idx, struct rxs_recordi
 		char f[80];
 
 		snprintf(f, sizeof(f), "%s.unit", path);
-		return bad(rd, f, "unknown unit \"%s\" (ns or packets)", unit);
+		return rxs_json_bad(rd, f, "unknown unit \"%s\" (ns or packets)", unit);
 	}
 	snprintf(s->unit, sizeof(s->unit), "%s", unit);
 	if ((ret = get_str(rd, o, path, "hook", s->hook, sizeof(s->hook))))
@@ -389,7 +381,7 @@ static int read_stage(struct rd *rd, json_object *o, int idx, struct rxs_recordi
 }
 
 /* member "bpf" of @o: the BPF counters and their funnel */
-static int read_counters(struct rd *rd, json_object *o, const char *path,
+static int read_counters(struct rxs_json_rd *rd, json_object *o, const char *path,
 			 struct rxs_cpu_counters *c)
 {
 	char p2[96], p3[112];
@@ -420,7 +412,7 @@ static int read_counters(struct rd *rd, json_object *o, const char *path,
 	return 0;
 }
 
-static int read_cpu(struct rd *rd, json_object *o, int idx, struct rxs_cpu_stat *c)
+static int read_cpu(struct rxs_json_rd *rd, json_object *o, int idx, struct rxs_cpu_stat *c)
 {
 	char path[64], p2[80], p3[96];
 	json_object *v, *sn, *cols;
@@ -429,13 +421,13 @@ static int read_cpu(struct rd *rd, json_object *o, int idx, struct rxs_cpu_stat 
 
 	snprintf(path, sizeof(path), "cpus[%d]", idx);
 	if (!json_object_is_type(o, json_type_object))
-		return bad(rd, path, "expected object");
+		return rxs_json_bad(rd, path, "expected object");
 	v = get(rd, o, path, "cpu", json_type_int, &ret);
 	if (!v)
 		return ret;
 	c->cpu = json_object_get_int(v);
 	if (c->cpu < 0 || c->cpu >= RXS_MAX_CPUS)
-		return bad(rd, path, "cpu %d outside 0..%d", c->cpu, RXS_MAX_CPUS - 1);
+		return rxs_json_bad(rd, path, "cpu %d outside 0..%d", c->cpu, RXS_MAX_CPUS - 1);
 	if ((ret = read_counters(rd, o, path, &c->bpf)))
 		return ret;
 	sn = get(rd, o, path, "softnet", json_type_object, &ret);
@@ -447,27 +439,27 @@ static int read_cpu(struct rd *rd, json_object *o, int idx, struct rxs_cpu_stat 
 		return ret;
 	c->softnet_ncols = json_object_get_int(v);
 	if (c->softnet_ncols < 0 || c->softnet_ncols > RXS_SOFTNET_MAX_COLS)
-		return bad(rd, p2, "ncols %d outside 0..%d", c->softnet_ncols,
+		return rxs_json_bad(rd, p2, "ncols %d outside 0..%d", c->softnet_ncols,
 			   RXS_SOFTNET_MAX_COLS);
 	cols = get(rd, sn, p2, "deltas", json_type_array, &ret);
 	if (!cols)
 		return ret;
 	n = json_object_array_length(cols);
 	if (n != (size_t)c->softnet_ncols)
-		return bad(rd, p2, "%zu deltas for ncols %d", n, c->softnet_ncols);
+		return rxs_json_bad(rd, p2, "%zu deltas for ncols %d", n, c->softnet_ncols);
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(cols, i);
 
 		if (!json_object_is_type(e, json_type_int) || json_object_get_int64(e) < 0) {
 			snprintf(p3, sizeof(p3), "%s.deltas[%zu]", p2, i);
-			return bad(rd, p3, "expected a non-negative integer");
+			return rxs_json_bad(rd, p3, "expected a non-negative integer");
 		}
 		c->softnet[i] = json_object_get_uint64(e);
 	}
 	return 0;
 }
 
-static int read_drops(struct rd *rd, json_object *arr, struct rxs_recording *r)
+static int read_drops(struct rxs_json_rd *rd, json_object *arr, struct rxs_recording *r)
 {
 	size_t n = json_object_array_length(arr);
 	char path[48];
@@ -479,13 +471,13 @@ static int read_drops(struct rd *rd, json_object *arr, struct rxs_recording *r)
 
 		snprintf(path, sizeof(path), "drops[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return bad(rd, path, "expected object");
+			return rxs_json_bad(rd, path, "expected object");
 		v = get(rd, o, path, "reason", json_type_int, &ret);
 		if (!v)
 			return ret;
 		reason = json_object_get_int(v);
 		if (reason < 0 || reason >= RXS_MAX_DROP_REASONS)
-			return bad(rd, path, "reason %d outside 0..%d", reason,
+			return rxs_json_bad(rd, path, "reason %d outside 0..%d", reason,
 				   RXS_MAX_DROP_REASONS - 1);
 		if ((ret = get_str(rd, o, path, "name", r->drop_reason_names[reason],
 				   sizeof(r->drop_reason_names[reason]))) ||
@@ -496,14 +488,14 @@ static int read_drops(struct rd *rd, json_object *arr, struct rxs_recording *r)
 }
 
 /* the optional time series: an array of intervals, in time order */
-static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
+static int read_series(struct rxs_json_rd *rd, json_object *arr, struct rxs_recording *r)
 {
 	size_t n = json_object_array_length(arr);
 	double prev_t = 0;
 	int ret = 0;
 
 	if (n > RXS_SERIES_MAX)
-		return bad(rd, "series", "%zu intervals, at most %d", n, RXS_SERIES_MAX);
+		return rxs_json_bad(rd, "series", "%zu intervals, at most %d", n, RXS_SERIES_MAX);
 	if (!n)
 		return 0;
 	r->series = calloc(n, sizeof(*r->series));
@@ -516,7 +508,7 @@ static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
 
 		snprintf(path, sizeof(path), "series[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return bad(rd, path, "expected object");
+			return rxs_json_bad(rd, path, "expected object");
 		r->nseries = (int)i + 1;
 		if (!(v = get(rd, o, path, "t_s", json_type_double, &ret)))
 			return ret;
@@ -525,7 +517,7 @@ static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
 			return ret;
 		iv->dur_s = json_object_get_double(v);
 		if (!(iv->dur_s >= 0) || !(iv->t_s >= iv->dur_s - 1e-6) || iv->t_s < prev_t)
-			return bad(rd, path, "t_s %g, dur_s %g: not a span after the previous "
+			return rxs_json_bad(rd, path, "t_s %g, dur_s %g: not a span after the previous "
 				   "interval's end %g", iv->t_s, iv->dur_s, prev_t);
 		prev_t = iv->t_s;
 		if ((ret = read_counters(rd, o, path, &iv->bpf)))
@@ -544,9 +536,9 @@ static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
 
 			snprintf(p3, sizeof(p3), "%s.stages.%s", path, key);
 			if (id < 0)
-				return bad(rd, p3, "unknown stage name");
+				return rxs_json_bad(rd, p3, "unknown stage name");
 			if (!json_object_is_type(h, json_type_object))
-				return bad(rd, p3, "expected object");
+				return rxs_json_bad(rd, p3, "expected object");
 			if ((ret = read_hist(rd, h, p3, &iv->hist[id])))
 				return ret;
 		}
@@ -554,7 +546,7 @@ static int read_series(struct rd *rd, json_object *arr, struct rxs_recording *r)
 	return 0;
 }
 
-static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
+static int read_root(struct rxs_json_rd *rd, json_object *root, struct rxs_recording *r)
 {
 	json_object *v, *layout, *stages, *cpus, *drops;
 	bool seen[RXS_H_NR] = { false };
@@ -563,13 +555,13 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 	size_t n;
 
 	if (!json_object_is_type(root, json_type_object))
-		return bad(rd, "(top level)", "expected a JSON object");
+		return rxs_json_bad(rd, "(top level)", "expected a JSON object");
 	v = get(rd, root, "", "schema", json_type_string, &ret);
 	if (!v)
 		return ret;
 	snprintf(schema, sizeof(schema), "%s", json_object_get_string(v));
 	if (strcmp(schema, RXS_SCHEMA) != 0)
-		return bad(rd, "schema", "unknown schema version \"%s\" (this rxscope reads %s)",
+		return rxs_json_bad(rd, "schema", "unknown schema version \"%s\" (this rxscope reads %s)",
 			   schema, RXS_SCHEMA);
 	layout = get(rd, root, "", "hist_layout", json_type_object, &ret);
 	if (!layout)
@@ -582,7 +574,7 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 		    (ret = get_u64(rd, layout, "hist_layout", "buckets", &nb)))
 			return ret;
 		if (sb != RXS_HIST_SUB_BITS || me != RXS_HIST_MAX_EXP || nb != RXS_HIST_BUCKETS)
-			return bad(rd, "hist_layout", "buckets %llu/%llu/%llu differ from this "
+			return rxs_json_bad(rd, "hist_layout", "buckets %llu/%llu/%llu differ from this "
 				   "rxscope's %u/%u/%u (sub_bits/max_exp/buckets)",
 				   (unsigned long long)sb, (unsigned long long)me,
 				   (unsigned long long)nb, RXS_HIST_SUB_BITS, RXS_HIST_MAX_EXP,
@@ -593,7 +585,7 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 		return ret;
 	ncpus = json_object_get_int(v);
 	if (ncpus < 0 || ncpus > RXS_MAX_CPUS)
-		return bad(rd, "ncpus", "%d outside 0..%d", ncpus, RXS_MAX_CPUS);
+		return rxs_json_bad(rd, "ncpus", "%d outside 0..%d", ncpus, RXS_MAX_CPUS);
 	rxs_recording_init(r, ncpus);
 	if (ncpus && !r->cpus)
 		return -ENOMEM;
@@ -606,13 +598,13 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 		return ret;
 	r->port = json_object_get_int(v);
 	if (r->port < 0 || r->port > 65535)
-		return bad(rd, "port", "%d outside 0..65535", r->port);
+		return rxs_json_bad(rd, "port", "%d outside 0..65535", r->port);
 	v = get(rd, root, "", "duration_s", json_type_double, &ret);
 	if (!v)
 		return ret;
 	r->duration_s = json_object_get_double(v);
 	if (!(r->duration_s >= 0))
-		return bad(rd, "duration_s", "negative or not a number");
+		return rxs_json_bad(rd, "duration_s", "negative or not a number");
 	v = get(rd, root, "", "start_unix", json_type_int, &ret);
 	if (!v)
 		return ret;
@@ -623,7 +615,7 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 		return ret;
 	n = json_object_array_length(stages);
 	if (n == 0)
-		return bad(rd, "stages", "empty");
+		return rxs_json_bad(rd, "stages", "empty");
 	for (size_t i = 0; i < n; i++)
 		if ((ret = read_stage(rd, json_object_array_get_idx(stages, i), (int)i, r, seen)))
 			return ret;
@@ -633,7 +625,7 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 	if (!cpus)
 		return ret;
 	if (json_object_array_length(cpus) != (size_t)ncpus)
-		return bad(rd, "cpus", "%zu entries for ncpus %d",
+		return rxs_json_bad(rd, "cpus", "%zu entries for ncpus %d",
 			   json_object_array_length(cpus), ncpus);
 	for (int i = 0; i < ncpus; i++)
 		if ((ret = read_cpu(rd, json_object_array_get_idx(cpus, i), i, &r->cpus[i])))
@@ -652,7 +644,7 @@ static int read_root(struct rd *rd, json_object *root, struct rxs_recording *r)
 
 		ret = get_u64(rd, root, "", "sample_pct", &pct);
 		if (!ret && (pct < 1 || pct > 100))
-			ret = bad(rd, "sample_pct", "%llu is not a percentage 1..100",
+			ret = rxs_json_bad(rd, "sample_pct", "%llu is not a percentage 1..100",
 				  (unsigned long long)pct);
 		if (!ret)
 			r->sample_pct = (int)pct;
@@ -704,7 +696,7 @@ static const char *other_format(const char *buf, size_t len)
 
 int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t errlen)
 {
-	struct rd rd = { .file = path, .err = err, .errlen = errlen };
+	struct rxs_json_rd rd = { .file = path, .err = err, .errlen = errlen };
 	const char *other;
 	struct stat st;
 	json_tokener *tok = NULL;
@@ -832,7 +824,7 @@ static int split_group_parse(const char *s)
 	return *end || v >= RXS_BY_MAX ? -1 : (int)v;
 }
 
-static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r)
+static int read_split(struct rxs_json_rd *rd, json_object *o, struct rxs_recording *r)
 {
 	json_object *groups;
 	struct rxs_split *s;
@@ -845,11 +837,11 @@ static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r)
 	if ((ret = get_str(rd, o, "split", "by", by, sizeof(by))))
 		return ret;
 	if (rxs_by_parse(by) < 0)
-		return bad(rd, "split.by", "unknown split \"%s\" (queue or cpu)", by);
+		return rxs_json_bad(rd, "split.by", "unknown split \"%s\" (queue or cpu)", by);
 	if ((ret = get_u64(rd, o, "split", "max", &max)))
 		return ret;
 	if (max != RXS_BY_MAX)
-		return bad(rd, "split.max", "%llu groups differ from this rxscope's %d",
+		return rxs_json_bad(rd, "split.max", "%llu groups differ from this rxscope's %d",
 			   (unsigned long long)max, RXS_BY_MAX);
 	if (!(groups = get(rd, o, "split", "groups", json_type_array, &ret)))
 		return ret;
@@ -865,16 +857,16 @@ static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r)
 
 		snprintf(path, sizeof(path), "split.groups[%zu]", i);
 		if (!json_object_is_type(go, json_type_object))
-			return bad(rd, path, "expected object");
+			return rxs_json_bad(rd, path, "expected object");
 		if ((ret = get_str(rd, go, path, "group", name, sizeof(name))))
 			return ret;
 		g = split_group_parse(name);
 		snprintf(p2, sizeof(p2), "%s.group", path);
 		if (g < 0)
-			return bad(rd, p2, "\"%s\" is not a group (0..%d or other)", name,
+			return rxs_json_bad(rd, p2, "\"%s\" is not a group (0..%d or other)", name,
 				   RXS_BY_MAX - 1);
 		if (seen[g])
-			return bad(rd, p2, "group \"%s\" appears twice", name);
+			return rxs_json_bad(rd, p2, "group \"%s\" appears twice", name);
 		seen[g] = true;
 		if ((ret = get_u64(rd, go, path, "packets", &s->pkts[g])))
 			return ret;
@@ -885,11 +877,11 @@ static int read_split(struct rd *rd, json_object *o, struct rxs_recording *r)
 
 			snprintf(p3, sizeof(p3), "%s.stages.%s", path, key);
 			if (id < 0)
-				return bad(rd, p3, "unknown stage name");
+				return rxs_json_bad(rd, p3, "unknown stage name");
 			if (!rxs_stage_def(id)->per_packet)
-				return bad(rd, p3, "not a per-packet stage");
+				return rxs_json_bad(rd, p3, "not a per-packet stage");
 			if (!json_object_is_type(h, json_type_object))
-				return bad(rd, p3, "expected object");
+				return rxs_json_bad(rd, p3, "expected object");
 			if ((ret = read_hist(rd, h, p3, &s->hist[g][id])))
 				return ret;
 		}

@@ -21,4 +21,15 @@ int rxs_json_write(FILE *f, const struct rxs_recording *r);
  */
 int rxs_json_read(const char *path, struct rxs_recording *r, char *err, size_t errlen);
 
+/* A reader's place, for its error messages (the recording's parts share it). */
+struct rxs_json_rd {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+/* Set the error "FILE: FIELD: MESSAGE" of @rd; returns -EINVAL. */
+__attribute__((format(printf, 3, 4)))
+int rxs_json_bad(struct rxs_json_rd *rd, const char *field, const char *fmt, ...);
+
 #endif /* RXS_EXPORT_JSON_H */

@@ -6,11 +6,11 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <json-c/json.h>
+#include "export_json.h"
 #include "hist.h"
 #include "recording.h"
 #include "slow.h"
@@ -302,27 +302,9 @@ json_object *rxs_slow_json(const struct rxs_slow_set *set)
 	return o;
 }
 
-struct srd {
-	const char *file;
-	char *err;
-	size_t errlen;
-};
-
-__attribute__((format(printf, 3, 4)))
-static int sbad(struct srd *rd, const char *field, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(rd->err, rd->errlen, "%s: %s: %s", rd->file, field, msg);
-	return -EINVAL;
-}
 
 /* Integer member @key of @o in [lo, hi] into *@out. */
-static int sget_int(struct srd *rd, json_object *o, const char *path, const char *key,
+static int sget_int(struct rxs_json_rd *rd, json_object *o, const char *path, const char *key,
 		    long long lo, long long hi, long long *out)
 {
 	char field[128];
@@ -331,19 +313,19 @@ static int sget_int(struct srd *rd, json_object *o, const char *path, const char
 
 	snprintf(field, sizeof(field), "%s.%s", path, key);
 	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return sbad(rd, field, "missing");
+		return rxs_json_bad(rd, field, "missing");
 	if (!json_object_is_type(v, json_type_int))
-		return sbad(rd, field, "expected an integer, found %s",
+		return rxs_json_bad(rd, field, "expected an integer, found %s",
 			    json_type_to_name(json_object_get_type(v)));
 	errno = 0;
 	x = json_object_get_int64(v);
 	if (errno || x < lo || x > hi)
-		return sbad(rd, field, "%s outside %lld..%lld", json_object_get_string(v), lo, hi);
+		return rxs_json_bad(rd, field, "%s outside %lld..%lld", json_object_get_string(v), lo, hi);
 	*out = x;
 	return 0;
 }
 
-static int sget_addr(struct srd *rd, json_object *o, const char *path, const char *key,
+static int sget_addr(struct rxs_json_rd *rd, json_object *o, const char *path, const char *key,
 		     __u32 *out)
 {
 	char field[128];
@@ -352,15 +334,15 @@ static int sget_addr(struct srd *rd, json_object *o, const char *path, const cha
 
 	snprintf(field, sizeof(field), "%s.%s", path, key);
 	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return sbad(rd, field, "missing");
+		return rxs_json_bad(rd, field, "missing");
 	if (!json_object_is_type(v, json_type_string) ||
 	    inet_pton(AF_INET, json_object_get_string(v), &in) != 1)
-		return sbad(rd, field, "expected an IPv4 address in a string");
+		return rxs_json_bad(rd, field, "expected an IPv4 address in a string");
 	*out = in.s_addr;
 	return 0;
 }
 
-static int read_pkt(struct srd *rd, json_object *o, size_t idx, struct rxs_slow_pkt *p)
+static int read_pkt(struct rxs_json_rd *rd, json_object *o, size_t idx, struct rxs_slow_pkt *p)
 {
 	char path[64], field[160];
 	json_object *v, *st;
@@ -369,18 +351,18 @@ static int read_pkt(struct srd *rd, json_object *o, size_t idx, struct rxs_slow_
 
 	snprintf(path, sizeof(path), "slow.packets[%zu]", idx);
 	if (!json_object_is_type(o, json_type_object))
-		return sbad(rd, path, "expected object");
+		return rxs_json_bad(rd, path, "expected object");
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < RXS_H_NR; i++)
 		p->ns[i] = RXS_SLOW_UNKNOWN;
 	snprintf(field, sizeof(field), "%s.t_s", path);
 	if (!json_object_object_get_ex(o, "t_s", &v) || !v)
-		return sbad(rd, field, "missing");
+		return rxs_json_bad(rd, field, "missing");
 	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
-		return sbad(rd, field, "expected a number");
+		return rxs_json_bad(rd, field, "expected a number");
 	p->t_s = json_object_get_double(v);
 	if (!isfinite(p->t_s))
-		return sbad(rd, field, "not a finite number");
+		return rxs_json_bad(rd, field, "not a finite number");
 	if ((ret = sget_addr(rd, o, path, "saddr", &p->saddr)) ||
 	    (ret = sget_addr(rd, o, path, "daddr", &p->daddr)))
 		return ret;
@@ -407,24 +389,24 @@ static int read_pkt(struct srd *rd, json_object *o, size_t idx, struct rxs_slow_
 	p->udp_cpu = x;
 	snprintf(field, sizeof(field), "%s.stages", path);
 	if (!json_object_object_get_ex(o, "stages", &st) || !st)
-		return sbad(rd, field, "missing");
+		return rxs_json_bad(rd, field, "missing");
 	if (!json_object_is_type(st, json_type_object))
-		return sbad(rd, field, "expected object");
+		return rxs_json_bad(rd, field, "expected object");
 	json_object_object_foreach(st, key, val) {
 		int id = rxs_stage_from_name(key);
 
 		snprintf(field, sizeof(field), "%s.stages.%s", path, key);
 		if (id < 0 || !rxs_stage_def(id)->per_packet)
-			return sbad(rd, field, "not a per-packet stage");
+			return rxs_json_bad(rd, field, "not a per-packet stage");
 		if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0)
-			return sbad(rd, field, "expected a non-negative integer (ns)");
+			return rxs_json_bad(rd, field, "expected a non-negative integer (ns)");
 		p->ns[id] = json_object_get_uint64(val);
 		if (p->ns[id] == RXS_SLOW_UNKNOWN)
-			return sbad(rd, field, "out of range");
+			return rxs_json_bad(rd, field, "out of range");
 	}
 	if (p->ns[RXS_H_TOTAL] == RXS_SLOW_UNKNOWN) {
 		snprintf(field, sizeof(field), "%s.stages.total", path);
-		return sbad(rd, field, "missing");
+		return rxs_json_bad(rd, field, "missing");
 	}
 	return 0;
 }
@@ -432,7 +414,7 @@ static int read_pkt(struct srd *rd, json_object *o, size_t idx, struct rxs_slow_
 int rxs_slow_json_read(json_object *o, const char *file, struct rxs_slow_set **out,
 		       char *err, size_t errlen)
 {
-	struct srd rd = { .file = file, .err = err, .errlen = errlen };
+	struct rxs_json_rd rd = { .file = file, .err = err, .errlen = errlen };
 	long long thr = 0, rate = 0, keep = 0, seen = 0;
 	struct rxs_slow_set *set;
 	json_object *arr;
@@ -441,21 +423,21 @@ int rxs_slow_json_read(json_object *o, const char *file, struct rxs_slow_set **o
 
 	*out = NULL;
 	if (!json_object_is_type(o, json_type_object))
-		return sbad(&rd, "slow", "expected object");
+		return rxs_json_bad(&rd, "slow", "expected object");
 	if ((ret = sget_int(&rd, o, "slow", "threshold_ns", 1, INT64_MAX, &thr)) ||
 	    (ret = sget_int(&rd, o, "slow", "rate_per_cpu", 1, RXS_SLOW_RATE_MAX, &rate)) ||
 	    (ret = sget_int(&rd, o, "slow", "keep", 1, RXS_SLOW_KEEP_MAX, &keep)) ||
 	    (ret = sget_int(&rd, o, "slow", "received", 0, INT64_MAX, &seen)))
 		return ret;
 	if (!json_object_object_get_ex(o, "packets", &arr) || !arr)
-		return sbad(&rd, "slow.packets", "missing");
+		return rxs_json_bad(&rd, "slow.packets", "missing");
 	if (!json_object_is_type(arr, json_type_array))
-		return sbad(&rd, "slow.packets", "expected array");
+		return rxs_json_bad(&rd, "slow.packets", "expected array");
 	n = json_object_array_length(arr);
 	if (n > (size_t)keep)
-		return sbad(&rd, "slow.packets", "%zu packets, more than keep %lld", n, keep);
+		return rxs_json_bad(&rd, "slow.packets", "%zu packets, more than keep %lld", n, keep);
 	if ((long long)n > seen)
-		return sbad(&rd, "slow.packets", "%zu packets, more than received %lld", n,
+		return rxs_json_bad(&rd, "slow.packets", "%zu packets, more than received %lld", n,
 			    seen);
 	set = rxs_slow_set_new(thr, rate, keep);
 	if (!set)
