@@ -528,16 +528,6 @@ static void add_cand(struct rxs_plan *plan, enum rxs_point p, enum rxs_hook_kind
 	snprintf(h->func, sizeof(h->func), "%s", func ? func : "");
 }
 
-static bool tps_exist(enum rxs_point p, bool btf)
-{
-	int i;
-
-	for (i = 0; i < 3 && point_tps[p][i].name; i++)
-		if (btf ? !tp_btf_exists(point_tps[p][i].name) :
-			  !raw_tp_exists(point_tps[p][i].cat, point_tps[p][i].name))
-			return false;
-	return true;
-}
 
 /* Append a reason to the point's notes ("; " between two). */
 static void __attribute__((format(printf, 3, 4)))
@@ -626,6 +616,11 @@ static const struct tp_ref *tp_missing(enum rxs_point p, bool btf)
 			  !raw_tp_exists(point_tps[p][i].cat, point_tps[p][i].name))
 			return &point_tps[p][i];
 	return NULL;
+}
+
+static bool tps_exist(enum rxs_point p, bool btf)
+{
+	return !tp_missing(p, btf);
 }
 
 static void add_tp_cands(struct rxs_plan *plan, enum rxs_point p,
