@@ -78,7 +78,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 BINS := $(BUILD)/rxscope $(BUILD)/rxgen $(BUILD)/rxsink
 
-.PHONY: all deps module module-older vmlinux test unit-test host-test vm-test demo bench clean \
+.PHONY: all deps module module-older checkpatch vmlinux test unit-test host-test vm-test demo bench clean \
 	ci-check asan asan-test fuzz fuzz-build
 all: $(BINS)
 
@@ -195,6 +195,14 @@ module-older:
 	$(Q)cp -u module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.[ch])) $(BUILD)/module-older/
 	$(Q)$(MAKE) -C $(OLDER_KDIR) M=$(OUT)/module-older $(if $(filter 1,$(V)),V=1) \
 		RESOLVE_BTFIDS=true modules
+
+# The module's sources through the kernel's checkpatch.pl (extracted by `make deps` from
+# Debian's kernel source package): any error or warning fails (tests/host/checkpatch.sh).
+CHECKPATCH ?= .cache/checkpatch/checkpatch.pl
+MODULE_SRCS = $(filter-out %.mod.c,$(wildcard module/*.[ch]))
+checkpatch:
+	$(Q)test -f $(CHECKPATCH) || { echo "checkpatch: no $(CHECKPATCH) (run make deps)" >&2; exit 2; }
+	$(Q)perl $(CHECKPATCH) --no-tree --terse --show-types -f $(MODULE_SRCS)
 
 # --- vmlinux.h from the guest kernel's BTF --------------------------------------------------
 vmlinux:

@@ -51,8 +51,11 @@ static void rxscope_igb_fill_names(struct rxscope_igb_adapter *adapter,
 	unsigned int i;
 	int q;
 
-	for (i = 0; i < RXSCOPE_IGB_GLOBAL_STATS; i++)
-		ethtool_puts(&data, rxscope_igb_global_names[i]);
+	/* ethtool_puts() would do, but it is 6.8's: one name per slot */
+	for (i = 0; i < RXSCOPE_IGB_GLOBAL_STATS; i++) {
+		strscpy(data, rxscope_igb_global_names[i], ETH_GSTRING_LEN);
+		data += ETH_GSTRING_LEN;
+	}
 	for (i = 0; i < RXSCOPE_IGB_TXQ_STATS; i++)
 		ethtool_sprintf(&data, "tx_queue_0_%s",
 				rxscope_igb_txq_names[i]);

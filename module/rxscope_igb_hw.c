@@ -173,7 +173,7 @@ bool rxscope_igb_full_duplex(struct rxscope_igb_adapter *adapter)
  */
 void rxscope_igb_setup_rss(struct rxscope_igb_adapter *adapter)
 {
-	static const u8 key[4 * RXSCOPE_IGB_RSSRK_REGS] = {
+	static const u8 key[4 * RXSCOPE_IGB_RSSRK_REGS] __aligned(4) = {
 		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
 		0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
 		0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
@@ -186,7 +186,7 @@ void rxscope_igb_setup_rss(struct rxscope_igb_adapter *adapter)
 	/* RSSRK holds the key bytes in order, little endian per register */
 	for (i = 0; i < RXSCOPE_IGB_RSSRK_REGS; i++)
 		rxscope_igb_wr32(hw, RXSCOPE_IGB_RSSRK(i),
-				 get_unaligned_le32(&key[4 * i]));
+				 le32_to_cpup((const __le32 *)&key[4 * i]));
 
 	for (i = 0; i < RXSCOPE_IGB_RETA_REGS; i++) {
 		u32 reta = 0;

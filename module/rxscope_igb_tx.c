@@ -95,6 +95,7 @@ static int rxscope_igb_maybe_stop_tx(struct net_device *netdev,
 		return 0;
 
 	netif_stop_queue(netdev);
+	/* pairs with the smp_mb() in the clean-up after it moves next_to_clean */
 	smp_mb();
 	if (likely(rxscope_igb_desc_unused(ring) < needed))
 		return -EBUSY;
