@@ -188,6 +188,7 @@ struct rxscope_igb_adapter {
 	struct rxscope_igb_hw_stats hw_stats;
 	atomic64_t rx_overrun_irqs;	/* ICR.RXO seen by the other vector */
 	atomic64_t link_changes;
+	atomic64_t poll_delays;		/* polls that spent inject_poll_delay_ns */
 
 	struct dentry *debugfs_dir;
 };

@@ -27,6 +27,7 @@ static const char * const rxscope_igb_global_names[] = {
 	"rx_missed_mpc", "rx_no_buffer_rnbc", "rx_overrun_irqs",
 	"rx_undersize_ruc", "rx_oversize_roc", "rx_crc_errors",
 	"rx_length_errors_rlec", "link_changes", "tx_timeouts",
+	"inject_poll_delays",
 };
 
 #define RXSCOPE_IGB_RXQ_STATS	ARRAY_SIZE(rxscope_igb_rxq_names)
@@ -83,6 +84,7 @@ static void rxscope_igb_fill_stats(struct rxscope_igb_adapter *adapter,
 	*data++ = hs->rlec;
 	*data++ = atomic64_read(&adapter->link_changes);
 	*data++ = atomic64_read(&adapter->tx_timeouts);
+	*data++ = atomic64_read(&adapter->poll_delays);
 
 	do {
 		const u64 *src = (const u64 *)&tx->tx_stats;

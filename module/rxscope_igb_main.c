@@ -911,7 +911,9 @@ static void rxscope_igb_remove(struct pci_dev *pdev)
 	pci_iounmap(pdev, hw->hw_addr);
 	free_netdev(netdev);
 	pci_release_mem_regions(pdev);
-	pci_disable_device(pdev);
+	/* a PCI error that was never recovered left it disabled already */
+	if (pci_is_enabled(pdev))
+		pci_disable_device(pdev);
 }
 
 /*
@@ -998,11 +1000,13 @@ static pci_ers_result_t rxscope_igb_error_detected(struct pci_dev *pdev,
 		netdev_priv(pci_get_drvdata(pdev));
 
 	if (state == pci_channel_io_perm_failure) {
+		dev_err(&pdev->dev, "PCI error: device lost, interface detached\n");
 		rtnl_lock();
 		netif_device_detach(adapter->netdev);
 		rtnl_unlock();
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
+	dev_warn(&pdev->dev, "PCI error: datapath stopped until the slot reset\n");
 	rxscope_igb_detach(adapter);
 	pci_disable_device(pdev);
 	return PCI_ERS_RESULT_NEED_RESET;
@@ -1027,6 +1031,8 @@ static void rxscope_igb_io_resume(struct pci_dev *pdev)
 
 	if (rxscope_igb_attach(adapter))
 		dev_err(&pdev->dev, "cannot restart after a PCI error\n");
+	else
+		dev_info(&pdev->dev, "PCI error: recovered, datapath restarted\n");
 }
 
 /*

@@ -523,8 +523,10 @@ noinline int rxscope_igb_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	/* the test aid never slows down netpoll (budget 0) */
-	if (unlikely(delay) && budget)
+	if (unlikely(delay) && budget) {
 		rxscope_igb_inject_delay(delay);
+		atomic64_inc(&q_vector->adapter->poll_delays);
+	}
 
 	if (q_vector->tx_ring)
 		clean_complete = rxscope_igb_clean_tx_irq(q_vector, budget);

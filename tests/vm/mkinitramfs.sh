@@ -30,8 +30,9 @@ done
 # In-tree modules the scenarios may load; dependencies are resolved from modules.dep.
 # virtio_pci (the transport 9p's device sits on) is built into 6.12 and a module in 6.1.
 # virtio_net drives the management NIC of run-vm.sh --mgmt-net; aer_inject reports made-up
-# PCIe errors to the AER service of a root port (scenario.conf ROOT_PORT=1).
-WANT_MODS=(igb 9p 9pnet_virtio virtio_pci virtio_net aer_inject)
+# PCIe errors to the AER service of a root port (scenario.conf ROOT_PORT=1); netconsole
+# sends the kernel log through netpoll, which polls a driver's NAPI with budget 0.
+WANT_MODS=(igb 9p 9pnet_virtio virtio_pci virtio_net aer_inject netconsole)
 # Modules taken when the kernel has them: nf_tables (whose libcrc32c needs a crc32c
 # provider) and numgen, for the netfilter checks.
 OPT_MODS=(crc32c_generic nf_tables nft_numgen)

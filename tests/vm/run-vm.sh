@@ -7,7 +7,8 @@
 # traffic) and an optional scenario.conf (NEEDS_MODULE=1, TIMEOUT=, SMP=, MEM=, MONITOR=1
 # for a QEMU monitor that host.sh reaches with rxs_host_monitor, to pull the cable,
 # MGMT_NET=1 for a management NIC, as --mgmt-net; ROOT_PORT=1 for the NIC behind a PCIe
-# root port, so that AER errors can be injected).
+# root port, so that AER errors can be injected; ROOT_PORT_SPEED= for that port's link
+# speed).
 # Results land in --out (default results/NAME/): the guest writes there through 9p.
 # The run fails on the scenario's or host part's failure, on a time-out, and on any kernel
 # splat (WARN, BUG, oops, lockup) or taint other than the unsigned out-of-tree module's.
@@ -83,7 +84,7 @@ fi
 [ -f "$sdir/guest.sh" ] || die "scenario '$scenario' not found (no $sdir/guest.sh)"
 name=$(basename "$sdir")
 
-NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0 MGMT_NET=0 ROOT_PORT=0
+NEEDS_MODULE=0 TIMEOUT=300 SMP=2 MEM=1024 MONITOR=0 MGMT_NET=0 ROOT_PORT=0 ROOT_PORT_SPEED=
 # shellcheck disable=SC1091
 [ -f "$sdir/scenario.conf" ] && . "$sdir/scenario.conf"
 timeout=${timeout:-$TIMEOUT}; smp=${smp:-$SMP}; mem=${mem:-$MEM}; mgmt=${mgmt:-$MGMT_NET}
@@ -199,9 +200,14 @@ fi
 GUEST_MAC=52:54:00:12:34:56
 # The NIC sits on the root complex; ROOT_PORT=1 puts it behind a PCIe root port, whose AER
 # service handles the errors that the guest's aer_inject module reports for the NIC.
+# ROOT_PORT_SPEED (GT/s, QEMU's x-speed: 2_5, 5, 8, 16...; default 16) is the port's link
+# speed. The kernel waits for a port faster than 5 GT/s to report its link active again
+# after it reset the link, which QEMU's port never does: a fatal error is then never
+# recovered. At 5 GT/s or less it waits 100 ms and asks the device, which answers.
 nic=(-device "igb,netdev=n0,mac=$GUEST_MAC")
 [ "$ROOT_PORT" = 1 ] &&
-	nic=(-device "pcie-root-port,id=rp0,chassis=1" -device "igb,netdev=n0,mac=$GUEST_MAC,bus=rp0")
+	nic=(-device "pcie-root-port,id=rp0,chassis=1${ROOT_PORT_SPEED:+,x-speed=$ROOT_PORT_SPEED}"
+	     -device "igb,netdev=n0,mac=$GUEST_MAC,bus=rp0")
 # no_timer_check: under TCG on a busy host, the kernel's boot-time check of the IO-APIC
 # timer can miss its ticks and panic ("IO-APIC + timer doesn't work"); the emulated timer
 # works, only the check's timing is off.

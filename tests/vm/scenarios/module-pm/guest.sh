@@ -4,6 +4,8 @@
 # - PCIe error: aer_inject reports an uncorrectable non-fatal error (completion time-out)
 #   of the NIC to the AER service of its root port (ROOT_PORT=1), which runs the driver's
 #   error_detected, slot_reset and resume;
+# - a fatal PCIe error (a malformed TLP): the same handlers, with a reset of the link through
+#   the root port in between, which resets the NIC (its registers and its PCI configuration);
 # - suspend: a real system suspend to idle that the kernel's PM test mode stops at the
 #   platform level (pm_test=platform): every device goes through its suspend, suspend_late
 #   and noirq steps and back (the PCI core puts ours into D3hot), with no wake-up source
@@ -16,6 +18,7 @@
 COUNT=${COUNT:-1000}
 
 changes() { cat "/sys/class/net/$ifc/carrier_changes"; }
+recovered() { dmesg | grep -c 'AER: device recovery successful'; }
 say() { echo "rxs-pm: $*" > /dev/console; }
 round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESULTS/NAME
 	# (with NAME empty: on a line on the console)
@@ -71,6 +74,31 @@ rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier 
 round want-aer "$RESULTS/sink-aer.txt"
 got=$(rxs_val received "$RESULTS/sink-aer.txt")
 rxs_check "after the error all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+
+# an uncorrectable fatal PCIe error: a malformed TLP, bit 18. The AER core resets the link
+# through the root port, which resets the NIC (ROOT_PORT_SPEED=5: see run-vm.sh).
+c0=$(changes)
+ok0=$(recovered)
+rxs_check "aer_inject took a malformed TLP of $bdf" aer_inject $((0x$bus)) $((1 << 18))
+n=100
+until [ "$(dmesg | grep -c 'AER: device recovery')" -gt "$ok0" ]; do
+	n=$((n - 1)); [ "$n" -le 0 ] && break
+	usleep 100000
+done
+dmesg | grep -E 'AER|pcieport|rxscope_igb' > "$RESULTS/aer-log.txt"
+rxs_check "the AER core saw a fatal error" sh -c "dmesg | grep -q 'Uncorrectable (Fatal) error message received'"
+rxs_check "it reset the link through the root port" \
+	sh -c "dmesg | grep -q 'AER: Root Port link has been reset (0)'"
+rxs_check "and recovered the device after the driver's slot_reset and resume" \
+	[ "$(recovered)" -gt "$ok0" ]
+rxs_check "the driver restarted ('PCI error: recovered' logged twice)" \
+	[ "$(dmesg | grep -c 'PCI error: recovered, datapath restarted')" -ge 2 ]
+rxs_check "the carrier is up after the recovery" rxs_wait_carrier "$ifc" 10
+rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
+	[ "$(changes)" -ge $((c0 + 2)) ]
+round want-fatal "$RESULTS/sink-fatal.txt"
+got=$(rxs_val received "$RESULTS/sink-fatal.txt")
+rxs_check "after the fatal error all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
 
 # suspend to idle and resume: from here on, the console
 rxs_check "the kernel offers pm_test=platform" grep -qw platform /sys/power/pm_test
