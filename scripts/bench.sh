@@ -35,6 +35,7 @@ mgmt=()
 case " $modes" in *+serve*|*+scrape*) mgmt=(--mgmt-net) ;; esac
 out=$top/results/bench-rx
 log=$top/results/bench-rx.log
+mkdir -p "$top/results"
 bash "$top/tests/vm/run-vm.sh" "${mgmt[@]}" --env "RUNS=$runs" --env "MODES=$modes" \
 	--env "DURATION=${DURATION:-5}" bench-rx 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1
