@@ -133,32 +133,33 @@ struct session {
 };
 
 /*
- * --sample: one window in every period. Attaching and detaching the per-packet hooks
- * costs the kernel CPU time (trampolines, text patching, RCU; about 0.1 s per window
- * under TCG, measured by make bench), so the period is long enough to make that small;
- * the window's hooks stay SAMPLE_GRACE_S after it stops following new packets.
+ * --sample: one window of SAMPLE_WINDOW_S in every period of 100/PCT windows. Attaching
+ * and detaching the per-packet hooks costs the kernel CPU time per window, whatever its
+ * length (trampolines, text patching, RCU: about 0.3 s of the guest's CPU per window under
+ * TCG, measured by make bench), so the window is long enough to make that small; the
+ * window's hooks stay SAMPLE_GRACE_S after it stops following new packets.
  */
-#define SAMPLE_PERIOD_S		10.0
+#define SAMPLE_WINDOW_S		3.0
 #define SAMPLE_GRACE_S		0.05
 
 /*
- * The period: SAMPLE_PERIOD_S, or RXSCOPE_SAMPLE_PERIOD seconds (1 to 3600) for the
- * benchmark, which compares periods.
+ * The period for --sample @pct: SAMPLE_WINDOW_S * 100 / @pct seconds, or
+ * RXSCOPE_SAMPLE_PERIOD seconds (1 to 3600) for the benchmark, which compares periods.
  */
-static double sample_period(void)
+static double sample_period(int pct)
 {
 	const char *v = getenv("RXSCOPE_SAMPLE_PERIOD");
+	double p, dflt = SAMPLE_WINDOW_S * 100.0 / (pct > 0 ? pct : 1);
 	char *end;
-	double p;
 
 	if (!v || !*v)
-		return SAMPLE_PERIOD_S;
+		return dflt;
 	errno = 0;
 	p = strtod(v, &end);
 	if (errno || *end || !(p >= 1 && p <= 3600)) {
 		fprintf(stderr, "warning: RXSCOPE_SAMPLE_PERIOD=%s is not 1 to 3600 seconds; "
-			"using %.0f\n", v, SAMPLE_PERIOD_S);
-		return SAMPLE_PERIOD_S;
+			"using %.0f\n", v, dflt);
+		return dflt;
 	}
 	return p;
 }
@@ -312,7 +313,7 @@ static void sample_settle(struct session *s)
 	rxs_tracer_packets_join(&s->tracer);
 	clear_tracks(s);
 	s->pkt = PKT_OFF;
-	s->period_s = sample_period();
+	s->period_s = sample_period(s->cli->sample_pct);
 }
 
 /* The first window, like every other, falls at a random place in its period. */

@@ -186,7 +186,7 @@ expect "the last piece (written at SIGINT) holds only the second burst's" \
 "$RXSCOPE" record -o - --split -d 1 > "$TMP/split-bad.out" 2>&1
 expect "record --split -o - is refused as a usage error" "$?" 2
 
-# --sample: per-packet hooks attached 50% of every 10 s. 5000 datagrams to the closed port
+# --sample: per-packet hooks attached 3 s of every 6 s. 5000 datagrams to the closed port
 # over 10 s: some are followed, not all, and each followed one ends in a drop (its end
 # hook stays attached past the window's end of following). The recording gives the share
 # of the time it followed.
