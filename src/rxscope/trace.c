@@ -133,11 +133,12 @@ struct session {
 };
 
 /*
- * --sample: one window of SAMPLE_WINDOW_S in every period of 100/PCT windows. Attaching
- * and detaching the per-packet hooks costs the kernel CPU time per window, whatever its
- * length (trampolines, text patching, RCU: about 0.3 s of the guest's CPU per window under
- * TCG, measured by make bench), so the window is long enough to make that small; the
- * window's hooks stay SAMPLE_GRACE_S after it stops following new packets.
+ * --sample PCT: one window of SAMPLE_WINDOW_S in every SAMPLE_WINDOW_S * 100 / PCT
+ * seconds. Attaching and detaching the per-packet hooks costs the kernel CPU time per
+ * window, whatever its length (trampolines, text patching, RCU: about 0.45 s of the
+ * guest's time per window under TCG, from make bench), so the windows are few and long
+ * enough to make that small; the window's hooks stay SAMPLE_GRACE_S after it stops
+ * following new packets.
  */
 #define SAMPLE_WINDOW_S		3.0
 #define SAMPLE_GRACE_S		0.05
