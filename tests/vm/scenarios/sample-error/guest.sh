@@ -31,3 +31,11 @@ for f in every sampled; do
 	rxs_check "rxscope report reads $f.json" [ $? = 0 ]
 done
 cat "$RESULTS/sampled.log" "$RESULTS/every.txt" "$RESULTS/sampled.txt"
+# The per-IRQ stages are exact in both: the same events, but for the ones between the two
+# recorders' starts and ends (1%).
+count() { jq -r --arg s "$2" '.stages[] | select(.name == $s) | .hist.count' "$RESULTS/$1.json"; }
+for st in hardirq irq_to_softirq poll; do
+	a=$(count every "$st") b=$(count sampled "$st")
+	rxs_check "$st: the sampled recording counted the every-packet one's events ($b of $a)" \
+		sh -c "[ \"$a\" -gt 0 ] && [ \"$b\" -le \$(($a + 5)) ] && [ \"$b\" -ge \$(($a - $a / 100 - 5)) ]"
+done
