@@ -540,21 +540,36 @@ static __always_inline int on_softirq_raise(unsigned int vec)
  * ksoftirqd/N runs the softirqs that irq exit left over; everything else is
  * inline.
  */
+static __always_inline bool comm_is_ksoftirqd(const char *comm)
+{
+	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' &&
+	       comm[3] == 'f' && comm[4] == 't' && comm[5] == 'i' &&
+	       comm[6] == 'r' && comm[7] == 'q' && comm[8] == 'd';
+}
+
+/*
+ * The task's name is read in place where the kernel has
+ * bpf_get_current_task_btf() (5.11): nine loads, where bpf_get_current_comm()
+ * copies the whole name on every NET_RX run. The verifier drops the branch that
+ * the running kernel cannot take.
+ */
 static __always_inline bool in_ksoftirqd(void)
 {
 	char comm[16];
 
+	if (bpf_core_enum_value_exists(enum bpf_func_id,
+				       BPF_FUNC_get_current_task_btf))
+		return comm_is_ksoftirqd(bpf_get_current_task_btf()->comm);
 	if (bpf_get_current_comm(comm, sizeof(comm)))
 		return false;
-	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' &&
-	       comm[3] == 'f' && comm[4] == 't' && comm[5] == 'i' &&
-	       comm[6] == 'r' && comm[7] == 'q' && comm[8] == 'd';
+	return comm_is_ksoftirqd(comm);
 }
 
 static __always_inline int on_softirq_entry(unsigned int vec)
 {
 	struct rxs_cpu_counters *c;
 	struct cpu_state *s;
+	bool ksoftirqd;
 	__u64 now;
 
 	if (empty_progs || vec != NET_RX_VEC || !cpu_ok())
@@ -564,14 +579,25 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	if (!s || !c)
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (in_ksoftirqd()) {
+	ksoftirqd = in_ksoftirqd();
+	if (ksoftirqd)
 		c->netrx_runs_ksoftirqd++;
-		hist_delta(RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD, s->raise_ts, now);
-	} else {
+	else
 		c->netrx_runs_inline++;
-		hist_delta(RXS_H_IRQ_TO_SOFTIRQ_INLINE, s->raise_ts, now);
+	if (s->raise_ts && now >= s->raise_ts) {
+		/* one bucket for both histograms */
+		__u64 v = now - s->raise_ts, slot = hist_slot_of(v);
+		__u32 id = ksoftirqd ? RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD :
+				       RXS_H_IRQ_TO_SOFTIRQ_INLINE;
+		struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
+
+		if (h)
+			hist_update_at(h, slot, v);
+		id = RXS_H_IRQ_TO_SOFTIRQ;
+		h = bpf_map_lookup_elem(&hists, &id);
+		if (h)
+			hist_update_at(h, slot, v);
 	}
-	hist_delta(RXS_H_IRQ_TO_SOFTIRQ, s->raise_ts, now);
 	s->raise_ts = 0;
 	if (claim_at_softirq) {
 		/* the run polls the NAPIs that the pending ISRs scheduled */

@@ -18,8 +18,8 @@
 #     scrape  rxscope serve, scraped once a second (scrape / serve: the cost of a scrape)
 #   and the poll stage's p50 in each traced mode (the tracer's observer effect).
 # Usage: bench.sh [RUNS] (default 5); MODES="..." overrides the mode list, DURATION=SEC the
-# seconds of traffic per measurement (default 5; --sample's windows come every 10 s, so its
-# cost is measured with DURATION=30 or more).
+# seconds of traffic per measurement (default 5; --sample 10 opens a window of 3 s every
+# 30 s, so its cost is measured with DURATION=30 or more).
 # Results: results/bench-rx/, summary in summary.txt.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +35,7 @@ mgmt=()
 case " $modes" in *+serve*|*+scrape*) mgmt=(--mgmt-net) ;; esac
 out=$top/results/bench-rx
 log=$top/results/bench-rx.log
+mkdir -p "$top/results"
 bash "$top/tests/vm/run-vm.sh" "${mgmt[@]}" --env "RUNS=$runs" --env "MODES=$modes" \
 	--env "DURATION=${DURATION:-5}" bench-rx 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1

@@ -7,6 +7,7 @@
  * out and its stages are reported unavailable; that is never an error.
  */
 #include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1094,43 +1095,89 @@ static void detach_packets(struct rxs_tracer *t)
 	}
 }
 
+static double mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static void *detach_thread(void *arg)
 {
-	struct bpf_link **links = arg;
-	int i;
+	struct rxs_detach_job *job = arg;
 
-	for (i = 0; i < RXS_P_NR * RXS_POINT_PROGS; i++)
-		bpf_link__destroy(links[i]);
-	free(links);
+	bpf_link__destroy(job->link);
+	job->done = mono_sec();
 	return NULL;
 }
 
+/* Wait for the detaching threads; note when the last of them was done. */
 static void join_detachers(struct rxs_tracer *t)
 {
-	while (t->ndetachers > 0)
-		pthread_join(t->detachers[--t->ndetachers], NULL);
+	double last = 0;
+	int n = t->ndetachers;
+
+	while (t->ndetachers > 0) {
+		t->ndetachers--;
+		pthread_join(t->detachers[t->ndetachers], NULL);
+		if (t->jobs[t->ndetachers].done > last)
+			last = t->jobs[t->ndetachers].done;
+	}
+	if (n && t->detach_start > 0 && last >= t->detach_start) {
+		t->detach_wait_s += last - t->detach_start;
+		t->detach_waits++;
+	}
+	t->detach_start = 0;
 }
 
-/* Hand the per-packet links to a thread that destroys them; in place when that fails. */
+/*
+ * Hand each per-packet link to a thread of its own that destroys it; in place when that
+ * fails. The kernel takes a hook out of the path at once, but then waits for RCU grace
+ * periods (up to seconds under TCG) before the destroy returns: one thread for all the
+ * links kept the later ones in the path for one wait each of the earlier ones.
+ */
 static void detach_packets_async(struct rxs_tracer *t)
 {
-	struct bpf_link **links;
+	const int cap = (int)(sizeof(t->detachers) / sizeof(t->detachers[0]));
+	pthread_attr_t attr;
+	bool have_attr;
+	int p, i;
 
-	if (t->ndetachers == (int)(sizeof(t->detachers) / sizeof(t->detachers[0])))
+	if (t->ndetachers)
 		join_detachers(t);
-	links = malloc(sizeof(t->pkt_links));
-	if (!links) {
-		detach_packets(t);
-		return;
+	t->detach_start = mono_sec();
+	have_attr = !pthread_attr_init(&attr);
+	if (have_attr)
+		pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (p = 0; p < RXS_P_NR; p++) {
+		for (i = 0; i < RXS_POINT_PROGS; i++) {
+			struct bpf_link *link = t->pkt_links[p][i];
+
+			if (!link)
+				continue;
+			t->pkt_links[p][i] = NULL;
+			if (t->ndetachers == cap) {
+				bpf_link__destroy(link);
+				continue;
+			}
+			t->jobs[t->ndetachers].link = link;
+			t->jobs[t->ndetachers].done = 0;
+			if (pthread_create(&t->detachers[t->ndetachers],
+					   have_attr ? &attr : NULL, detach_thread,
+					   &t->jobs[t->ndetachers]))
+				bpf_link__destroy(link);
+			else
+				t->ndetachers++;
+		}
 	}
-	memcpy(links, t->pkt_links, sizeof(t->pkt_links));
-	if (pthread_create(&t->detachers[t->ndetachers], NULL, detach_thread, links)) {
-		free(links);
-		detach_packets(t);
-		return;
-	}
-	t->ndetachers++;
-	memset(t->pkt_links, 0, sizeof(t->pkt_links));
+	if (have_attr)
+		pthread_attr_destroy(&attr);
+}
+
+void rxs_tracer_packets_join(struct rxs_tracer *t)
+{
+	join_detachers(t);
 }
 
 int rxs_tracer_packets(struct rxs_tracer *t, bool on)
@@ -1198,6 +1245,9 @@ int rxs_tracer_start(struct rxs_tracer *t, const struct rxs_filters *flt, char *
 	t->skel = NULL;
 	t->nlinks = 0;
 	t->ndetachers = 0;
+	t->detach_start = 0;
+	t->detach_wait_s = 0;
+	t->detach_waits = 0;
 	memset(t->pkt_links, 0, sizeof(t->pkt_links));
 	if (!points_wanted(&t->plan)) {
 		snprintf(err, errlen, "this kernel offers none of the hooks rxscope uses (see "

@@ -83,6 +83,12 @@ struct bpf_link;
 /* The most BPF programs one hook point attaches (entry and exit of two functions). */
 #define RXS_POINT_PROGS	4
 
+/* A per-packet link that a thread destroys, and when it was done (monotonic s). */
+struct rxs_detach_job {
+	struct bpf_link *link;
+	double done;
+};
+
 /* The loaded and attached tracer. */
 struct rxs_tracer {
 	struct rxscope_bpf *skel;
@@ -90,9 +96,16 @@ struct rxs_tracer {
 	int nlinks;
 	/* the per-packet points' links (one program each), while attached */
 	struct bpf_link *pkt_links[RXS_P_NR][RXS_POINT_PROGS];
-	/* --sample: threads that detach a window's links (the kernel takes its time) */
-	pthread_t detachers[4];
+	/* --sample: threads that detach a window's links, one each (the kernel takes its time) */
+	pthread_t detachers[RXS_P_NR * RXS_POINT_PROGS];
+	struct rxs_detach_job jobs[RXS_P_NR * RXS_POINT_PROGS];
 	int ndetachers;
+	/*
+	 * --sample: when the last detach began (0: none pending), and the time from there
+	 * until the kernel had released every link, summed over detach_waits detaches
+	 */
+	double detach_start, detach_wait_s;
+	unsigned int detach_waits;
 	struct rxs_plan plan;
 };
 
@@ -169,6 +182,9 @@ bool rxs_point_per_packet(enum rxs_point p);
  * again. Returns 0 or a negative errno (the links that failed stay detached).
  */
 int rxs_tracer_packets(struct rxs_tracer *t, bool on);
+
+/* Wait until the links that rxs_tracer_packets() detached are gone from the kernel. */
+void rxs_tracer_packets_join(struct rxs_tracer *t);
 
 /* Let the BPF side follow new packets (@on) or only finish those it follows. */
 void rxs_tracer_follow(struct rxs_tracer *t, bool on);

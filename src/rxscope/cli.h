@@ -32,7 +32,7 @@ struct rxs_cli {
 	int ifindex;		/* of dev, 0 for any */
 	int port;		/* 0 for any */
 	int cpu;		/* -1 for any */
-	int sample_pct;		/* per-packet hooks attached this % of each second (100) */
+	int sample_pct;		/* per-packet hooks attached this % of the time (100) */
 	unsigned int detail;	/* --detail: RXS_DETAIL_* groups of optional hook points */
 	int by;			/* enum rxs_by: --by queue|cpu, RXS_BY_NONE without */
 	/* --slow (trace, record): slow.h */

@@ -121,6 +121,7 @@ struct session {
 	enum { PKT_ON, PKT_CLOSING, PKT_OFF } pkt;
 	double pkt_next;
 	unsigned int windows, detaches;	/* windows opened, and closed (or not opened) */
+	double period_s;		/* one window per period_s seconds */
 	double period;			/* start of the period of the last window planned */
 	double follow_since;		/* when following began, 0 while it is off */
 	double followed_s;		/* time spent following, in this recording */
@@ -132,13 +133,37 @@ struct session {
 };
 
 /*
- * --sample: one window in every period. Attaching and detaching the per-packet hooks
- * costs the kernel CPU time (trampolines, text patching, RCU; about 0.1 s per window
- * under TCG, measured by make bench), so the period is long enough to make that small;
- * the window's hooks stay SAMPLE_GRACE_S after it stops following new packets.
+ * --sample PCT: one window of SAMPLE_WINDOW_S in every SAMPLE_WINDOW_S * 100 / PCT
+ * seconds. Attaching and detaching the per-packet hooks costs the kernel CPU time per
+ * window, whatever its length (trampolines, text patching, RCU: about 0.45 s of the
+ * guest's time per window under TCG, from make bench), so the windows are few and long
+ * enough to make that small; the window's hooks stay SAMPLE_GRACE_S after it stops
+ * following new packets.
  */
-#define SAMPLE_PERIOD_S		10.0
+#define SAMPLE_WINDOW_S		3.0
 #define SAMPLE_GRACE_S		0.05
+
+/*
+ * The period for --sample @pct: SAMPLE_WINDOW_S * 100 / @pct seconds, or
+ * RXSCOPE_SAMPLE_PERIOD seconds (1 to 3600) for the benchmark, which compares periods.
+ */
+static double sample_period(int pct)
+{
+	const char *v = getenv("RXSCOPE_SAMPLE_PERIOD");
+	double p, dflt = SAMPLE_WINDOW_S * 100.0 / (pct > 0 ? pct : 1);
+	char *end;
+
+	if (!v || !*v)
+		return dflt;
+	errno = 0;
+	p = strtod(v, &end);
+	if (errno || *end || !(p >= 1 && p <= 3600)) {
+		fprintf(stderr, "warning: RXSCOPE_SAMPLE_PERIOD=%s is not 1 to 3600 seconds; "
+			"using %.0f\n", v, dflt);
+		return dflt;
+	}
+	return p;
+}
 
 /*
  * record -i: append what changed since the last snapshot of the totals @r (just
@@ -206,6 +231,17 @@ static void clear_tracks(struct session *s)
 			tracks[i].skb = 0;
 }
 
+/* --sample: the next window, at a random place in the next period not yet over at @now */
+static void plan_window(struct session *s, double now)
+{
+	double on_s = s->period_s * s->cli->sample_pct / 100.0;
+
+	do
+		s->period += s->period_s;
+	while (s->period + s->period_s <= now);
+	s->pkt_next = s->period + drand48() * (s->period_s - on_s);
+}
+
 /*
  * --sample PCT: the per-packet hooks are attached for PCT% of every period, at a random
  * place in it (so that the windows do not lock onto anything periodic in the load). A
@@ -217,7 +253,7 @@ static void clear_tracks(struct session *s)
  */
 static void sample_step(struct session *s)
 {
-	double now = rxs_now_sec(), on_s = SAMPLE_PERIOD_S * s->cli->sample_pct / 100.0;
+	double now = rxs_now_sec(), on_s = s->period_s * s->cli->sample_pct / 100.0;
 	int ret = 0;
 
 	if (s->cli->sample_pct >= 100 || now < s->pkt_next)
@@ -236,11 +272,7 @@ static void sample_step(struct session *s)
 		s->detach_s += rxs_now_sec() - now;
 		clear_tracks(s);
 		s->pkt = PKT_OFF;
-		/* the next window: a random place in the next period not yet over */
-		do
-			s->period += SAMPLE_PERIOD_S;
-		while (s->period + SAMPLE_PERIOD_S <= now);
-		s->pkt_next = s->period + drand48() * (SAMPLE_PERIOD_S - on_s);
+		plan_window(s, now);
 		break;
 	case PKT_OFF:
 		ret = rxs_tracer_packets(&s->tracer, true);
@@ -265,22 +297,34 @@ static void sample_step(struct session *s)
 
 /*
  * The state at the start: every hook attached and following. With --sample, the hooks
- * were attached only to check that the kernel takes them: they stop following now, and
- * the first window, like every other, falls at a random place in its period.
+ * were attached only to check that the kernel takes them: they stop following and are
+ * detached now, before the run starts (the ready file), waiting for the kernel to be done
+ * with them, so that the run is from its start in the state it keeps between windows.
  */
-static void sample_init(struct session *s)
+static void sample_settle(struct session *s)
 {
 	s->pkt = PKT_ON;
-	s->follow_since = s->t0;
+	s->follow_since = rxs_now_sec();
 	s->pkt_next = 1e300;
 	if (s->cli->sample_pct >= 100)
 		return;
 	rxs_tracer_follow(&s->tracer, false);
-	s->pkt = PKT_CLOSING;
 	s->follow_since = 0;
-	s->pkt_next = s->t0;
-	s->period = s->t0 - SAMPLE_PERIOD_S;
+	rxs_tracer_packets(&s->tracer, false);
+	rxs_tracer_packets_join(&s->tracer);
+	clear_tracks(s);
+	s->pkt = PKT_OFF;
+	s->period_s = sample_period(s->cli->sample_pct);
+}
+
+/* The first window, like every other, falls at a random place in its period. */
+static void sample_init(struct session *s)
+{
+	if (s->cli->sample_pct >= 100)
+		return;
 	srand48(getpid() ^ (long)(s->t0 * 1e6));
+	s->period = s->t0 - s->period_s;
+	plan_window(s, s->t0);
 }
 
 /**
@@ -851,6 +895,7 @@ static int trace_start(struct trace_run *run)
 			fprintf(stderr, "warning: failed to enable BPF run-time stats: %s\n",
 				strerror(errno));
 	}
+	sample_settle(s);
 	start_recording(s);
 	s->t_start = s->t0;
 	ret = trace_slow_start(run);
@@ -929,10 +974,15 @@ static int trace_loop(struct trace_run *run)
 /* --sample: the windows opened, and what attaching and detaching their hooks cost. */
 static void print_sample_cost(FILE *f, const struct session *s)
 {
-	fprintf(f, "--sample %d: %u windows; %.1f ms to attach the per-packet hooks and %.1f ms "
-		"to hand them to the detaching thread, per window\n", s->cli->sample_pct,
-		s->windows, s->windows ? s->attach_s * 1e3 / s->windows : 0,
-		s->detaches ? s->detach_s * 1e3 / s->detaches : 0);
+	const struct rxs_tracer *t = &s->tracer;
+
+	fprintf(f, "--sample %d: %u windows of %.1f s every %.0f s; %.1f ms to attach the "
+		"per-packet hooks, %.1f ms to hand them to the detaching threads, %.1f ms until "
+		"the kernel had released them, per window\n", s->cli->sample_pct, s->windows,
+		s->period_s * s->cli->sample_pct / 100.0, s->period_s,
+		s->windows ? s->attach_s * 1e3 / s->windows : 0,
+		s->detaches ? s->detach_s * 1e3 / s->detaches : 0,
+		t->detach_waits ? t->detach_wait_s * 1e3 / t->detach_waits : 0);
 }
 
 /*

@@ -186,7 +186,7 @@ expect "the last piece (written at SIGINT) holds only the second burst's" \
 "$RXSCOPE" record -o - --split -d 1 > "$TMP/split-bad.out" 2>&1
 expect "record --split -o - is refused as a usage error" "$?" 2
 
-# --sample: per-packet hooks attached 50% of every 10 s. 5000 datagrams to the closed port
+# --sample: per-packet hooks attached 3 s of every 6 s. 5000 datagrams to the closed port
 # over 10 s: some are followed, not all, and each followed one ends in a drop (its end
 # hook stays attached past the window's end of following). The recording gives the share
 # of the time it followed.
@@ -218,6 +218,21 @@ if [ "${share:-0}" -ge 25 ] && [ "${share:-0}" -le 75 ]; then
 	pass "the report says the recording followed packets $share% of the time (25..75)"
 else
 	fail "the report gives no plausible sampled share: '${share:-none}'"
+fi
+# --sample 50: windows of 3 s, one per 300/50 s, and the release time is reported
+if grep -Eq '^--sample 50: [0-9]+ windows of 3\.0 s every 6 s; .* ms until the kernel had released them' "$TMP/sampled.out"; then
+	pass "--sample 50 opened windows of 3 s every 6 s and says when the hooks were released"
+else
+	fail "--sample 50: no line of windows of 3 s every 6 s: $(grep '^--sample' "$TMP/sampled.out")"
+fi
+# RXSCOPE_SAMPLE_PERIOD out of range: a warning, and the default period
+RXSCOPE_SAMPLE_PERIOD=0.5 "$RXSCOPE" trace --sample 50 --dev "$RX" -d 1 -i 10 > "$TMP/period.out" 2>&1
+expect "trace with RXSCOPE_SAMPLE_PERIOD=0.5 exit status" "$?" 0
+if grep -q 'RXSCOPE_SAMPLE_PERIOD=0.5 is not 1 to 3600 seconds; using 6' "$TMP/period.out" &&
+	grep -Eq '^--sample 50: [0-9]+ windows of 3\.0 s every 6 s' "$TMP/period.out"; then
+	pass "RXSCOPE_SAMPLE_PERIOD=0.5 is refused with a warning, the period stays 6 s"
+else
+	fail "RXSCOPE_SAMPLE_PERIOD=0.5: $(cat "$TMP/period.out")"
 fi
 for bad in 0 101 abc 10.5 ''; do
 	"$RXSCOPE" trace --sample "$bad" -d 1 > "$TMP/sample-bad.out" 2>&1

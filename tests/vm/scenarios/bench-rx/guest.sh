@@ -4,7 +4,9 @@
 # --sample 10), "+floor" (the same hooks as +trace with programs that only return:
 # RXSCOPE_EMPTY=1), "+pktfloor" (every hook, with per-packet programs that only return:
 # RXSCOPE_EMPTY=packet), "+irq" (only the per-IRQ hooks, as --sample keeps them between
-# its windows), "+nf" (rxscope record --detail nf), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
+# its windows), "+irqfloor" (the same hooks, with programs that only return),
+# "+sampleN" (--sample N), "+sampleNpP" (--sample N with one window per P seconds:
+# RXSCOPE_SAMPLE_PERIOD=P), "+nf" (rxscope record --detail nf), "+poll" (only the poll hooks: RXSCOPE_POINTS=poll_entry, the reference
 # for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping),
 # "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
 # of run-vm.sh --mgmt-net), "+byqueue" / "+bycpu" (as +trace, with --by queue / --by
@@ -31,6 +33,9 @@ for r in $(seq "$RUNS"); do
 			opt= envs=
 			case ${m#*+} in
 			sample) opt="--sample 10" ;;
+			sample[0-9]*p[0-9]*)	# +sampleNpP: --sample N, one window per P s
+				n=${m#*+sample}
+				opt="--sample ${n%p*}" envs=RXSCOPE_SAMPLE_PERIOD=${n#*p} ;;
 			sample[0-9]*) opt="--sample ${m#*+sample}" ;;
 			nf) opt="--detail nf" ;;
 			byqueue) opt="--by queue" ;;
@@ -40,6 +45,7 @@ for r in $(seq "$RUNS"); do
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
 			irq) envs=RXSCOPE_POINTS=isr,softirq,poll_entry ;;
+			irqfloor) envs="RXSCOPE_POINTS=isr,softirq,poll_entry RXSCOPE_EMPTY=1" ;;
 			esac
 			case ${m#*+} in
 			serve|scrape)	# the exporter; -o gives the poll stage's p50 at the end

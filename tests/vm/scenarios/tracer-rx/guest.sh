@@ -107,8 +107,9 @@ case "${RXSCOPE_DISABLE:-}" in
 esac
 
 if [ -n "${SAMPLE:-}" ]; then
-	# --sample: the per-packet hooks were attached SAMPLE% of each second. The recording
-	# gives the share really followed (attaching under TCG can make a window late);
+	# --sample: the per-packet hooks were attached SAMPLE% of the time, in windows of 3 s
+	# (one per 300/SAMPLE s). The recording gives the share really followed (attaching
+	# under TCG can make a window late);
 	# between 1/4 and 2 times that share of the datagrams were followed (the windows fall
 	# at random), and each one followed through every stage: all of them reached the
 	# socket within the window's grace (the reader keeps up at this rate). The per-IRQ
