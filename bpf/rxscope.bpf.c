@@ -1058,7 +1058,9 @@ static __always_inline bool ip_udp_wanted(unsigned char *data)
  * @typed: @skb is a BTF pointer (fentry, tp_btf): its fields are read with
  * plain loads instead of bpf_probe_read_kernel() calls
  *
- * One probe read copies the IP header and the UDP ports at once.
+ * The headers: through bpf_rdonly_cast() when @typed and the kernel has it
+ * (ip_udp_wanted()), else one probe read copies the IP header and the UDP
+ * ports at once.
  */
 static __always_inline bool skb_wanted(struct sk_buff *skb, bool typed)
 {
