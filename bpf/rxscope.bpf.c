@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "rxscope.h"
 
 #define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
@@ -95,6 +96,8 @@ struct cpu_state {
 	__u64 route_skb;	/* the followed packet being routed */
 	__u64 route_ts;		/* since when */
 	__u32 cur_isr_cpu;	/* --slow: the CPU of cur_isr_ts's ISR + 1; 0: this CPU */
+	__u32 pad2;
+	__u64 arg[3];		/* tp_arg0(): a pointer argument, read back as a number */
 };
 
 struct {
@@ -688,12 +691,26 @@ static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
 	return v;
 }
 
-static __always_inline __u64 tp_arg0(void *ctx)
+/*
+ * A tp_btf program's first argument as a number: stored to the CPU's state (a
+ * map value) and loaded back, which the verifier lets root do and which costs
+ * two memory accesses where bpf_probe_read_kernel() costs a helper call. Each
+ * program has its own slot (@which, enum tp_slot): a program does not nest
+ * with itself on a CPU, but may interrupt another one.
+ */
+enum tp_slot { TP_GRO, TP_NETIF_RX, TP_KFREE };
+
+static __always_inline __u64 tp_arg0(void *ctx, enum tp_slot which)
 {
+	struct cpu_state *s = state();
 	__u64 v = 0;
 
-	bpf_probe_read_kernel(&v, sizeof(v), ctx);
-	return v;
+	if (!s) {
+		bpf_probe_read_kernel(&v, sizeof(v), ctx);
+		return v;
+	}
+	*(volatile __u64 *)&s->arg[which] = ((__u64 *)ctx)[0];
+	return *(volatile __u64 *)&s->arg[which];
 }
 
 /* @typed: @napi is a BTF pointer (fentry, tp_btf), read with plain loads */
@@ -1010,6 +1027,29 @@ struct ip_udp_hdr {
 	__u16 dport;
 };
 
+/*
+ * The headers at @data, read through a pointer that bpf_rdonly_cast() (6.2+)
+ * typed: plain loads, which the JIT guards against faults, instead of
+ * bpf_probe_read_kernel() calls. Is it UDP, to the port asked for?
+ */
+static __always_inline bool ip_udp_wanted(unsigned char *data)
+{
+	struct iphdr *ip = bpf_core_cast(data, struct iphdr);
+	struct udphdr *uh;
+	__u8 vihl;
+
+	if (ip->protocol != IPPROTO_UDP_NR)
+		return false;
+	if (!targ_port)
+		return true;
+	/* only the first fragment has the UDP header: offset bits, big-endian */
+	if (ip->frag_off & 0xff1f)
+		return false;
+	vihl = *(__u8 *)ip;
+	uh = bpf_core_cast(data + (vihl & 0xf) * 4, struct udphdr);
+	return bpf_ntohs(uh->dest) == (__u16)targ_port;
+}
+
 /**
  * skb_wanted - is @skb an IPv4 UDP packet that passes the interface and port
  * filters? Only those are followed: the path ends at the UDP socket.
@@ -1018,7 +1058,9 @@ struct ip_udp_hdr {
  * @typed: @skb is a BTF pointer (fentry, tp_btf): its fields are read with
  * plain loads instead of bpf_probe_read_kernel() calls
  *
- * One probe read copies the IP header and the UDP ports at once.
+ * The headers: through bpf_rdonly_cast() when @typed and the kernel has it
+ * (ip_udp_wanted()), else one probe read copies the IP header and the UDP
+ * ports at once.
  */
 static __always_inline bool skb_wanted(struct sk_buff *skb, bool typed)
 {
@@ -1040,6 +1082,8 @@ static __always_inline bool skb_wanted(struct sk_buff *skb, bool typed)
 	}
 	if (proto != ETH_P_IP_BE)
 		return false;	/* IPv4 UDP only */
+	if (typed && bpf_ksym_exists(bpf_rdonly_cast))
+		return ip_udp_wanted(data);
 	if (bpf_probe_read_kernel(&h, sizeof(h), data) ||
 	    h.proto != IPPROTO_UDP_NR)
 		return false;
@@ -1552,7 +1596,7 @@ int BPF_KPROBE(kprobe_gro, void *napi, struct sk_buff *skb)
 SEC("tp_btf/napi_gro_receive_entry")
 int BPF_PROG(tpbtf_gro, struct sk_buff *skb)
 {
-	return gro_wanted(skb, true) ? on_gro(tp_arg0(ctx)) : 0;
+	return gro_wanted(skb, true) ? on_gro(tp_arg0(ctx, TP_GRO)) : 0;
 }
 
 SEC("raw_tp/napi_gro_receive_entry")
@@ -1564,7 +1608,7 @@ int BPF_PROG(rawtp_gro, struct sk_buff *skb)
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(tpbtf_netif_receive, struct sk_buff *skb)
 {
-	return (empty_progs || empty_pkt) ? 0 : on_netif_receive(tp_arg0(ctx), skb, true);
+	return (empty_progs || empty_pkt) ? 0 : on_netif_receive(tp_arg0(ctx, TP_NETIF_RX), skb, true);
 }
 
 SEC("raw_tp/netif_receive_skb")
@@ -1599,11 +1643,21 @@ int BPF_KPROBE(kprobe_udp_queue, struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * __skb_recv_udp() returns the dequeued skb; its argument list differs between
- * kernels. (The skb:skb_copy_datagram_iovec tracepoint is no substitute:
- * udp_recvmsg copies linear skbs with copy_linear_skb(), which does not fire
- * it.)
+ * The dequeue by recvmsg. Best: fentry on skb_consume_udp(sk, skb, len), which
+ * udp_recvmsg (and udpv6_recvmsg, for IPv4 datagrams on a dual-stack socket)
+ * calls once it has copied a datagram out: an entry hook, the skb in its
+ * arguments, where the fallback, fexit on __skb_recv_udp(), costs a trampoline
+ * that calls the function and an exit program that reads its return value.
+ * (The skb:skb_copy_datagram_iovec tracepoint is no substitute: udp_recvmsg
+ * copies linear skbs with copy_linear_skb(), which does not fire it.)
  */
+SEC("fentry/skb_consume_udp")
+int BPF_PROG(fentry_sock_consume, struct sock *sk, struct sk_buff *skb)
+{
+	return (empty_progs || empty_pkt) ? 0 : on_socket_dequeue(fentry_arg(ctx, 1));
+}
+
+/* __skb_recv_udp() returns the dequeued skb; its argument list differs between kernels. */
 SEC("fexit")
 int fexit_sock_dequeue(void *ctx)
 {
@@ -1644,7 +1698,7 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(tpbtf_kfree_skb, struct sk_buff *skb)
 {
 	return (empty_progs || empty_pkt) ? 0 :
-		on_kfree_skb(tp_arg0(ctx), kfree_reason(ctx));
+		on_kfree_skb(tp_arg0(ctx, TP_KFREE), kfree_reason(ctx));
 }
 
 SEC("raw_tp/kfree_skb")

@@ -302,6 +302,18 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 };
 
 /*
+ * The socket dequeue's best hook: fentry on skb_consume_udp, which udp_recvmsg calls once
+ * per datagram it hands out (an entry hook with the skb, cheaper than the fexit on
+ * __skb_recv_udp that reads the dequeued skb from its return value).
+ */
+#define SOCK_CONSUME_FN "skb_consume_udp"
+
+static bool sock_consume(const struct rxs_hook *h)
+{
+	return h->kind == RXS_HOOK_FENTRY && !strcmp(h->func, SOCK_CONSUME_FN);
+}
+
+/*
  * The BPF programs of one point in one flavour (bpf/rxscope.bpf.c), taken from the
  * skeleton so that a missing program is a compile error. @fl says, per program, whether
  * it is a kretprobe (PF_RET) and whether its section names its target function
@@ -311,9 +323,11 @@ static const struct tp_ref point_tps[RXS_P_NR][3] = {
 #define PROGS_MAX RXS_POINT_PROGS
 #define PF_RET		1
 #define PF_FIXED	2
-static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rxs_hook_kind k,
-		       struct bpf_program *out[PROGS_MAX], int fl[PROGS_MAX])
+static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p,
+		       const struct rxs_hook *h, struct bpf_program *out[PROGS_MAX],
+		       int fl[PROGS_MAX])
 {
+	enum rxs_hook_kind k = h->kind;
 	int n = 0;
 
 #define PROG(name, flags)				\
@@ -329,7 +343,12 @@ static int point_progs(const struct rxscope_bpf *skel, enum rxs_point p, enum rx
 		case RXS_P_GRO: PROG(fentry_gro, 0); break;
 		case RXS_P_IP_RCV: PROG(fentry_ip_rcv, 0); break;
 		case RXS_P_UDP_QUEUE: PROG(fentry_udp_queue, 0); break;
-		case RXS_P_SOCK_DEQ: PROG(fexit_sock_dequeue, 0); break;
+		case RXS_P_SOCK_DEQ:
+			if (sock_consume(h))
+				PROG(fentry_sock_consume, PF_FIXED);
+			else
+				PROG(fexit_sock_dequeue, 0);
+			break;
 		case RXS_P_NF_PRE: PROG(fentry_nf_hook, 0); PROG(fexit_nf_hook, 0); break;
 		case RXS_P_ROUTE:
 			PROG(fentry_route, PF_FIXED);
@@ -409,7 +428,7 @@ static int chosen_progs(const struct rxs_tracer *t, enum rxs_point p,
 			struct bpf_program *out[PROGS_MAX], int fl[PROGS_MAX])
 {
 	const struct rxs_hook *h = &t->plan.cands[p][t->plan.chosen[p]];
-	int n = point_progs(t->skel, p, h->kind, out, fl);
+	int n = point_progs(t->skel, p, h, out, fl);
 
 	if (!n) {
 		fprintf(stderr, "rxscope: internal error: no %s program for hook point %s\n",
@@ -765,6 +784,8 @@ void rxs_plan_build(struct rxs_plan *plan, const char *driver, const char *dev, 
 	add_func_cands(plan, RXS_P_IP_RCV, "", f, ip);
 	add_detail_nf_cands(plan, detail, f);
 	add_func_cands(plan, RXS_P_UDP_QUEUE, "", f, udp);
+	if (f->fentry && btf_has_func(SOCK_CONSUME_FN, ""))
+		add_cand(plan, RXS_P_SOCK_DEQ, RXS_HOOK_FENTRY, SOCK_CONSUME_FN);
 	add_func_cands(plan, RXS_P_SOCK_DEQ, "", f, deq);
 	add_tp_cands(plan, RXS_P_SKB_FREE, f);
 	add_func_cands(plan, RXS_P_BACKLOG, "", f, backlog);
@@ -824,8 +845,8 @@ static void hook_str(const struct rxs_plan *plan, enum rxs_point p, int end, cha
 			kind = "kretprobe";
 		tp = 1;
 	}
-	if ((p == RXS_P_SOCK_DEQ || ((p == RXS_P_NF_PRE || p == RXS_P_TAP) && end)) &&
-	    h->kind == RXS_HOOK_FENTRY)
+	if (((p == RXS_P_SOCK_DEQ && !sock_consume(h)) ||
+	     ((p == RXS_P_NF_PRE || p == RXS_P_TAP) && end)) && h->kind == RXS_HOOK_FENTRY)
 		kind = "fexit";
 	if (p == RXS_P_SOCK_DEQ && h->kind == RXS_HOOK_KPROBE)
 		kind = "kretprobe";

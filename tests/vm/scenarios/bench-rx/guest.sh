@@ -10,7 +10,8 @@
 # for the poll stage's observer effect), "+serve" (rxscope serve, nobody scraping),
 # "+scrape" (rxscope serve, scraped once a second by the host through the management NIC
 # of run-vm.sh --mgmt-net), "+byqueue" / "+bycpu" (as +trace, with --by queue / --by
-# cpu) or "+slowT" (record --slow T: +slow1s checks every packet and reports none,
+# cpu), "+stats" / "+floorstats" (as +trace / +floor, with --stats: each program's ns per
+# event under the bench's load, in rec-R-MODE.log) or "+slowT" (record --slow T: +slow1s checks every packet and reports none,
 # +slow1ns reports every packet up to the rate limit and counts the rest). The host
 # sends at full speed for each measurement. Two results: the rate at which the driver
 # hands frames to the stack (link_pps, from ip -s link while the host sends) and rxsink's
@@ -42,6 +43,8 @@ for r in $(seq "$RUNS"); do
 			bycpu) opt="--by cpu" ;;
 			slow*) opt="--slow ${m#*+slow}" ;;	# +slow1s, +slow1ns: --slow THRESHOLD
 			floor) envs=RXSCOPE_EMPTY=1 ;;
+			stats) opt="--stats" ;;
+			floorstats) envs=RXSCOPE_EMPTY=1 opt="--stats" ;;
 			pktfloor) envs=RXSCOPE_EMPTY=packet ;;
 			poll) envs=RXSCOPE_POINTS=poll_entry ;;
 			irq) envs=RXSCOPE_POINTS=isr,softirq,poll_entry ;;

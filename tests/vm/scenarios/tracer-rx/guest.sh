@@ -76,9 +76,18 @@ fi
 if [ "$kv" -lt 517 ] && grep -q "fentry yes" "$P"; then
 	rxs_check "probe: fentry arguments come from the trampoline's frame (kernel < 5.17)" \
 		grep -q "^fentry/fexit arguments: read from the trampoline's frame (kernel < 5.17" "$P"
-	rxs_check "probe: the socket dequeue is a fexit all the same" \
-		grep -q "^socket .*fexit:__skb_recv_udp" "$P"
 fi
+# The socket dequeue: fentry on skb_consume_udp (in the BTF of every kernel of the matrix),
+# the kretprobe on __skb_recv_udp without fentry.
+case "${RXSCOPE_DISABLE:-}" in
+*fentry*)
+	rxs_check "probe: the socket dequeue falls back to the kretprobe on __skb_recv_udp" \
+		grep -q "^socket .*kretprobe:__skb_recv_udp" "$P" ;;
+*)
+	grep -q "fentry yes" "$P" &&
+		rxs_check "probe: the socket dequeue is the fentry on skb_consume_udp" \
+			grep -q "^socket .*fentry:skb_consume_udp" "$P" ;;
+esac
 if [ "$PROFILE" = generic ]; then
 	expect_stages="hardirq irq_to_softirq poll_pkts irq_to_rx gro l2_to_ip ip_to_udp socket total"
 	expect_unavail="softirq_to_poll poll"
