@@ -25,9 +25,19 @@
 #define RXSCOPE_IGB_MAX_RING		4096
 #define RXSCOPE_IGB_RING_ALIGN		8	/* ring bytes multiple of 128 */
 
-/* Each receive page is split in two halves; a half is one RX buffer. */
+/*
+ * RX buffers. Each receive page (order 1 with 4 KiB pages) is split in two
+ * halves of RXSCOPE_IGB_RX_TRUESIZE bytes; a half is one RX buffer and holds,
+ * in this order: RXSCOPE_IGB_RX_HEADROOM bytes of headroom, the at most
+ * RXSCOPE_IGB_RX_BUFSZ bytes the device writes (SRRCTL.BSIZEPKT), free space,
+ * and at its end the room that build_skb() takes for struct skb_shared_info.
+ * So the first buffer of every frame becomes an skb in place (no copy).
+ */
 #define RXSCOPE_IGB_RX_BUFSZ		2048
-#define RXSCOPE_IGB_RX_HDR_LEN		256	/* copybreak and header pull */
+#define RXSCOPE_IGB_RX_TRUESIZE		4096
+#define RXSCOPE_IGB_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
+#define RXSCOPE_IGB_RX_PAGE_ORDER	get_order(2 * RXSCOPE_IGB_RX_TRUESIZE)
+#define RXSCOPE_IGB_RX_PAGE_SIZE	(PAGE_SIZE << RXSCOPE_IGB_RX_PAGE_ORDER)
 #define RXSCOPE_IGB_RX_REFILL_BATCH	16	/* refill every N buffers */
 
 #define RXSCOPE_IGB_MAX_MTU		9000
@@ -60,7 +70,8 @@ struct rxscope_igb_adapter;
  * struct rxscope_igb_rx_buffer - one RX buffer: half of a DMA-mapped page
  * @dma: DMA address of the whole page
  * @page: the page, NULL when the slot needs a fresh one
- * @page_offset: which half the device writes to next (0 or RX_BUFSZ)
+ * @page_offset: start of the half the device writes to next (0 or
+ *               RX_TRUESIZE); the device writes RX_HEADROOM bytes further on
  * @pagecnt_bias: page references we still hold; the page is reusable when
  *                no more than one reference is held outside the driver
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rxscope_igb_rx.c - the receive hot path: the queue interrupt handler, the
- * NAPI poll and the RX ring clean loop, plus the RX ring's buffers (half
- * pages, recycled in place) and their allocation and release.
+ * NAPI poll and the RX ring clean loop, plus the RX ring's buffers (halves
+ * of order-1 pages, recycled in place) and their allocation and release.
  *
  * The tracer hooks rxscope_igb_msix_ring(), rxscope_igb_poll() and
  * rxscope_igb_clean_rx_irq() by name through BTF; they are noinline and
@@ -81,8 +81,9 @@ void rxscope_igb_clean_rx_ring(struct rxscope_igb_ring *ring)
 
 		if (!buf->page)
 			continue;
-		dma_unmap_page_attrs(ring->dev, buf->dma, PAGE_SIZE,
-				     DMA_FROM_DEVICE, RXSCOPE_IGB_RX_DMA_ATTR);
+		dma_unmap_page_attrs(ring->dev, buf->dma,
+				     RXSCOPE_IGB_RX_PAGE_SIZE, DMA_FROM_DEVICE,
+				     RXSCOPE_IGB_RX_DMA_ATTR);
 		__page_frag_cache_drain(buf->page, buf->pagecnt_bias);
 		buf->page = NULL;
 	}
@@ -117,19 +118,20 @@ static bool rxscope_igb_alloc_page(struct rxscope_igb_ring *ring,
 
 	if (rxscope_igb_inject(&rxscope_igb_inject_fail_page_alloc))
 		return false;
-	page = dev_alloc_page();
+	page = dev_alloc_pages(RXSCOPE_IGB_RX_PAGE_ORDER);
 	if (unlikely(!page))
 		return false;
 
-	dma = dma_map_page_attrs(ring->dev, page, 0, PAGE_SIZE,
+	dma = dma_map_page_attrs(ring->dev, page, 0, RXSCOPE_IGB_RX_PAGE_SIZE,
 				 DMA_FROM_DEVICE, RXSCOPE_IGB_RX_DMA_ATTR);
 	if (dma_mapping_error(ring->dev, dma) ||
 	    rxscope_igb_inject(&rxscope_igb_inject_fail_dma_map)) {
 		if (!dma_mapping_error(ring->dev, dma))
-			dma_unmap_page_attrs(ring->dev, dma, PAGE_SIZE,
+			dma_unmap_page_attrs(ring->dev, dma,
+					     RXSCOPE_IGB_RX_PAGE_SIZE,
 					     DMA_FROM_DEVICE,
 					     RXSCOPE_IGB_RX_DMA_ATTR);
-		__free_page(page);
+		__free_pages(page, RXSCOPE_IGB_RX_PAGE_ORDER);
 		return false;
 	}
 
@@ -167,11 +169,13 @@ void rxscope_igb_alloc_rx_buffers(struct rxscope_igb_ring *ring, u16 count)
 			}
 		} else {
 			dma_sync_single_range_for_device(ring->dev, buf->dma,
-							 buf->page_offset,
+							 buf->page_offset +
+							 RXSCOPE_IGB_RX_HEADROOM,
 							 RXSCOPE_IGB_RX_BUFSZ,
 							 DMA_FROM_DEVICE);
 		}
-		desc->read.pkt_addr = cpu_to_le64(buf->dma + buf->page_offset);
+		desc->read.pkt_addr = cpu_to_le64(buf->dma + buf->page_offset +
+						  RXSCOPE_IGB_RX_HEADROOM);
 		/* clears the written-back status, DD included */
 		desc->read.hdr_addr = 0;
 
@@ -204,7 +208,7 @@ static void rxscope_igb_put_rx_buffer(struct rxscope_igb_ring *ring,
 	struct page *page = buf->page;
 
 	if (!gave_ref)
-		return;		/* copied out: the same half is reused */
+		return;		/* dropped: the same half is reused */
 
 	buf->pagecnt_bias--;
 	if (likely(dev_page_is_reusable(page) &&
@@ -213,48 +217,39 @@ static void rxscope_igb_put_rx_buffer(struct rxscope_igb_ring *ring,
 			page_ref_add(page, USHRT_MAX - 1);
 			buf->pagecnt_bias = USHRT_MAX;
 		}
-		buf->page_offset ^= RXSCOPE_IGB_RX_BUFSZ;
+		buf->page_offset ^= RXSCOPE_IGB_RX_TRUESIZE;
 		ring->rx_stats.page_reuse++;
 		return;
 	}
 
-	dma_unmap_page_attrs(ring->dev, buf->dma, PAGE_SIZE, DMA_FROM_DEVICE,
-			     RXSCOPE_IGB_RX_DMA_ATTR);
+	dma_unmap_page_attrs(ring->dev, buf->dma, RXSCOPE_IGB_RX_PAGE_SIZE,
+			     DMA_FROM_DEVICE, RXSCOPE_IGB_RX_DMA_ATTR);
 	__page_frag_cache_drain(page, buf->pagecnt_bias);
 	buf->page = NULL;
 }
 
 /*
- * First buffer of a frame: small frames are copied whole (the half is
- * reused at once), larger ones get their headers copied and the rest
- * attached as a page fragment.
+ * First buffer of a frame: the skb is built around the half itself, its
+ * head starting at the half (headroom, then the frame's first @size bytes)
+ * and its skb_shared_info at the half's end. Nothing is copied; the half
+ * goes to the stack, whose reference the caller accounts for.
  */
-static struct sk_buff *
-rxscope_igb_build_skb(struct rxscope_igb_q_vector *q_vector,
-		      struct rxscope_igb_rx_buffer *buf, unsigned int size,
-		      bool *gave_ref)
+static struct sk_buff *rxscope_igb_build_skb(struct rxscope_igb_rx_buffer *buf,
+					     unsigned int size)
 {
 	void *va = page_address(buf->page) + buf->page_offset;
 	struct sk_buff *skb;
-	unsigned int headlen;
 
-	net_prefetch(va);
-	skb = napi_alloc_skb(&q_vector->napi, RXSCOPE_IGB_RX_HDR_LEN);
+	/* the device area and skb_shared_info must not overlap */
+	BUILD_BUG_ON(RXSCOPE_IGB_RX_HEADROOM + RXSCOPE_IGB_RX_BUFSZ +
+		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) >
+		     RXSCOPE_IGB_RX_TRUESIZE);
+	net_prefetch(va + RXSCOPE_IGB_RX_HEADROOM);
+	skb = napi_build_skb(va, RXSCOPE_IGB_RX_TRUESIZE);
 	if (unlikely(!skb))
 		return NULL;
-
-	headlen = size;
-	if (size > RXSCOPE_IGB_RX_HDR_LEN)
-		headlen = eth_get_headlen(q_vector->rx_ring->netdev, va,
-					  RXSCOPE_IGB_RX_HDR_LEN);
-	skb_put_data(skb, va, headlen);
-
-	*gave_ref = false;
-	if (size > headlen) {
-		skb_add_rx_frag(skb, 0, buf->page, buf->page_offset + headlen,
-				size - headlen, RXSCOPE_IGB_RX_BUFSZ);
-		*gave_ref = true;
-	}
+	skb_reserve(skb, RXSCOPE_IGB_RX_HEADROOM);
+	__skb_put(skb, size);
 	return skb;
 }
 
@@ -325,14 +320,15 @@ static void rxscope_igb_inject_delay(unsigned int ns)
  * @budget: most frames to hand to the stack
  *
  * Walks descriptors while DD is set, reading the rest of each descriptor
- * only after dma_rmb(). Descriptors without EOP are chained into one skb
- * (frames larger than one 2 KiB buffer), also across polls. Frames with
- * descriptor error bits or longer than the MTU allows are dropped and
- * counted. Good frames get their checksum result, RSS hash, VLAN tag and
- * protocol set and go to napi_gro_receive(). Buffers are given back to the
- * device in batches of RXSCOPE_IGB_RX_REFILL_BATCH descriptors, also at the
- * end of the walk: fewer than a batch wait for the next poll, which saves a
- * tail write (an MMIO access) per poll at low rates.
+ * only after dma_rmb(). The first buffer of a frame becomes the skb's head
+ * in place; descriptors without EOP chain the next buffers to it as page
+ * fragments (frames larger than one 2 KiB buffer), also across polls.
+ * Frames with descriptor error bits or longer than the MTU allows are
+ * dropped and counted. Good frames get their checksum result, RSS hash,
+ * VLAN tag and protocol set and go to napi_gro_receive(). Buffers are given
+ * back to the device in batches of RXSCOPE_IGB_RX_REFILL_BATCH descriptors,
+ * also at the end of the walk: fewer than a batch wait for the next poll,
+ * which saves a tail write (an MMIO access) per poll at low rates.
  *
  * Return: the number of frames handed to GRO.
  */
@@ -392,7 +388,8 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 			ring->discard = true;
 		}
 		dma_sync_single_range_for_cpu(ring->dev, buf->dma,
-					      buf->page_offset, size,
+					      buf->page_offset +
+					      RXSCOPE_IGB_RX_HEADROOM, size,
 					      DMA_FROM_DEVICE);
 
 		if (ring->discard) {
@@ -400,8 +397,9 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 		} else if (skb) {
 			if (skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS) {
 				skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags,
-						buf->page, buf->page_offset,
-						size, RXSCOPE_IGB_RX_BUFSZ);
+						buf->page, buf->page_offset +
+						RXSCOPE_IGB_RX_HEADROOM,
+						size, RXSCOPE_IGB_RX_TRUESIZE);
 				gave_ref = true;
 			} else {
 				dev_kfree_skb_any(skb);
@@ -409,13 +407,13 @@ noinline int rxscope_igb_clean_rx_irq(struct rxscope_igb_q_vector *q_vector,
 				ring->discard = true;
 			}
 		} else if (size) {
-			skb = rxscope_igb_build_skb(q_vector, buf, size,
-						    &gave_ref);
+			skb = rxscope_igb_build_skb(buf, size);
 			if (unlikely(!skb)) {
 				/* retry this descriptor in a later poll */
 				ring->rx_stats.alloc_failed++;
 				break;
 			}
+			gave_ref = true;
 		}
 
 		rxscope_igb_put_rx_buffer(ring, buf, gave_ref);

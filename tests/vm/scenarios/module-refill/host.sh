@@ -1,7 +1,7 @@
-# Round 1: FIRST datagrams with 1000-byte payloads (above the driver's copy-break, so each
-# skb keeps half a receive page) while the guest's receiver is stalled, then, once the
-# guest has turned the failure injection on, COUNT more. Round 2, once the guest asks: LOW
-# datagrams at a low rate, which must all arrive.
+# Round 1: FIRST datagrams with 1000-byte payloads (each skb keeps half a receive page)
+# while the guest's receiver is stalled, then, once the guest has turned the failure
+# injection on, COUNT more. Round 2, once the guest asks: LOW datagrams at a low rate,
+# which must all arrive.
 FIRST=${FIRST:-600}
 COUNT=${COUNT:-1500}
 LOW=${LOW:-1000}

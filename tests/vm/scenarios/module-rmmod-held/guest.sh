@@ -1,5 +1,5 @@
 # rmmod while a socket still holds received skbs: the receiver is stopped (SIGSTOP) so the
-# datagrams stay queued, with their payload in page fragments that came from the driver's
+# datagrams stay queued, with their payload in the receive pages that came from the driver's
 # rings. rmmod must work at once; then the receiver resumes and every queued payload must
 # still verify (the pages outlive the driver), with no splat when they are finally freed.
 COUNT=${COUNT:-1500}

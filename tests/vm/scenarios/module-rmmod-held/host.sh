@@ -1,5 +1,5 @@
-# COUNT frames with 1000-byte payloads: larger than the driver's copy-break, so each skb
-# keeps a fragment in one of the driver's receive pages.
+# COUNT frames with 1000-byte payloads: each skb keeps its data in one of the driver's
+# receive pages (the skb's head is built around the receive buffer).
 COUNT=${COUNT:-1500}
 rxs_host_wait_ready || exit 1
 "$RXGEN" --qemu "$QEMU_RX" --dst-mac "$GUEST_MAC" --dst-ip "$GUEST_IP" --dst-port 9000 \
