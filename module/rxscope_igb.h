@@ -26,15 +26,15 @@
 #define RXSCOPE_IGB_RING_ALIGN		8	/* ring bytes multiple of 128 */
 
 /*
- * RX buffers. Each receive page (order 1 with 4 KiB pages) is split in two
+ * RX buffers. Each receive page (order 0 with 4 KiB pages) is split in two
  * halves of RXSCOPE_IGB_RX_TRUESIZE bytes; a half is one RX buffer and holds,
  * in this order: RXSCOPE_IGB_RX_HEADROOM bytes of headroom, the at most
  * RXSCOPE_IGB_RX_BUFSZ bytes the device writes (SRRCTL.BSIZEPKT), free space,
  * and at its end the room that build_skb() takes for struct skb_shared_info.
  * So the first buffer of every frame becomes an skb in place (no copy).
  */
-#define RXSCOPE_IGB_RX_BUFSZ		2048
-#define RXSCOPE_IGB_RX_TRUESIZE		4096
+#define RXSCOPE_IGB_RX_BUFSZ		1024	/* SRRCTL.BSIZEPKT: 1 KiB steps */
+#define RXSCOPE_IGB_RX_TRUESIZE		2048
 #define RXSCOPE_IGB_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
 #define RXSCOPE_IGB_RX_PAGE_ORDER	get_order(2 * RXSCOPE_IGB_RX_TRUESIZE)
 #define RXSCOPE_IGB_RX_PAGE_SIZE	(PAGE_SIZE << RXSCOPE_IGB_RX_PAGE_ORDER)

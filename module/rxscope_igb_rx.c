@@ -2,7 +2,7 @@
 /*
  * rxscope_igb_rx.c - the receive hot path: the queue interrupt handler, the
  * NAPI poll and the RX ring clean loop, plus the RX ring's buffers (halves
- * of order-1 pages, recycled in place) and their allocation and release.
+ * of pages, recycled in place) and their allocation and release.
  *
  * The tracer hooks rxscope_igb_msix_ring(), rxscope_igb_poll() and
  * rxscope_igb_clean_rx_irq() by name through BTF; they are noinline and
@@ -322,7 +322,7 @@ static void rxscope_igb_inject_delay(unsigned int ns)
  * Walks descriptors while DD is set, reading the rest of each descriptor
  * only after dma_rmb(). The first buffer of a frame becomes the skb's head
  * in place; descriptors without EOP chain the next buffers to it as page
- * fragments (frames larger than one 2 KiB buffer), also across polls.
+ * fragments (frames larger than one 1 KiB buffer), also across polls.
  * Frames with descriptor error bits or longer than the MTU allows are
  * dropped and counted. Good frames get their checksum result, RSS hash,
  * VLAN tag and protocol set and go to napi_gro_receive(). Buffers are given
