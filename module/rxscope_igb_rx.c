@@ -162,18 +162,17 @@ void rxscope_igb_alloc_rx_buffers(struct rxscope_igb_ring *ring, u16 count)
 		struct rxscope_igb_rx_buffer *buf = &ring->rx_buffer_info[i];
 		union rxscope_igb_rx_desc *desc = rxscope_igb_rx_desc(ring, i);
 
-		if (!buf->page) {
-			if (unlikely(!rxscope_igb_alloc_page(ring, buf))) {
-				ring->rx_stats.alloc_failed++;
-				break;
-			}
-		} else {
-			dma_sync_single_range_for_device(ring->dev, buf->dma,
-							 buf->page_offset +
-							 RXSCOPE_IGB_RX_HEADROOM,
-							 RXSCOPE_IGB_RX_BUFSZ,
-							 DMA_FROM_DEVICE);
+		if (!buf->page &&
+		    unlikely(!rxscope_igb_alloc_page(ring, buf))) {
+			ring->rx_stats.alloc_failed++;
+			break;
 		}
+		/* new pages too: they are mapped with DMA_ATTR_SKIP_CPU_SYNC */
+		dma_sync_single_range_for_device(ring->dev, buf->dma,
+						 buf->page_offset +
+						 RXSCOPE_IGB_RX_HEADROOM,
+						 RXSCOPE_IGB_RX_BUFSZ,
+						 DMA_FROM_DEVICE);
 		desc->read.pkt_addr = cpu_to_le64(buf->dma + buf->page_offset +
 						  RXSCOPE_IGB_RX_HEADROOM);
 		/* clears the written-back status, DD included */
@@ -240,6 +239,8 @@ static struct sk_buff *rxscope_igb_build_skb(struct rxscope_igb_rx_buffer *buf,
 	void *va = page_address(buf->page) + buf->page_offset;
 	struct sk_buff *skb;
 
+	/* two halves per page: a larger page would be under-counted in truesize */
+	BUILD_BUG_ON(PAGE_SIZE != 2 * RXSCOPE_IGB_RX_TRUESIZE);
 	/* the device area and skb_shared_info must not overlap */
 	BUILD_BUG_ON(RXSCOPE_IGB_RX_HEADROOM + RXSCOPE_IGB_RX_BUFSZ +
 		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) >
