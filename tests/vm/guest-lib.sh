@@ -125,6 +125,32 @@ rxs_wait_carrier() {
 	done
 }
 
+# rxs_aer_inject BDF UNCOR_STATUS: an uncorrectable PCIe error with these status bits,
+# reported for device 0, function 0 of BDF's bus through /dev/aer_inject (modprobe
+# aer_inject first). The record: bus, device, function and a padding byte; the uncorrectable
+# and the correctable status; four words of header log; the PCI domain.
+rxs_le32() { # rxs_le32 N: N as four little-endian bytes, as printf's octal escapes
+	printf '\\%o\\%o\\%o\\%o' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
+		$((($1 >> 24) & 255))
+}
+rxs_aer_inject() {
+	local bus
+	bus=$((0x$(echo "$1" | cut -d: -f2)))
+	# shellcheck disable=SC2059
+	printf "$(rxs_le32 "$bus")$(rxs_le32 "$2")$(rxs_le32 0)$(rxs_le32 0)$(rxs_le32 0)$(rxs_le32 0)$(rxs_le32 0)$(rxs_le32 0)" \
+		> /dev/aer_inject
+}
+
+# rxs_wait_aer N [SECONDS]: waits until dmesg holds more than N "AER: device recovery"
+# lines (the AER core's verdict on an error; default 10 s).
+rxs_wait_aer() {
+	local n=$((${2:-10} * 10))
+	until [ "$(dmesg | grep -c 'AER: device recovery')" -gt "$1" ]; do
+		n=$((n - 1)); [ "$n" -le 0 ] && return 1
+		usleep 100000
+	done
+}
+
 # rxs_val KEY FILE: the value of KEY in a key=value file (rxgen's and rxsink's results).
 rxs_val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 

@@ -8,29 +8,15 @@
 # set up again), the device disabled, none of its interrupts left, and rmmod must work
 # without a splat. Then the PCI core enumerates the device again (remove, rescan): it
 # probes and gets its link back, so nothing of the old binding was left behind.
-le32() { # le32 N: N as four little-endian bytes, written as printf's octal escapes
-	printf '\\%o\\%o\\%o\\%o' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
-		$((($1 >> 24) & 255))
-}
-aer_inject() { # aer_inject BUS UNCOR_STATUS: an error of device 0, function 0 on BUS
-	# shellcheck disable=SC2059
-	printf "$(le32 "$1")$(le32 "$2")$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)" \
-		> /dev/aer_inject
-}
 irqs() { grep -c "$ifc" /proc/interrupts; }
 
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 bdf=$(basename "$(readlink "/sys/class/net/$ifc/device")")
 rxs_log "$ifc at $bdf, $(irqs) interrupt lines"
 rxs_check "aer_inject loaded" modprobe aer_inject
-bus=$(echo "$bdf" | cut -d: -f2)
 # malformed TLP, bit 18: fatal by default
-rxs_check "aer_inject took a malformed TLP of $bdf" aer_inject $((0x$bus)) $((1 << 18))
-n=100
-until dmesg | grep -q 'AER: device recovery'; do
-	n=$((n - 1)); [ "$n" -le 0 ] && break
-	usleep 100000
-done
+rxs_check "aer_inject took a malformed TLP of $bdf" rxs_aer_inject "$bdf" $((1 << 18))
+rxs_wait_aer 0 10
 dmesg | grep -E 'AER|pcieport|rxscope_igb' > "$RESULTS/aer-log.txt"
 rxs_check "the AER core saw a fatal error" sh -c "dmesg | grep -q 'Uncorrectable (Fatal) error message received'"
 rxs_check "and could not recover the device (QEMU's root port link stays inactive)" \

@@ -31,18 +31,6 @@ round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESU
 	if [ -n "$1" ]; then : > "$RESULTS/$1"; else say "send resume"; fi
 	wait "$sink"
 }
-le32() { # le32 N: N as four little-endian bytes, written as printf's octal escapes
-	printf '\\%o\\%o\\%o\\%o' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) \
-		$((($1 >> 24) & 255))
-}
-aer_inject() { # aer_inject BUS UNCOR_STATUS: an error of device 0, function 0 on BUS
-	# aer_inject's record: bus, device, function and a padding byte; the uncorrectable
-	# and the correctable status; four words of header log; the PCI domain
-	# shellcheck disable=SC2059
-	printf "$(le32 "$1")$(le32 "$2")$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 0)" \
-		> /dev/aer_inject
-}
-
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 bdf=$(basename "$(readlink "/sys/class/net/$ifc/device")")
 rxs_log "$ifc at $bdf; reset methods: $(cat "/sys/bus/pci/devices/$bdf/reset_method" 2>&1)"
@@ -60,13 +48,8 @@ rxs_check "after the reset all $COUNT datagrams arrived (${got:-none})" [ "${got
 # an uncorrectable non-fatal PCIe error: completion time-out, bit 14
 c0=$(changes)
 rxs_check "aer_inject loaded" modprobe aer_inject
-bus=$(echo "$bdf" | cut -d: -f2)
-rxs_check "aer_inject took a completion time-out of $bdf" aer_inject $((0x$bus)) $((1 << 14))
-n=50
-until dmesg | grep -q 'AER: device recovery'; do
-	n=$((n - 1)); [ "$n" -le 0 ] && break
-	usleep 100000
-done
+rxs_check "aer_inject took a completion time-out of $bdf" rxs_aer_inject "$bdf" $((1 << 14))
+rxs_wait_aer 0 5
 rxs_check "the AER core recovered the device" sh -c "dmesg | grep -q 'AER: device recovery successful'"
 rxs_check "the carrier is up after the recovery" rxs_wait_carrier "$ifc" 10
 rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
@@ -79,12 +62,9 @@ rxs_check "after the error all $COUNT datagrams arrived (${got:-none})" [ "${got
 # through the root port, which resets the NIC (ROOT_PORT_SPEED=5: see run-vm.sh).
 c0=$(changes)
 ok0=$(recovered)
-rxs_check "aer_inject took a malformed TLP of $bdf" aer_inject $((0x$bus)) $((1 << 18))
-n=100
-until [ "$(dmesg | grep -c 'AER: device recovery')" -gt "$ok0" ]; do
-	n=$((n - 1)); [ "$n" -le 0 ] && break
-	usleep 100000
-done
+n0=$(dmesg | grep -c 'AER: device recovery')
+rxs_check "aer_inject took a malformed TLP of $bdf" rxs_aer_inject "$bdf" $((1 << 18))
+rxs_wait_aer "$n0" 10
 dmesg | grep -E 'AER|pcieport|rxscope_igb' > "$RESULTS/aer-log.txt"
 rxs_check "the AER core saw a fatal error" sh -c "dmesg | grep -q 'Uncorrectable (Fatal) error message received'"
 rxs_check "it reset the link through the root port" \
