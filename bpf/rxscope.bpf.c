@@ -217,12 +217,18 @@ static __always_inline void hist_update_at(struct rxs_hist *h, __u64 slot, __u64
  * Per-CPU values, and a program does not nest with itself on one CPU, so plain
  * increments do not lose counts.
  */
-static __always_inline void hist_add(__u32 id, __u64 v)
+/* Count @v, whose bucket @slot the caller computed, in the per-CPU histogram @id. */
+static __always_inline void hist_add_at(__u32 id, __u64 slot, __u64 v)
 {
 	struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
 
 	if (h)
-		hist_update_at(h, hist_slot_of(v), v);
+		hist_update_at(h, slot, v);
+}
+
+static __always_inline void hist_add(__u32 id, __u64 v)
+{
+	hist_add_at(id, hist_slot_of(v), v);
 }
 
 static __always_inline void hist_delta(__u32 id, __u64 start, __u64 now)
@@ -590,16 +596,10 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	if (s->raise_ts && now >= s->raise_ts) {
 		/* one bucket for both histograms */
 		__u64 v = now - s->raise_ts, slot = hist_slot_of(v);
-		__u32 id = ksoftirqd ? RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD :
-				       RXS_H_IRQ_TO_SOFTIRQ_INLINE;
-		struct rxs_hist *h = bpf_map_lookup_elem(&hists, &id);
 
-		if (h)
-			hist_update_at(h, slot, v);
-		id = RXS_H_IRQ_TO_SOFTIRQ;
-		h = bpf_map_lookup_elem(&hists, &id);
-		if (h)
-			hist_update_at(h, slot, v);
+		hist_add_at(ksoftirqd ? RXS_H_IRQ_TO_SOFTIRQ_KSOFTIRQD :
+				       RXS_H_IRQ_TO_SOFTIRQ_INLINE, slot, v);
+		hist_add_at(RXS_H_IRQ_TO_SOFTIRQ, slot, v);
 	}
 	s->raise_ts = 0;
 	if (claim_at_softirq) {
@@ -989,7 +989,6 @@ static __u8 track_group[RXS_TRACK_SLOTS];
 /* Value @v of per-packet stage @id of the followed packet @key: whole path, and --by. */
 static __always_inline void pkt_add(__u32 id, __u64 key, __u64 v)
 {
-	struct rxs_hist *h;
 	__u64 slot;
 
 	if (by_mode == RXS_BY_NONE) {
@@ -997,9 +996,7 @@ static __always_inline void pkt_add(__u32 id, __u64 key, __u64 v)
 		return;
 	}
 	slot = hist_slot_of(v);
-	h = bpf_map_lookup_elem(&hists, &id);
-	if (h)
-		hist_update_at(h, slot, v);
+	hist_add_at(id, slot, v);
 	by_add(id, track_group[track_index(key)], slot, v);
 }
 

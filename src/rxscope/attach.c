@@ -7,7 +7,6 @@
  * out and its stages are reported unavailable; that is never an error.
  */
 #include <errno.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
+#include "clock.h"
 #include "hist.h"
 #include "slow.h"
 #include "rxscope.skel.h"
@@ -1116,25 +1116,17 @@ static void detach_packets(struct rxs_tracer *t)
 	}
 }
 
-static double mono_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void *detach_thread(void *arg)
 {
 	struct rxs_detach_job *job = arg;
 
 	bpf_link__destroy(job->link);
-	job->done = mono_sec();
+	job->done = rxs_now_sec();
 	return NULL;
 }
 
 /* Wait for the detaching threads; note when the last of them was done. */
-static void join_detachers(struct rxs_tracer *t)
+void rxs_tracer_packets_join(struct rxs_tracer *t)
 {
 	double last = 0;
 	int n = t->ndetachers;
@@ -1166,8 +1158,8 @@ static void detach_packets_async(struct rxs_tracer *t)
 	int p, i;
 
 	if (t->ndetachers)
-		join_detachers(t);
-	t->detach_start = mono_sec();
+		rxs_tracer_packets_join(t);
+	t->detach_start = rxs_now_sec();
 	have_attr = !pthread_attr_init(&attr);
 	if (have_attr)
 		pthread_attr_setstacksize(&attr, 64 * 1024);
@@ -1196,11 +1188,6 @@ static void detach_packets_async(struct rxs_tracer *t)
 		pthread_attr_destroy(&attr);
 }
 
-void rxs_tracer_packets_join(struct rxs_tracer *t)
-{
-	join_detachers(t);
-}
-
 int rxs_tracer_packets(struct rxs_tracer *t, bool on)
 {
 	int p, ret = 0;
@@ -1210,7 +1197,7 @@ int rxs_tracer_packets(struct rxs_tracer *t, bool on)
 		return 0;
 	}
 	/* a program still linked to a hook cannot be linked again (EBUSY) */
-	join_detachers(t);
+	rxs_tracer_packets_join(t);
 	detach_packets(t);
 	/* last point first, as at the start; only the per-packet points come and go */
 	for (p = RXS_P_NR - 1; p >= 0 && !ret; p--)
@@ -1240,7 +1227,7 @@ static int fill_irq_filter(struct rxs_tracer *t)
 
 static void release(struct rxs_tracer *t)
 {
-	join_detachers(t);
+	rxs_tracer_packets_join(t);
 	detach_packets(t);
 	while (t->nlinks > 0)
 		bpf_link__destroy(t->links[--t->nlinks]);

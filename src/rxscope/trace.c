@@ -231,10 +231,16 @@ static void clear_tracks(struct session *s)
 			tracks[i].skb = 0;
 }
 
+/* --sample: the length of a window, PCT% of the period */
+static double window_s(const struct session *s)
+{
+	return s->period_s * s->cli->sample_pct / 100.0;
+}
+
 /* --sample: the next window, at a random place in the next period not yet over at @now */
 static void plan_window(struct session *s, double now)
 {
-	double on_s = s->period_s * s->cli->sample_pct / 100.0;
+	double on_s = window_s(s);
 
 	do
 		s->period += s->period_s;
@@ -253,7 +259,7 @@ static void plan_window(struct session *s, double now)
  */
 static void sample_step(struct session *s)
 {
-	double now = rxs_now_sec(), on_s = s->period_s * s->cli->sample_pct / 100.0;
+	double now = rxs_now_sec(), on_s = window_s(s);
 	int ret = 0;
 
 	if (s->cli->sample_pct >= 100 || now < s->pkt_next)
@@ -979,7 +985,7 @@ static void print_sample_cost(FILE *f, const struct session *s)
 	fprintf(f, "--sample %d: %u windows of %.1f s every %.0f s; %.1f ms to attach the "
 		"per-packet hooks, %.1f ms to hand them to the detaching threads, %.1f ms until "
 		"the kernel had released them, per window\n", s->cli->sample_pct, s->windows,
-		s->period_s * s->cli->sample_pct / 100.0, s->period_s,
+		window_s(s), s->period_s,
 		s->windows ? s->attach_s * 1e3 / s->windows : 0,
 		s->detaches ? s->detach_s * 1e3 / s->detaches : 0,
 		t->detach_waits ? t->detach_wait_s * 1e3 / t->detach_waits : 0);
