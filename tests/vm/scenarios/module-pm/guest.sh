@@ -31,6 +31,18 @@ round() { # round NAME OUT: COUNT datagrams into rxsink; the host sends on $RESU
 	if [ -n "$1" ]; then : > "$RESULTS/$1"; else say "send resume"; fi
 	wait "$sink"
 }
+# back_up WHAT NAME ERR: after WHAT (c0: the carrier changes before it), the carrier is back,
+# the driver took the interface down and up, and a round NAME gets all COUNT datagrams
+# after ERR.
+back_up() {
+	rxs_check "the carrier is up after the $1" rxs_wait_carrier "$ifc" 10
+	rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
+		[ "$(changes)" -ge $((c0 + 2)) ]
+	round "want-$2" "$RESULTS/sink-$2.txt"
+	got=$(rxs_val received "$RESULTS/sink-$2.txt")
+	rxs_check "after the $3 all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+}
+
 ifc=$(rxs_up rxscope_igb) || { echo "FAIL: rxscope_igb did not come up"; exit 1; }
 bdf=$(basename "$(readlink "/sys/class/net/$ifc/device")")
 rxs_log "$ifc at $bdf; reset methods: $(cat "/sys/bus/pci/devices/$bdf/reset_method" 2>&1)"
@@ -38,12 +50,7 @@ rxs_log "$ifc at $bdf; reset methods: $(cat "/sys/bus/pci/devices/$bdf/reset_met
 # function-level reset
 c0=$(changes)
 rxs_check "the PCI function reset returned" sh -c "echo 1 > /sys/bus/pci/devices/$bdf/reset"
-rxs_check "the carrier is up after the reset" rxs_wait_carrier "$ifc" 10
-rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
-	[ "$(changes)" -ge $((c0 + 2)) ]
-round want-reset "$RESULTS/sink-reset.txt"
-got=$(rxs_val received "$RESULTS/sink-reset.txt")
-rxs_check "after the reset all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+back_up reset reset "reset"
 
 # an uncorrectable non-fatal PCIe error: completion time-out, bit 14
 c0=$(changes)
@@ -51,12 +58,7 @@ rxs_check "aer_inject loaded" modprobe aer_inject
 rxs_check "aer_inject took a completion time-out of $bdf" rxs_aer_inject "$bdf" $((1 << 14))
 rxs_wait_aer 0 5
 rxs_check "the AER core recovered the device" sh -c "dmesg | grep -q 'AER: device recovery successful'"
-rxs_check "the carrier is up after the recovery" rxs_wait_carrier "$ifc" 10
-rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
-	[ "$(changes)" -ge $((c0 + 2)) ]
-round want-aer "$RESULTS/sink-aer.txt"
-got=$(rxs_val received "$RESULTS/sink-aer.txt")
-rxs_check "after the error all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+back_up recovery aer "error"
 
 # an uncorrectable fatal PCIe error: a malformed TLP, bit 18. The AER core resets the link
 # through the root port, which resets the NIC (ROOT_PORT_SPEED=5: see run-vm.sh).
@@ -73,12 +75,7 @@ rxs_check "and recovered the device after the driver's slot_reset and resume" \
 	[ "$(recovered)" -gt "$ok0" ]
 rxs_check "the driver restarted ('PCI error: recovered' logged twice)" \
 	[ "$(dmesg | grep -c 'PCI error: recovered, datapath restarted')" -ge 2 ]
-rxs_check "the carrier is up after the recovery" rxs_wait_carrier "$ifc" 10
-rxs_check "the driver took the interface down and up ($c0 -> $(changes) carrier changes)" \
-	[ "$(changes)" -ge $((c0 + 2)) ]
-round want-fatal "$RESULTS/sink-fatal.txt"
-got=$(rxs_val received "$RESULTS/sink-fatal.txt")
-rxs_check "after the fatal error all $COUNT datagrams arrived (${got:-none})" [ "${got:-0}" = "$COUNT" ]
+back_up recovery fatal "fatal error"
 
 # suspend to idle and resume: from here on, the console
 rxs_check "the kernel offers pm_test=platform" grep -qw platform /sys/power/pm_test
